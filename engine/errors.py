@@ -1,0 +1,87 @@
+"""Typed engine errors. Each carries a stable `kind`, a sentence a person understands, and data.
+
+The API maps `state` onto the seed's task states: -7 invalid image, -14 content does not meet the
+requirements, -1 other failure. ParamError is a bad request (HTTP 400) and never reaches a task.
+"""
+
+
+class EngineError(Exception):
+    state = -1
+    kind = "failed"
+
+    def __init__(self, message, **data):
+        super().__init__(message)
+        self.message = message
+        self.data = data
+
+    def as_dict(self):
+        return {"kind": self.kind, "state": self.state, "message": self.message, **self.data}
+
+
+class ParamError(EngineError):
+    """A parameter is malformed or out of range; `param` names it, `allowed` says what is accepted."""
+
+    kind = "bad_param"
+
+    def __init__(self, param, allowed, got=None):
+        got_text = f" (got {got!r})" if got is not None else ""
+        super().__init__(f"{param}: must be {allowed}{got_text}", param=param, allowed=allowed)
+
+
+class InvalidImage(EngineError):
+    state = -7
+    kind = "invalid_image"
+
+
+class ContentError(EngineError):
+    """The photo is a valid image but cannot become this ID photo (state -14)."""
+
+    state = -14
+    kind = "content"
+
+
+class NoFace(ContentError):
+    kind = "no_face"
+
+    def __init__(self):
+        super().__init__("No face found in the photo. Use a photo where your face is clearly visible.")
+
+
+class SeveralFaces(ContentError):
+    kind = "several_faces"
+
+    def __init__(self, count):
+        super().__init__(
+            f"Several faces ({count}) of comparable size found. Use a photo with only you in it.", count=count
+        )
+
+
+class CrownCut(ContentError):
+    kind = "crown_cut"
+
+    def __init__(self):
+        super().__init__(
+            "The top of the head is cut off in the photo. Take the photo from further away so the whole head "
+            "is visible."
+        )
+
+
+class ConstraintsInfeasible(ContentError):
+    kind = "constraints"
+
+    def __init__(self, message, constraints):
+        super().__init__(message, constraints=list(constraints))
+
+
+class ForbiddenEdit(ContentError):
+    """The chosen document spec forbids an edit that was asked for (beauty, outfit, background)."""
+
+    kind = "forbidden_edit"
+
+    def __init__(self, message, edits):
+        super().__init__(message, edits=list(edits))
+
+
+class ProcessingTimeout(EngineError):
+    state = -8
+    kind = "timeout"

@@ -1,0 +1,273 @@
+"""Settings, read from the environment with zero-config defaults.
+
+A fresh clone runs offline on embedded defaults: SQLite, the django-q2 ORM broker, local file storage,
+console email and this project's own ID-photo engine. Scale-out is by environment only: DATABASE_URL
+(PostgreSQL), REDIS_URL (django-q2 broker), S3_BUCKET (django-storages).
+"""
+
+import os
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name, default=""):
+    return os.environ.get(name, default)
+
+
+def env_bool(name, default=False):
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
+
+
+def env_int(name, default, minimum=None):
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def env_float(name, default, minimum=None):
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def env_list(name, default=""):
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DEBUG", True)
+VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key():
+    key = env_str("SECRET_KEY")
+    if key:
+        return key
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+    # A per-checkout key kept beside the database, so signed URLs survive restarts of `make run`.
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "template_partials",
+    "django_q",
+    "api",
+    "photos",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "idphoto_site.urls"
+WSGI_APPLICATION = "idphoto_site.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _databases():
+    url = env_str("DATABASE_URL")
+    if url:
+        import dj_database_url
+
+        db = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+        return {"default": db}
+    return {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "db.sqlite3")),
+            # IMMEDIATE transactions take the write lock at BEGIN, so two writers queue instead of
+            # failing with "database is locked" half-way through; busy_timeout is how long they queue.
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+            },
+            "TEST": {"NAME": env_str("SQLITE_TEST_PATH", str(VAR_DIR / "test-db.sqlite3"))},
+        }
+    }
+
+
+DATABASES = _databases()
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "photos:home"
+LOGOUT_REDIRECT_URL = "photos:home"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "staticfiles")))
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+
+# Uploads up to the API's 15 MB limit are streamed to a temporary file rather than kept in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024 * 1024
+
+
+def _storages():
+    bucket = env_str("S3_BUCKET")
+    staticfiles = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    if not DEBUG:
+        staticfiles = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+    if bucket:
+        options = {"bucket_name": bucket, "default_acl": None, "querystring_auth": True}
+        if env_str("S3_ENDPOINT_URL"):
+            options["endpoint_url"] = env_str("S3_ENDPOINT_URL")
+        if env_str("S3_REGION"):
+            options["region_name"] = env_str("S3_REGION")
+        default = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+    else:
+        default = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {"default": default, "staticfiles": staticfiles}
+
+
+STORAGES = _storages()
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "idphoto <noreply@localhost>")
+if env_str("EMAIL_HOST") and "EMAIL_BACKEND" not in os.environ:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def _q_cluster():
+    # Tasks retry after `retry` seconds if a worker dies mid-task; it must exceed the longest job
+    # (180 s engine limit plus download), and `timeout` must stay below it.
+    conf = {
+        "name": "idphoto",
+        "workers": env_int("Q_WORKERS", 2, minimum=1),
+        "timeout": 240,
+        "retry": 300,
+        "max_attempts": 2,
+        "ack_failures": True,
+        "catch_up": False,
+        "label": "Queue",
+        "poll": 0.2,
+        "save_limit": 500,
+    }
+    redis_url = env_str("REDIS_URL")
+    if redis_url:
+        conf["redis"] = redis_url
+    else:
+        conf["orm"] = "default"
+    if env_bool("Q_SYNC", False):
+        conf["sync"] = True
+    return conf
+
+
+Q_CLUSTER = _q_cluster()
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# --- ID-photo API (the seed contract, served by the `api` app) -------------------------------------
+# Requests per second allowed per API key (token bucket in the database).
+IDPHOTO_RATE_LIMIT_PER_SECOND = env_float("IDPHOTO_RATE_LIMIT_PER_SECOND", 2.0, minimum=0.01)
+# How long result URLs work, and how long results and uploads are kept before the cleanup job deletes them.
+IDPHOTO_RESULT_URL_TTL = env_int("IDPHOTO_RESULT_URL_TTL", 3600, minimum=1)
+IDPHOTO_RETENTION_SECONDS = env_int("IDPHOTO_RETENTION_SECONDS", 3600, minimum=60)
+# Inputs reused through last_id are kept longer than results so a user can order another document.
+IDPHOTO_INPUT_RETENTION_SECONDS = env_int("IDPHOTO_INPUT_RETENTION_SECONDS", 7 * 24 * 3600, minimum=60)
+IDPHOTO_SYNC_TIMEOUT = env_int("IDPHOTO_SYNC_TIMEOUT", 180, minimum=1)
+# image_url downloads: refuse private, loopback and link-local targets unless this is on (tests only).
+IDPHOTO_URL_ALLOW_PRIVATE = env_bool("IDPHOTO_URL_ALLOW_PRIVATE", False)
+IDPHOTO_URL_TIMEOUT = env_float("IDPHOTO_URL_TIMEOUT", 10.0, minimum=0.1)
+
+# --- Web app ------------------------------------------------------------------------------------
+# Where the web app's queue sends ID-photo tasks. Empty means this project's own API at SITE_URL,
+# with a key provisioned automatically; set both to use the commercial service instead.
+PHOTOS_API_BASE_URL = env_str("PHOTOS_API_BASE_URL").rstrip("/")
+PHOTOS_API_KEY = env_str("PHOTOS_API_KEY")
+if PHOTOS_API_BASE_URL and not PHOTOS_API_KEY:
+    raise ImproperlyConfigured("PHOTOS_API_BASE_URL is set, so PHOTOS_API_KEY must be set too")
+PHOTOS_POLL_INTERVAL = env_float("PHOTOS_POLL_INTERVAL", 1.0, minimum=0.05)
+PHOTOS_POLL_LIMIT_SECONDS = env_int("PHOTOS_POLL_LIMIT_SECONDS", 300, minimum=1)
+PHOTOS_SIGNUP_CREDITS = env_int("PHOTOS_SIGNUP_CREDITS", 30, minimum=0)
+PHOTOS_REQUIRE_APPROVAL = env_bool("PHOTOS_REQUIRE_APPROVAL", False)
