@@ -28,6 +28,10 @@ def _stage(name):
 
 def process(image_bytes, params, progress=None):
     """Run every stage on one image; returns a Result or raises an EngineError."""
+    if params.spec_id is not None:
+        from .specs import apply_spec  # the catalogue fills in what the caller left out
+
+        params = apply_spec(params)
     ctx = Context(params=params, source_bytes=image_bytes, progress=progress)
     started = time.perf_counter()
     for name, percent in STAGES:
