@@ -76,6 +76,7 @@ class Context:
     canvas_alpha: np.ndarray | None = None  # output HxW float32
     canvas_original: np.ndarray | None = None  # output HxWx3 uint8 original pixels (change_bg=0)
     canvas_landmarks: np.ndarray | None = None  # (478, 2) output px
+    canvas_coverage: np.ndarray | None = None  # output HxW float32: 1 where the source photo covers the canvas
     composed: np.ndarray | None = None  # output HxWx3 or HxWx4 uint8 after background/label/watermark
     # results
     measurements: dict = field(default_factory=dict)
