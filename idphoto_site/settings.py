@@ -148,7 +148,9 @@ def _databases():
                 "timeout": 20,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
             },
-            "TEST": {"NAME": env_str("SQLITE_TEST_PATH", str(VAR_DIR / "test-db.sqlite3"))},
+            # One test database file per test process, so parallel runs never share one; a file (not
+            # :memory:) so a live server thread and a qcluster subprocess can open the same database.
+            "TEST": {"NAME": env_str("SQLITE_TEST_PATH", str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3"))},
         }
     }
 
