@@ -40,6 +40,8 @@ class LayoutParams:
     qr_code_size: int | None = None
     label_text: str = ""
     pdf: bool = False
+    allow_rotate: bool = False  # ID photos stay upright unless the caller allows turning them on paper
+    mix_size: tuple | None = None  # (width, height) in mm of a second photo size on the same sheet
 
 
 @dataclass(frozen=True)
@@ -232,7 +234,24 @@ def _layout(data):
         # Clients send the two characters backslash-n for a line break, as the seed documents.
         label_text=_text(data, "layout_label_text", 500).replace("\\n", "\n"),
         pdf=_flag(data, "layout_pdf"),
+        allow_rotate=_flag(data, "layout_allow_rotate"),
+        mix_size=_mix_size(data),
     )
+
+
+def _mix_size(data):
+    """layout_mix_size: WIDTHxHEIGHT in whole or decimal mm, e.g. 25x35 (each 10 to 180 mm)."""
+    if not _present(data, "layout_mix_size"):
+        return None
+    raw = str(data["layout_mix_size"]).strip().lower()
+    allowed = "WIDTHxHEIGHT in millimetres, each from 10 to 180, e.g. 25x35"
+    match = re.match(r"^(\d{1,3}(?:\.\d{1,2})?)x(\d{1,3}(?:\.\d{1,2})?)$", raw)
+    if not match:
+        raise ParamError("layout_mix_size", allowed, raw)
+    width, height = float(match.group(1)), float(match.group(2))
+    if not (10 <= width <= 180 and 10 <= height <= 180):
+        raise ParamError("layout_mix_size", allowed, raw)
+    return width, height
 
 
 def parse(data):

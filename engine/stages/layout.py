@@ -1,5 +1,54 @@
-"""Stage: layout. Placeholder pass-through until its issue lands (owned by a separate work item)."""
+"""Stage: layout. Copies of the final photo on a print sheet (PNG with dpi, optional PDF), see engine/sheets.py."""
+
+import numpy as np
+
+from .. import sheets
 
 
 def run(ctx):
-    return None
+    layout = ctx.params.layout
+    if layout is None or ctx.composed is None:
+        return
+    face_x, head_top = _face_anchor(ctx)
+    png, pdf, info = sheets.make_sheet(
+        ctx.composed,
+        ctx.params.dpi,
+        paper=layout.size,
+        vertical=layout.vertical,
+        bg=layout.bg_color,
+        qr_data=layout.qr_code_data,
+        qr_px=layout.qr_code_size,
+        label_text=layout.label_text,
+        allow_rotate=layout.allow_rotate,
+        mix_mm=layout.mix_size,
+        face_x=face_x,
+        head_top=head_top,
+        pdf=layout.pdf,
+    )
+    ctx.layout_image = png
+    ctx.layout_pdf = pdf
+    ctx.layout_info = info
+    _warn(ctx, info, layout)
+
+
+def _face_anchor(ctx):
+    """Face centre x and head top y in output pixels, when the geometry stage found them (for the mixed size)."""
+    face_x = head_top = None
+    if ctx.canvas_landmarks is not None and len(ctx.canvas_landmarks):
+        face_x = float(np.mean(np.asarray(ctx.canvas_landmarks)[:, 0]))
+    if ctx.crown_y is not None and ctx.transform is not None and not ctx.crown_cut:
+        head_top = float(ctx.transform.point(0.0, ctx.crown_y)[1])
+    return face_x, head_top
+
+
+def _warn(ctx, info, layout):
+    if info["copies"] == 0:
+        ctx.warn(f"the photo does not fit on {layout.size} paper; the layout sheet holds no copy")
+    if layout.mix_size is not None and info.get("mix_copies", 0) == 0:
+        ctx.warn("the second layout size (layout_mix_size) did not fit next to the main photo")
+    if layout.qr_code_data and info["qr_box_px"] is None:
+        ctx.warn("the layout QR code did not fit on the sheet")
+    if layout.label_text.strip() and info["label_box_px"] is None:
+        ctx.warn("the layout label did not fit on the sheet")
+    if "dpi_lowered_from" in info:
+        ctx.warn(f"the layout sheet is rendered at {info['dpi']} dpi to keep its size reasonable")
