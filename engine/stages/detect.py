@@ -1,0 +1,150 @@
+"""Stage: detect. Find the faces, choose the main one, take its landmarks, and level the eyes.
+
+The full-range detector finds faces (boxes only: its keypoints are too coarse to measure with); the face
+mesh, run on a crop about twice the chosen face box, gives the points we measure with: iris centres
+468/473, chin 152, cheeks 234/454. If the eyes are not level, the image is rotated about the eye midpoint
+so they are, and every later stage works in those levelled coordinates.
+"""
+
+import math
+
+import cv2
+import numpy as np
+
+from .. import models
+from ..context import Face
+from ..errors import NoFace, SeveralFaces
+
+DETECT_MAX_SIDE = 1280  # the detector works at 192x192 inside; a smaller copy only saves conversion time
+COMPARABLE_AREA = 0.4  # a second face at least this fraction of the main face's area makes the photo ambiguous
+MIN_SCORE = 0.5
+MESH_CROP = 2.2  # crop side for the mesh, in face-box sizes
+LEVEL_MIN_DEG = 0.3  # below this the rotation is not worth its resampling
+IRIS_A, IRIS_B, CHIN, CHEEK_A, CHEEK_B = 468, 473, 152, 234, 454
+
+
+def run(ctx):
+    found = find_face(ctx.image)
+    ctx.faces_found = found.count
+    ctx.face = found.face
+    if found.rotation is not None:
+        ctx.unlevelled = ctx.image
+        ctx.image = found.image
+        ctx.valid = found.valid
+        ctx.level_matrix = found.rotation
+
+
+class FoundFace:
+    def __init__(self, face, count, image, rotation=None, valid=None):
+        self.face, self.count, self.image, self.rotation, self.valid = face, count, image, rotation, valid
+
+
+def find_face(image, level=True, allow_several=False):
+    """Detect, choose, landmark and (optionally) level. Returns a FoundFace; raises NoFace / SeveralFaces."""
+    boxes = face_boxes(image)
+    if not boxes:
+        raise NoFace()
+    main, count = choose_main(boxes, image.shape[1], image.shape[0])
+    if count > 1 and not allow_several:
+        raise SeveralFaces(count)
+    points = mesh_points(image, main)
+    if points is None:
+        raise NoFace()
+    face = face_from_points(points, main)
+    if not level or abs(face.roll_deg) < LEVEL_MIN_DEG:
+        return FoundFace(face, count, image)
+    rotation = leveling_matrix(face)
+    h, w = image.shape[:2]
+    levelled = cv2.warpAffine(image, rotation, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    valid = cv2.warpAffine(
+        np.full((h, w), 255, np.uint8), rotation, (w, h), flags=cv2.INTER_LINEAR, borderValue=0
+    )
+    face = face_from_points(_apply(rotation, points), _rotate_box(rotation, main[:4]), roll=face.roll_deg)
+    return FoundFace(face, count, levelled, rotation, valid)
+
+
+def face_boxes(image):
+    """Detected faces as (x0, y0, x1, y1, score) in pixels of `image`."""
+    h, w = image.shape[:2]
+    factor = min(1.0, DETECT_MAX_SIDE / max(h, w))
+    small = image if factor == 1.0 else cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    boxes = []
+    for det in models.detect_faces(small):
+        score = float(det.score[0]) if det.score else 0.0
+        if score < MIN_SCORE:
+            continue
+        rel = det.location_data.relative_bounding_box
+        x0, y0 = max(0.0, rel.xmin * w), max(0.0, rel.ymin * h)
+        x1, y1 = min(float(w), (rel.xmin + rel.width) * w), min(float(h), (rel.ymin + rel.height) * h)
+        if x1 - x0 > 2 and y1 - y0 > 2:
+            boxes.append((x0, y0, x1, y1, score))
+    return boxes
+
+
+def choose_main(boxes, width, height):
+    """The largest face (the most central among near-equals) and how many faces are of comparable size."""
+
+    def area(b):
+        return (b[2] - b[0]) * (b[3] - b[1])
+
+    def off_centre(b):
+        return math.hypot((b[0] + b[2]) / 2 / width - 0.5, (b[1] + b[3]) / 2 / height - 0.5)
+
+    largest = max(area(b) for b in boxes)
+    # Faces within 10% of the largest are treated as equally large: then the most central one wins.
+    near_largest = [b for b in boxes if area(b) >= 0.9 * largest]
+    main = min(near_largest, key=off_centre)
+    comparable = sum(1 for b in boxes if area(b) >= COMPARABLE_AREA * largest)
+    return main, comparable
+
+
+def mesh_points(image, box):
+    """Face-mesh points in image pixels, found on a square crop around `box`."""
+    h, w = image.shape[:2]
+    x0, y0, x1, y1 = box[:4]
+    side = max(x1 - x0, y1 - y0) * MESH_CROP
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    left, top = int(max(0, cx - side / 2)), int(max(0, cy - side / 2))
+    right, bottom = int(min(w, cx + side / 2)), int(min(h, cy + side / 2))
+    crop = image[top:bottom, left:right]
+    # The mesh model runs at 192x192 (256 with irises); a crop much larger than that only costs conversion time.
+    factor = min(1.0, 512 / max(crop.shape[:2]))
+    if factor < 1.0:
+        crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    points = models.face_mesh_points(crop)
+    if points is None:
+        return None
+    return points / factor + np.array([left, top], dtype=np.float32)
+
+
+def face_from_points(points, box, roll=None):
+    eyes = sorted([tuple(map(float, points[IRIS_A])), tuple(map(float, points[IRIS_B]))])
+    cheeks = sorted([tuple(map(float, points[CHEEK_A])), tuple(map(float, points[CHEEK_B]))])
+    measured_roll = math.degrees(math.atan2(eyes[1][1] - eyes[0][1], eyes[1][0] - eyes[0][0]))
+    return Face(
+        box=tuple(float(v) for v in box[:4]),
+        score=float(box[4]) if len(box) > 4 else 1.0,
+        landmarks=points.astype(np.float32),
+        eye_left=eyes[0],
+        eye_right=eyes[1],
+        chin=tuple(map(float, points[CHIN])),
+        cheek_left=cheeks[0],
+        cheek_right=cheeks[1],
+        roll_deg=measured_roll if roll is None else float(roll),
+    )
+
+
+def leveling_matrix(face):
+    """2x3 rotation about the eye midpoint that makes the eye line horizontal."""
+    return cv2.getRotationMatrix2D(face.eyes_mid, face.roll_deg, 1.0)
+
+
+def _apply(matrix, points):
+    pts = np.asarray(points, dtype=np.float64)
+    return (pts @ matrix[:, :2].T + matrix[:, 2]).astype(np.float32)
+
+
+def _rotate_box(matrix, box):
+    x0, y0, x1, y1 = box
+    corners = _apply(matrix, [(x0, y0), (x1, y0), (x0, y1), (x1, y1)])
+    return (*corners.min(axis=0), *corners.max(axis=0))

@@ -1,0 +1,178 @@
+"""Stage: geometry. Find the crown, solve the framing, and warp everything into the output canvas.
+
+The crown (top of the head, hair included) is the top of the matte above the face. The solver
+(engine/solver.py) turns the requested bounds into a scale and offset; then the image, the original, the
+alpha and the coverage are resampled into the output size. Downscaling goes through an area filter first
+(a plain bilinear warp at ratios like 1/6 aliases hair and fabric into noise).
+"""
+
+import cv2
+import numpy as np
+
+from .. import solver
+from ..context import Transform
+from ..errors import ConstraintsInfeasible, CrownCut
+
+CROWN_ALPHA = 0.5  # matte value that counts as "head"
+CROWN_BAND = 0.25  # half-width of the column band searched for the crown, in face widths around the face centre
+CROWN_PERCENTILE = 20  # of the per-column tops: a few stray hairs standing up do not move the crown
+CROWN_EDGE_ROWS = 3  # rows along the photo's top edge examined for hair running off it
+CROWN_EDGE_ALPHA = 0.3  # mean matte there (5-column average) that means the head runs off the top
+UPSCALE_WARNING = 1.5
+CROWN_QUANTITIES = ("face_height", "head_top")
+QUANTITIES = ("face_width", "face_height", "head_top", "chin_top", "eyes_top")
+
+
+def run(ctx):
+    p = ctx.params
+    face = ctx.face
+    crown_y, crown_cut = find_crown(ctx.alpha, face, ctx.valid)
+    ctx.crown_y, ctx.crown_cut = crown_y, crown_cut
+    needs_crown = [name for name in CROWN_QUANTITIES if name in p.constraints]
+    if crown_cut and needs_crown:
+        raise CrownCut()
+    geometry = source_geometry(face, crown_y)
+    try:
+        solution = solver.solve(geometry, p.constraints, p.width, p.height, crown_known=not crown_cut)
+    except solver.Infeasible as exc:
+        raise ConstraintsInfeasible(exc.message, [b.describe() for b in exc.bounds]) from None
+    if crown_cut and solution.used_default:
+        raise CrownCut()
+    transform = Transform(scale=solution.scale, tx=solution.tx, ty=solution.ty)
+    ctx.transform = transform
+    render_canvas(ctx, transform)
+    ctx.canvas_landmarks = transform.points(face.landmarks)
+    ctx.measurements = measurements(ctx, geometry, solution)
+    _warn(ctx, solution)
+
+
+def source_geometry(face, crown_y):
+    return solver.SourceGeometry(
+        face_width=face.width,
+        crown_y=float(crown_y),
+        chin_y=face.chin[1],
+        eyes_y=face.eyes_mid[1],
+        face_cx=(face.cheek_left[0] + face.cheek_right[0]) / 2,
+    )
+
+
+def find_crown(alpha, face, valid=None):
+    """(crown_y, cut): top of the head in the matte above the face, and whether the photo's top cuts it."""
+    h, w = alpha.shape
+    cx = (face.cheek_left[0] + face.cheek_right[0]) / 2
+    half = max(2.0, CROWN_BAND * face.width)
+    x0, x1 = int(max(0, cx - half)), int(min(w, cx + half + 1))
+    eyes_y = int(np.clip(face.eyes_mid[1], 1, h))
+    band = alpha[:eyes_y, x0:x1] > CROWN_ALPHA
+    filled = band.any(axis=0)
+    if not filled.any():
+        return float(face.box[1]), False  # no matte above the eyes (should not happen): the face box top
+    tops = band.argmax(axis=0)[filled].astype(np.float32)
+    crown_y = float(np.percentile(tops, CROWN_PERCENTILE))
+    return crown_y, touches_photo_top(alpha, valid, x0, x1)
+
+
+def touches_photo_top(alpha, valid, x0, x1):
+    """Whether the head reaches the photo's top edge anywhere in the crown band.
+
+    RVM fades its alpha towards the image border, so hair running off the top edge often shows only
+    0.4-0.6 in the first rows, while a visible crown leaves those rows at ~0.
+    """
+    first = _photo_top(valid, x0, x1).astype(int)
+    rows = np.clip(first[None, :] + np.arange(CROWN_EDGE_ROWS)[:, None], 0, alpha.shape[0] - 1)
+    edge = alpha[rows, np.arange(x0, x1)[None, :]].mean(axis=0)
+    if edge.size >= 5:
+        edge = np.convolve(edge, np.ones(5) / 5, mode="same")
+    return bool(edge.max() >= CROWN_EDGE_ALPHA)
+
+
+def _photo_top(valid, x0, x1):
+    """First row fully inside the photo in each column (0 unless levelling rotated a corner in)."""
+    if valid is None:
+        return np.zeros(x1 - x0, dtype=np.float32)
+    inside = valid[:, x0:x1] >= 250
+    return inside.argmax(axis=0).astype(np.float32)
+
+
+def render_canvas(ctx, transform):
+    p = ctx.params
+    size = (p.width, p.height)
+    coverage_src = ctx.valid if ctx.valid is not None else None
+    ctx.canvas = warp(ctx.foreground, transform, size, colour=True)
+    ctx.canvas_original = warp(ctx.image, transform, size, colour=True)
+    alpha = warp(ctx.alpha, transform, size, colour=False)
+    coverage = coverage_map(coverage_src, ctx.image.shape[:2], transform, size)
+    ctx.canvas_coverage = coverage
+    ctx.canvas_alpha = np.clip(alpha, 0.0, 1.0) * coverage
+
+
+def warp(array, transform, size, colour, border=cv2.BORDER_REPLICATE, border_value=0):
+    """Resample a source array into the output canvas: out = scale * src + (tx, ty)."""
+    width, height = size
+    s = transform.scale
+    src_h, src_w = array.shape[:2]
+    interpolation = cv2.INTER_CUBIC if colour and s > 1 else cv2.INTER_LINEAR
+    if s >= 0.8:
+        matrix = np.float32([[s, 0, transform.tx], [0, s, transform.ty]])
+        out = cv2.warpAffine(array, matrix, (width, height), flags=interpolation, borderMode=border,
+                             borderValue=border_value)
+        return out
+    # Crop what the canvas shows (plus a margin), area-filter it down to ~the output scale, then place it.
+    x0 = int(np.clip(np.floor((-transform.tx) / s) - 2 / s, 0, src_w - 1))
+    y0 = int(np.clip(np.floor((-transform.ty) / s) - 2 / s, 0, src_h - 1))
+    x1 = int(np.clip(np.ceil((width - transform.tx) / s + 2 / s), x0 + 1, src_w))
+    y1 = int(np.clip(np.ceil((height - transform.ty) / s + 2 / s), y0 + 1, src_h))
+    crop = array[y0:y1, x0:x1]
+    new_w, new_h = max(1, round((x1 - x0) * s)), max(1, round((y1 - y0) * s))
+    small = cv2.resize(crop, (new_w, new_h), interpolation=cv2.INTER_AREA)
+    kx, ky = s * (x1 - x0) / new_w, s * (y1 - y0) / new_h
+    bx = kx * 0.5 - s * 0.5 + s * x0 + transform.tx
+    by = ky * 0.5 - s * 0.5 + s * y0 + transform.ty
+    matrix = np.float32([[kx, 0, bx], [0, ky, by]])
+    return cv2.warpAffine(small, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=border,
+                          borderValue=border_value)
+
+
+def coverage_map(valid, shape, transform, size):
+    """1 where the source photo covers the canvas, 0 outside it, fractional along its edges."""
+    if valid is None:
+        valid = np.full(shape, 255, dtype=np.uint8)
+    out = warp(valid, transform, size, colour=False, border=cv2.BORDER_CONSTANT, border_value=0)
+    return out.astype(np.float32) / 255.0
+
+
+def measurements(ctx, geometry, solution):
+    p = ctx.params
+    mm_per_px = 25.4 / p.dpi
+
+    def both(value):
+        return {"px": round(float(value), 1), "mm": round(float(value) * mm_per_px, 2)}
+
+    result = {name: both(solution.value(geometry, name)) for name in QUANTITIES}
+    coverage = ctx.canvas_coverage
+    result.update(
+        roll_deg=round(ctx.face.roll_deg, 2),
+        scale=round(solution.scale, 4),
+        crown_cut=ctx.crown_cut,
+        body_cut=bool(coverage[-1].mean() < 0.99),
+        faces_found=ctx.faces_found,
+        source_size=list(ctx.source_size),
+    )
+    return result
+
+
+def _warn(ctx, solution):
+    if ctx.measurements["body_cut"]:
+        ctx.warn(
+            "The photo ends above the bottom of the ID photo: the shoulders are cut off and the gap is filled "
+            "with the background. Use a photo that shows more of the shoulders."
+        )
+    lower = ctx.canvas_coverage[ctx.canvas_coverage.shape[0] // 2 :]
+    # Above the head the background fills any gap naturally; beside the shoulders it shows as a cut.
+    if lower[:, 0].mean() < 0.97 or lower[:, -1].mean() < 0.97:
+        ctx.warn("The photo is narrower than the ID photo needs: the sides are filled with the background.")
+    if solution.scale > UPSCALE_WARNING:
+        ctx.warn(
+            f"The photo is small for this size: it was enlarged {solution.scale:.1f} times, so the ID photo may "
+            "look soft. A larger or closer photo gives a sharper result."
+        )
