@@ -377,8 +377,10 @@ def label_block(lines, font_mm):
     return width, height
 
 
-def extras_options(qr_mm, label_text, photo_mm, paper_w_mm):
-    """Shapes of the QR/label block, best first: QR beside the label, stacked, label wrapped, smaller font."""
+def extras_options(qr_mm, label_text, photo_mm, paper_w_mm, strip_widths=()):
+    """Shapes of the QR/label block, best first: QR beside the label, stacked, label wrapped, smaller font.
+
+    strip_widths: widths of empty strips beside the photo grid, worth wrapping the label to."""
     lines = label_text.split("\n") if label_text.strip() else []
     if not qr_mm and not lines:
         return []
@@ -386,6 +388,7 @@ def extras_options(qr_mm, label_text, photo_mm, paper_w_mm):
         return [Extras(qr_mm, qr_mm, qr=Rect(0, 0, qr_mm, qr_mm))]
     options = []
     widths = [None, max(photo_mm[0], qr_mm or 0), photo_mm[0] * 2 + GAP_MM, paper_w_mm - 2 * MARGIN_MM]
+    widths += [w for w in sorted(set(strip_widths), reverse=True) if w >= (qr_mm or 10)] + [qr_mm or 20.0]
     for font_mm in (LABEL_FONT_MM, 3.0, LABEL_MIN_FONT_MM):
         for width in widths:
             wrapped = tuple(lines if width is None else wrap_lines(lines, width, font_mm))
@@ -609,8 +612,12 @@ def make_sheet(
     if qr_data:
         qr_mm = qr_size_mm(qr_data, qr_px, dpi)
         qr_px = mm_to_px(qr_mm, use_dpi)
-    pw, _ = paper_mm(paper, vertical)
-    options = extras_options(qr_mm, label_text, photo_mm, pw)
+    pw, ph = paper_mm(paper, vertical)
+    strips = [
+        pw - 2 * MARGIN_MM - grid_fit(pw - 2 * MARGIN_MM, ph - 2 * MARGIN_MM, w, h)[0] * (w + GAP_MM)
+        for w, h, _ in _orientations(photo_mm, allow_rotate)
+    ]
+    options = extras_options(qr_mm, label_text, photo_mm, pw, strips)
     plan = plan_sheet(paper, vertical, photo_mm, mix_mm=mix_mm, allow_rotate=allow_rotate, extras_options=options)
     mix_photo = None
     if mix_mm is not None:

@@ -345,3 +345,19 @@ def test_it_lays_out_a_real_portrait_through_the_pipeline(artifacts_dir):
     photo = np.asarray(Image.open(io.BytesIO(result.image)).convert("RGB"))
     x0, y0, x1, y1 = result.layout_info["photo_boxes_px"][0]
     assert np.array_equal(np.asarray(sheet)[y0:y1, x0:x1], photo)
+
+
+def test_it_puts_the_qr_code_in_a_leftover_strip_without_losing_a_copy():
+    dpi = 300
+    w, h = px(35, dpi), px(45, dpi)
+    photo_mm = (w / dpi * 25.4, h / dpi * 25.4)
+    pw, ph = paper("6inch", True)
+    cols = math.floor((pw - 2 * DOC_MARGIN_MM + DOC_GAP_MM) / (photo_mm[0] + DOC_GAP_MM))
+    strip = pw - 2 * DOC_MARGIN_MM - cols * (photo_mm[0] + DOC_GAP_MM)
+    assert strip >= 20  # a 20 mm QR code fits beside the grid
+    png, _, info = sheets.make_sheet(
+        synthetic_photo(w, h), dpi, paper="6inch", vertical=True, qr_data="strip", label_text="WANG Xiaoming"
+    )
+    sheet = open_png(png)
+    assert len(find_photos(sheet)) == hand_max(pw, ph, *photo_mm)
+    assert [r.text for r in zxingcpp.read_barcodes(sheet)] == ["strip"]
