@@ -1,0 +1,169 @@
+"""Download an image_url without letting callers reach internal addresses (SSRF).
+
+The host is resolved here, every address is checked, and the connection goes to the checked address
+(the original host name travels in the Host header and TLS SNI), so DNS cannot answer differently
+between the check and the connection. Redirects are followed by hand, at most MAX_REDIRECTS, and each
+hop is checked the same way.
+"""
+
+import ipaddress
+import socket
+import time
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from django.conf import settings
+
+MAX_URL_LENGTH = 512
+MAX_DOWNLOAD_BYTES = 30 * 1024 * 1024
+MAX_REDIRECTS = 5
+REDIRECT_CODES = (301, 302, 303, 307, 308)
+# Cloud instance metadata services: never reachable, whatever IDPHOTO_URL_ALLOW_PRIVATE says.
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a)
+    for a in ("169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2::254", "fd00:ec2::23")
+)
+
+
+class DownloadError(Exception):
+    """The image could not be fetched (task state -3)."""
+
+    state = -3
+
+
+class RefusedAddress(DownloadError):
+    """The URL points at an address this service must not connect to."""
+
+
+class TooLarge(DownloadError):
+    state = -5
+
+
+def address_refusal(ip, allow_private=None):
+    """Why this address may not be fetched, or None when it may."""
+    if allow_private is None:
+        allow_private = settings.IDPHOTO_URL_ALLOW_PRIVATE
+    if getattr(ip, "ipv4_mapped", None):
+        ip = ip.ipv4_mapped
+    if ip in METADATA_ADDRESSES:
+        return f"{ip} is a cloud metadata address"
+    if ip.is_unspecified:
+        return f"{ip} is an unspecified address"
+    if ip.is_multicast:
+        return f"{ip} is a multicast address"
+    if ip.is_link_local:
+        return f"{ip} is a link-local address"
+    if ip.is_loopback:  # before is_reserved, which also covers ::1
+        return None if allow_private else f"{ip} is a loopback address"
+    if ip.is_reserved:
+        return f"{ip} is a reserved address"
+    if allow_private:
+        return None
+    if ip.is_private or not ip.is_global:
+        return f"{ip} is a private (non-public) address"
+    return None
+
+
+def url_refusal(url):
+    """What is wrong with an image_url before any network access, or None (HTTP 400 at creation)."""
+    if len(url) > MAX_URL_LENGTH:
+        return f"image_url: must be at most {MAX_URL_LENGTH} characters (got {len(url)})"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        return "image_url: must be a valid http or https URL"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "image_url: must be an http:// or https:// URL with a host name"
+    host = parts.hostname
+    if host.rstrip(".").lower() == "localhost" or host.lower().endswith(".localhost"):
+        if not settings.IDPHOTO_URL_ALLOW_PRIVATE:
+            return "image_url: refused, localhost is not a public address"
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    reason = address_refusal(ip)
+    return f"image_url: refused, {reason}" if reason else None
+
+
+def resolve(host, port):
+    """Every address the host name resolves to (tests replace this to simulate DNS)."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [info[4][0] for info in infos]
+
+
+def _checked_address(host, port):
+    try:
+        ip = ipaddress.ip_address(host)
+        addresses = [ip]
+    except ValueError:
+        try:
+            addresses = [ipaddress.ip_address(a.split("%")[0]) for a in resolve(host, port)]
+        except (OSError, UnicodeError) as exc:
+            raise DownloadError(f"could not resolve the host {host!r} of image_url ({exc})") from None
+        if not addresses:
+            raise DownloadError(f"could not resolve the host {host!r} of image_url")
+    for ip in addresses:  # one bad record refuses the host: a mixed answer is a rebinding attempt
+        reason = address_refusal(ip)
+        if reason:
+            raise RefusedAddress(f"image_url refused: {host} resolves to {reason}")
+    return addresses[0]
+
+
+def _pinned_request(client, url, timeout):
+    """Open a streamed GET of `url`, connecting to the checked address of its host."""
+    refusal = url_refusal(url)
+    if refusal:
+        raise RefusedAddress(refusal.replace("image_url: refused, ", "image_url refused: "))
+    parts = httpx.URL(url)
+    ip = _checked_address(parts.host, parts.port or (443 if parts.scheme == "https" else 80))
+    headers = {"Host": parts.netloc.decode("ascii"), "Accept": "image/*,*/*;q=0.5"}
+    extensions = {"timeout": httpx.Timeout(timeout).as_dict()}
+    if parts.scheme == "https":
+        extensions["sni_hostname"] = parts.host
+    request = client.build_request("GET", parts.copy_with(host=str(ip)), headers=headers, extensions=extensions)
+    return client.send(request, stream=True)
+
+
+def download(url, timeout=None, max_bytes=MAX_DOWNLOAD_BYTES):
+    """The bytes at `url`, or DownloadError / RefusedAddress (state -3) / TooLarge (state -5)."""
+    timeout = settings.IDPHOTO_URL_TIMEOUT if timeout is None else timeout
+    deadline = time.monotonic() + timeout
+    with httpx.Client(follow_redirects=False, trust_env=False, verify=True) as client:
+        for _hop in range(MAX_REDIRECTS + 1):
+            try:
+                response = _pinned_request(client, url, max(0.1, deadline - time.monotonic()))
+                try:
+                    if response.status_code in REDIRECT_CODES and response.headers.get("location"):
+                        url = urljoin(url, response.headers["location"])
+                        continue
+                    return _read_body(response, url, deadline, timeout, max_bytes)
+                finally:
+                    response.close()
+            except httpx.TimeoutException:
+                raise DownloadError(f"downloading image_url timed out after {timeout:g} s") from None
+            except httpx.HTTPError as exc:
+                raise DownloadError(f"could not download image_url: {exc.__class__.__name__}: {exc}") from None
+    raise DownloadError(f"image_url redirected more than {MAX_REDIRECTS} times")
+
+
+def _read_body(response, url, deadline, timeout, max_bytes):
+    if response.status_code != 200:
+        raise DownloadError(f"downloading image_url failed: the server answered HTTP {response.status_code}")
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise TooLarge(_too_large(max_bytes))
+    chunks, total = [], 0
+    for chunk in response.iter_bytes():
+        total += len(chunk)
+        if total > max_bytes:
+            raise TooLarge(_too_large(max_bytes))
+        if time.monotonic() > deadline:
+            raise DownloadError(f"downloading image_url timed out after {timeout:g} s")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(max_bytes):
+    return f"the image_url file is larger than {max_bytes // (1024 * 1024)} MB"

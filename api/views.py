@@ -1,0 +1,98 @@
+"""HTTP views of the ID-photo API: authenticate, rate-limit, call a service, answer JSON."""
+
+import logging
+import uuid
+from functools import wraps
+
+from django.http import FileResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from . import services
+from .models import Task
+from .openapi import openapi_document
+from .services import ApiError
+
+# Requests larger than this are refused before the body is read (image_file < 15 MB plus form fields).
+MAX_REQUEST_BYTES = services.MAX_UPLOAD_BYTES + 1024 * 1024
+log = logging.getLogger(__name__)
+
+
+def reply(status, message, data=None, headers=None):
+    response = JsonResponse({"status": status, "message": message, "data": data if data is not None else {}})
+    response.status_code = status
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def api_view(method):
+    """Authenticate by X-API-KEY, take a rate-limit token, and turn ApiError into its JSON reply."""
+
+    def decorate(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            try:
+                if request.method != method:
+                    raise ApiError(405, f"Method not allowed: use {method}.", {"Allow": method})
+                api_key = services.authenticate(request.headers.get("X-API-KEY", ""))
+                services.take_rate_token(api_key)
+                return view(request, api_key, *args, **kwargs)
+            except ApiError as exc:
+                return reply(exc.status, exc.message, headers=exc.headers)
+            except Exception:  # a bug: still answer in the API's JSON shape
+                log.exception("API request failed")
+                return reply(500, "Server-side exception. Please contact support.")
+
+        return wrapper
+
+    return decorate
+
+
+def _form(request):
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
+        raise ApiError(413, "Request too large: image_file must be smaller than 15 MB.")
+    try:
+        return request.POST, request.FILES
+    except Exception:  # malformed multipart bodies raise from the parser
+        raise ApiError(400, "The body must be multipart/form-data (or a urlencoded form).") from None
+
+
+@api_view("POST")
+def create_task(request, api_key):
+    data, files = _form(request)
+    task = services.create_task(api_key, services.parse_create_request(data, files))
+    if not task.sync:
+        return reply(200, "success", {"task_id": str(task.task_id)})
+    task = services.run_task(task.task_id)
+    return reply(200, "success", services.task_data(task, request))
+
+
+@api_view("GET")
+def query_task(request, api_key, task_id):
+    try:
+        task_uuid = uuid.UUID(task_id)
+    except ValueError:
+        raise ApiError(404, "Task not found: check the task_id.") from None
+    task = Task.objects.select_related("input_image").filter(task_id=task_uuid, api_key=api_key).first()
+    if task is None:
+        raise ApiError(404, "Task not found: check the task_id.")
+    return reply(200, "success", services.task_data(task, request))
+
+
+def result_file(request, token):
+    """A result behind a signed URL; 404 once the URL has expired or the file was deleted."""
+    task, field = services.task_for_token(token)
+    if task is None:
+        return reply(404, "Not found: the result URL is invalid or has expired (URLs work for 1 hour).")
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        return reply(404, "Not found: the result was deleted.")
+    filename = field.name.rsplit("/", 1)[-1]
+    return FileResponse(handle, filename=filename)
+
+
+def openapi_json(request):
+    return JsonResponse(openapi_document(request.build_absolute_uri("/").rstrip("/")))
