@@ -202,8 +202,10 @@ def _place_extras(area, slots, extras):
 
 def _free_rect(area, slots, at):
     """The empty rectangle around the block (bounded by the nearest photos) to centre the block in it."""
-    left = max([s.rect.right + GAP_MM for s in slots if s.rect.y < at.bottom and s.rect.bottom > at.y] + [area.x])
-    top = max([s.rect.bottom + GAP_MM for s in slots if s.rect.x < area.right and s.rect.right > left] + [area.y])
+    beside = [s.rect.right + GAP_MM for s in slots if s.rect.y < at.bottom and s.rect.bottom > at.y]
+    left = max(beside + [area.x])
+    above = [s.rect.bottom + GAP_MM for s in slots if s.rect.x < area.right and s.rect.right > left]
+    top = max(above + [area.y])
     top = min(top, at.y)
     left = min(left, at.x)
     return Rect(left, top, area.right - left, area.bottom - top)
@@ -228,7 +230,7 @@ def _centre(area, slots, at):
 
 
 def _centre_bands(area, slots, at, bands):
-    """On a mixed sheet each size's band is centred across the sheet on its own (beside the block if it is there)."""
+    """On a mixed sheet each size's band is centred on its own (in the room beside the block, if any)."""
     out = []
     for kind in ("main", "mix"):
         group = [s for s in slots if s.kind == kind]
@@ -250,7 +252,7 @@ def _centre_bands(area, slots, at, bands):
 
 
 def plan_sheet(paper, vertical, photo_mm, *, mix_mm=None, allow_rotate=False, extras_options=()):
-    """Choose the layout with the most photos. extras_options: ways to shape the QR/label block, best first."""
+    """Choose the layout with the most photos. extras_options: shapes of the QR/label block, best first."""
     pw, ph = paper_mm(paper, vertical)
     area = Rect(MARGIN_MM, MARGIN_MM, pw - 2 * MARGIN_MM, ph - 2 * MARGIN_MM)
     mixed = mix_mm is not None
@@ -300,7 +302,7 @@ def qr_size_mm(data, requested_px, dpi):
 
 
 def render_qr(data, size_px):
-    """A crisp QR code: whole-pixel modules, centred on a white square of size_px (never smaller than 1 px/module)."""
+    """A crisp QR code: whole-pixel modules (at least 1 px) centred on a white square of size_px."""
     matrix = qr_matrix(data)
     module = max(1, size_px // matrix.shape[0])
     pixels = np.where(np.kron(matrix, np.ones((module, module), dtype=bool)), 0, 255).astype(np.uint8)
@@ -369,7 +371,7 @@ def _tokens(line):
 
 
 def label_block(lines, font_mm):
-    """Size in mm of the lines drawn from their ascender line (the font's ascent + descent is about 1.45 em)."""
+    """Size in mm of the lines drawn from their ascender line (ascent + descent is about 1.45 em)."""
     width = max((_text_width_mm(line, font_mm) for line in lines), default=0.0)
     measure_px = 200
     ascent, descent = label_font(measure_px).getmetrics()
@@ -475,7 +477,7 @@ def _px_rect(rect, dpi):
 
 
 def _draw_cut_marks(draw, slots, dpi, reach_mm, colour):
-    """1 px lines that continue each photo edge into the gap around it (they are painted before the photos)."""
+    """1 px lines continuing each photo edge into the gap around it (painted before the photos)."""
     reach = max(2, mm_to_px(reach_mm, dpi))
     for slot in slots:
         x0, y0, x1, y1 = _px_rect(slot.rect, dpi)
@@ -509,7 +511,7 @@ def sheet_dpi(paper, vertical, dpi):
 
 
 def render_sheet(plan, photo, dpi, *, mix_photo=None, bg=(230, 230, 230), qr_data="", qr_px=None):
-    """Paint the planned sheet at dpi: photo (and mix_photo) are RGB arrays already at their exact pixel size."""
+    """Paint the planned sheet at dpi: photo (and mix_photo) are RGB arrays at their exact pixel size."""
     width, height = mm_to_px(plan.paper_mm[0], dpi), mm_to_px(plan.paper_mm[1], dpi)
     sheet = Image.new("RGB", (width, height), tuple(bg))
     _draw_cut_marks(ImageDraw.Draw(sheet), plan.slots, dpi, GAP_MM, _cut_colour(bg))
@@ -598,7 +600,7 @@ def make_sheet(
     head_top=None,
     pdf=False,
 ):
-    """Plan and render a sheet for one photo (HxWx3 or HxWx4 uint8 at dpi). Returns (png, pdf or None, info)."""
+    """Plan and render a sheet for one photo (HxWx3 or HxWx4 uint8 at dpi): (png, pdf or None, info)."""
     photo = flatten_on_white(photo)
     use_dpi = sheet_dpi(paper, vertical, dpi)
     photo_mm = (px_to_mm(photo.shape[1], dpi), px_to_mm(photo.shape[0], dpi))
@@ -618,7 +620,9 @@ def make_sheet(
         for w, h, _ in _orientations(photo_mm, allow_rotate)
     ]
     options = extras_options(qr_mm, label_text, photo_mm, pw, strips)
-    plan = plan_sheet(paper, vertical, photo_mm, mix_mm=mix_mm, allow_rotate=allow_rotate, extras_options=options)
+    plan = plan_sheet(
+        paper, vertical, photo_mm, mix_mm=mix_mm, allow_rotate=allow_rotate, extras_options=options
+    )
     mix_photo = None
     if mix_mm is not None:
         scale = use_dpi / dpi

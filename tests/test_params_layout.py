@@ -10,7 +10,8 @@ def test_it_keeps_photos_upright_and_single_size_by_default():
 
 
 def test_it_reads_the_layout_extensions():
-    layout = parse({"layout": "1", "layout_allow_rotate": "1", "layout_mix_size": "25x35", "layout_pdf": "1"}).layout
+    data = {"layout": "1", "layout_allow_rotate": "1", "layout_mix_size": "25x35", "layout_pdf": "1"}
+    layout = parse(data).layout
     assert layout.allow_rotate is True and layout.mix_size == (25.0, 35.0) and layout.pdf is True
 
 

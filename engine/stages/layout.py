@@ -1,4 +1,4 @@
-"""Stage: layout. Copies of the final photo on a print sheet (PNG with dpi, optional PDF), see engine/sheets.py."""
+"""Stage: layout. Copies of the final photo on a print sheet (PNG with dpi, optional PDF), see sheets.py."""
 
 import numpy as np
 
@@ -32,7 +32,7 @@ def run(ctx):
 
 
 def _face_anchor(ctx):
-    """Face centre x and head top y in output pixels, when the geometry stage found them (for the mixed size)."""
+    """Face centre x and head top y in output px, when geometry found them (to crop the mixed size)."""
     face_x = head_top = None
     if ctx.canvas_landmarks is not None and len(ctx.canvas_landmarks):
         face_x = float(np.mean(np.asarray(ctx.canvas_landmarks)[:, 0]))
