@@ -273,3 +273,10 @@ PHOTOS_POLL_INTERVAL = env_float("PHOTOS_POLL_INTERVAL", 1.0, minimum=0.05)
 PHOTOS_POLL_LIMIT_SECONDS = env_int("PHOTOS_POLL_LIMIT_SECONDS", 300, minimum=1)
 PHOTOS_SIGNUP_CREDITS = env_int("PHOTOS_SIGNUP_CREDITS", 30, minimum=0)
 PHOTOS_REQUIRE_APPROVAL = env_bool("PHOTOS_REQUIRE_APPROVAL", False)
+# A queue run polls the API this long, then re-queues itself so workers stay free for the API's own tasks.
+PHOTOS_POLL_SLICE_SECONDS = env_float("PHOTOS_POLL_SLICE_SECONDS", 5.0, minimum=0.0)
+# The web app's key for this project's own API: granted this much, topped up below the low-water mark.
+PHOTOS_LOCAL_API_CREDITS = env_int("PHOTOS_LOCAL_API_CREDITS", 1_000_000, minimum=1)
+PHOTOS_LOCAL_API_LOW_WATER = env_int("PHOTOS_LOCAL_API_LOW_WATER", 100_000, minimum=0)
+# The account pages live in the photos app's URL namespace.
+LOGIN_URL = "photos:login"

@@ -1,0 +1,129 @@
+// Small progressive enhancements; every form still posts without JavaScript.
+(function () {
+  "use strict";
+
+  function dropzone(form) {
+    const inputs = form.querySelectorAll('input[type=file]');
+    const submit = () => htmx.trigger(form, "submit");
+    inputs.forEach((input) => input.addEventListener("change", () => {
+      if (!input.files.length) return;
+      inputs.forEach((other) => { if (other !== input) other.value = ""; });
+      submit();
+    }));
+    ["dragenter", "dragover"].forEach((name) => form.addEventListener(name, (e) => { e.preventDefault(); form.classList.add("dragover"); }));
+    ["dragleave", "drop"].forEach((name) => form.addEventListener(name, (e) => { e.preventDefault(); form.classList.remove("dragover"); }));
+    form.addEventListener("drop", (e) => {
+      if (!e.dataTransfer.files.length) return;
+      inputs[0].files = e.dataTransfer.files;
+      inputs.forEach((other, i) => { if (i) other.value = ""; });
+      submit();
+    });
+  }
+
+  function sizeModes(form) {
+    const apply = () => {
+      const mode = (form.querySelector("input[name=size_mode]:checked") || {}).value || "spec";
+      form.querySelectorAll("[data-mode]").forEach((box) => {
+        const on = box.dataset.mode === mode;
+        box.hidden = !on;
+        box.querySelectorAll("input, select").forEach((el) => { if (el.name !== "q") el.disabled = !on; });
+      });
+    };
+    form.addEventListener("change", (e) => { if (e.target.name === "size_mode") apply(); });
+    apply();
+  }
+
+  function forbidden(form) {
+    const card = form.querySelector("#spec-card");
+    const list = card ? (card.dataset.forbidden || "").split(" ").filter(Boolean) : [];
+    form.querySelectorAll("[data-edit]").forEach((box) => {
+      const off = list.includes(box.dataset.edit);
+      box.querySelectorAll("input, select").forEach((el) => { el.disabled = off; });
+      box.classList.toggle("is-off", off);
+      box.hidden = off;
+      const reason = form.querySelector('[data-edit-reason="' + box.dataset.edit + '"]');
+      if (reason) {
+        const why = card && card.querySelector('[data-reason="' + box.dataset.edit + '"]');
+        reason.hidden = !off;
+        reason.textContent = off ? (why ? why.textContent : "This document does not allow this edit.") : "";
+      }
+    });
+    if (card && card.dataset.bg) {
+      const swatch = form.querySelector('input[name=bg_color][value="' + card.dataset.bg + '"]');
+      if (swatch) swatch.checked = true;
+      else {
+        const custom = form.querySelector("input[name=bg_color][value=custom]");
+        const picker = form.querySelector("input[name=bg_custom]");
+        if (custom && picker) { custom.checked = true; picker.value = "#" + card.dataset.bg.toLowerCase(); }
+      }
+    }
+  }
+
+  function sliders(form) {
+    form.querySelectorAll("input[type=range][data-show]").forEach((range) => {
+      const out = document.querySelector(range.dataset.show);
+      const show = () => { out.textContent = Number(range.value) > 0 ? Math.round(range.value * 100) + "%" : "off"; };
+      range.addEventListener("input", show); show();
+    });
+  }
+
+  function toggles(root) {
+    root.querySelectorAll("[data-toggle]").forEach((box) => {
+      const target = document.querySelector(box.dataset.toggle);
+      const apply = () => { target.hidden = !box.checked; };
+      box.addEventListener("change", apply); apply();
+    });
+    root.querySelectorAll("input[name=bg_custom]").forEach((picker) => picker.addEventListener("input", () => {
+      const radio = root.querySelector("input[name=bg_color][value=custom]");
+      if (radio) radio.checked = true;
+    }));
+  }
+
+  async function outfitThumbs(box) {
+    try {
+      const res = await fetch("/api/clothes", { headers: { Accept: "application/json" } });
+      if (!res.ok) return;
+      const body = await res.json();
+      const items = Array.isArray(body) ? body : (body.data && (body.data.clothes || body.data.items || body.data)) || body.clothes || body.items || [];
+      (Array.isArray(items) ? items : []).forEach((item) => {
+        const label = box.querySelector('[data-outfit="' + item.id + '"]');
+        const url = item.thumbnail_url || item.thumbnail || item.thumb || item.url;
+        if (!label || !url) return;
+        const img = document.createElement("img");
+        img.src = url; img.alt = item.name || item.label || item.id; img.loading = "lazy";
+        label.querySelector("span").before(img);
+        if (item.name || item.label) label.querySelector("span").textContent = item.name || item.label;
+      });
+    } catch (e) { /* the ids stay selectable as text */ }
+  }
+
+  function refreshCost(form) { htmx.trigger(form, "change"); }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("[data-dropzone]").forEach(dropzone);
+    const form = document.getElementById("options");
+    if (form) {
+      sizeModes(form); sliders(form); toggles(form); forbidden(form);
+      document.querySelectorAll("[data-outfits]").forEach(outfitThumbs);
+      form.addEventListener("click", (e) => {
+        if (e.target.matches("[data-clear-spec]")) {
+          const card = form.querySelector("#spec-card");
+          card.innerHTML = '<p class="muted small">No document chosen: standard 25x35 mm (295x413 px at 300 dpi).</p>';
+          card.className = "spec-card empty"; card.dataset.forbidden = ""; card.dataset.bg = "";
+          forbidden(form); refreshCost(form);
+        }
+        if (e.target.matches("[data-close-confirm]")) document.getElementById("confirm-slot").innerHTML = "";
+      });
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", (e) => {
+    const form = document.getElementById("options");
+    if (form && e.detail.target && e.detail.target.id === "spec-card") { forbidden(form); refreshCost(form); }
+  });
+  // htmx swaps #spec-card with outerHTML, so the event target is the old node; listen on settle too.
+  document.addEventListener("htmx:afterSettle", (e) => {
+    const form = document.getElementById("options");
+    if (form && e.detail.elt && e.detail.elt.id === "spec-card") { forbidden(form); refreshCost(form); }
+  });
+})();

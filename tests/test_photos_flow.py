@@ -1,0 +1,84 @@
+"""End to end through the real local API and engine: Django test client, django-q2 in sync mode."""
+
+import io
+import re
+
+import pytest
+from PIL import Image
+
+from photos.models import LedgerEntry, Order, Upload
+
+from .conftest import PORTRAITS
+from .photos_support import PASSWORD
+
+PORTRAIT = PORTRAITS / "p11_hivision_test0.jpg"
+pytestmark = [
+    pytest.mark.skipif(not PORTRAIT.exists(), reason=f"{PORTRAIT} is absent"),
+    pytest.mark.shared,
+]
+
+
+@pytest.fixture
+def sync_queue(settings):
+    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+    settings.PHOTOS_API_BASE_URL = ""
+    settings.PHOTOS_POLL_INTERVAL = 0.1
+    settings.PHOTOS_SIGNUP_CREDITS = 30
+    settings.IDPHOTO_RATE_LIMIT_PER_SECOND = 100.0
+
+
+def _signup(client, name):
+    response = client.post(
+        "/accounts/signup/",
+        {"username": name, "email": f"{name}@example.test", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert response.status_code == 302, response.content[:500]
+
+
+def _pixels(data):
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        return image.size
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_previews_charges_and_delivers_photo_and_sheet(client, sync_queue):
+    _signup(client, "owner")
+    with PORTRAIT.open("rb") as fh:
+        response = client.post("/upload/", {"photo": fh})
+    assert response.status_code == 302
+    upload = Upload.objects.get()
+    assert upload.check_ok and upload.faces_found == 1
+    options = {"size_mode": "mm", "mm_width": "35", "mm_height": "45", "dpi": "300", "bg_color": "FFFFFF"}
+
+    response = client.post(f"/u/{upload.code}/preview/", options)
+    assert response.status_code == 200
+    preview = Order.objects.get(kind="preview")
+    assert preview.status == Order.DONE, preview.error
+    assert _pixels(b"".join(client.get(f"/o/{preview.code}/file/preview/").streaming_content)) == (413, 531)
+    fragment = client.get(f"/o/{preview.code}/status/").content.decode()
+    assert "hx-trigger" not in fragment and "preview-img" in fragment
+
+    paid = {**options, "layout": "1", "layout_size": "6inch"}
+    confirm = client.post(f"/u/{upload.code}/confirm/", paid).content.decode()
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', confirm).group(1)
+    assert 'name="expected_cost" value="11"' in confirm
+    response = client.post(f"/u/{upload.code}/order/", {**paid, "idempotency_key": key, "expected_cost": "11"})
+    order = Order.objects.get(kind="final")
+    assert response.status_code == 302 and response["Location"] == f"/o/{order.code}/"
+    assert order.status == Order.DONE, order.error
+    assert LedgerEntry.objects.get(kind="spend").amount == -11
+
+    photo = client.get(f"/o/{order.code}/file/result/?download=1")
+    assert "attachment" in photo["Content-Disposition"]
+    assert _pixels(b"".join(photo.streaming_content)) == (413, 531)
+    sheet = _pixels(b"".join(client.get(f"/o/{order.code}/file/sheet/").streaming_content))
+    assert sorted(sheet) == [1200, 1800]  # 4x6 in at 300 dpi
+
+    # Another document from the same upload: sent by last_id, no new upload.
+    upload.refresh_from_db()
+    assert upload.api_image_id
+    client.post(f"/u/{upload.code}/preview/", {**options, "bg_color": "438EDB"})
+    again = Order.objects.filter(kind="preview").first()
+    assert again.status == Order.DONE
+    assert Upload.objects.count() == 1

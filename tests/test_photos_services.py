@@ -1,0 +1,184 @@
+"""Credits, orders and the queue task, with named actors and a fake ID-photo API (no engine needed)."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.db.models import Sum
+
+from photos import services, tasks
+from photos.models import LedgerEntry, Order, StaffAction, Wallet
+
+from .photos_support import FakeApi, make_upload, make_user, use_fake_api
+
+PARAMS = {"px_width": "413", "px_height": "531", "format": "png"}
+
+
+@pytest.fixture
+def queued(monkeypatch):
+    """Record enqueued order ids instead of sending them to django-q2."""
+    calls = []
+    monkeypatch.setattr(tasks, "enqueue_order", calls.append)
+    return calls
+
+
+def ledger_sum(user):
+    return LedgerEntry.objects.filter(user=user).aggregate(total=Sum("amount"))["total"] or 0
+
+
+def assert_books_balance(*users):
+    for user in users:
+        assert ledger_sum(user) == Wallet.objects.get(user=user).balance
+
+
+@pytest.mark.django_db
+def test_it_records_the_signup_grant_in_the_ledger(settings):
+    settings.PHOTOS_SIGNUP_CREDITS = 25
+    owner = make_user("owner")
+    services.welcome(owner)
+    assert services.balance(owner) == 25
+    entry = LedgerEntry.objects.get(user=owner)
+    assert (entry.kind, entry.amount) == ("grant", 25)
+    assert_books_balance(owner)
+
+
+@pytest.mark.django_db
+def test_it_charges_once_per_idempotency_key(queued, django_capture_on_commit_callbacks):
+    owner = make_user("owner", credits=30)
+    upload = make_upload(owner)
+    with django_capture_on_commit_callbacks(execute=True):
+        first, created = services.create_paid_order(owner, upload, PARAMS, 11, "key-1")
+        again, created_again = services.create_paid_order(owner, upload, PARAMS, 11, "key-1")
+    assert created and not created_again and first.pk == again.pk
+    assert services.balance(owner) == 19
+    assert LedgerEntry.objects.filter(order=first, kind="spend").count() == 1
+    assert queued == [first.pk]
+    assert_books_balance(owner)
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_order_the_balance_cannot_pay():
+    owner = make_user("owner", credits=5)
+    upload = make_upload(owner)
+    with pytest.raises(services.InsufficientCredits):
+        services.create_paid_order(owner, upload, PARAMS, 6, "key-1")
+    assert services.balance(owner) == 5
+    assert not Order.objects.exists()
+    assert_books_balance(owner)
+
+
+@pytest.mark.django_db
+def test_it_refunds_a_failed_order_exactly_once(queued, monkeypatch):
+    owner = make_user("owner", credits=30)
+    order, _ = services.create_paid_order(owner, make_upload(owner), PARAMS, 15, "k")
+    fake = use_fake_api(monkeypatch, FakeApi(fail_state=-14))
+    tasks.run_order(order.pk)
+    tasks.run_order(order.pk)  # a retried or duplicated queue message
+    assert services.fail_order(order.pk, "again") is False
+    assert services.refund(order, "manual retry") is None
+    order.refresh_from_db()
+    assert order.status == Order.FAILED and "No face" in order.error
+    assert LedgerEntry.objects.filter(order=order, kind="refund").count() == 1
+    assert services.balance(owner) == 30
+    assert fake.creates == 1
+    assert_books_balance(owner)
+
+
+@pytest.mark.django_db
+def test_it_stores_the_result_and_sheet_and_the_image_id(queued, monkeypatch, settings):
+    settings.PHOTOS_POLL_INTERVAL = 0.05
+    owner = make_user("owner", credits=30)
+    upload = make_upload(owner)
+    order, _ = services.create_paid_order(owner, upload, {**PARAMS, "layout": "1"}, 11, "k")
+    fake = use_fake_api(monkeypatch, FakeApi(steps=3, sheet=True))
+    assert tasks.run_order(order.pk) == "finished"
+    order.refresh_from_db()
+    upload.refresh_from_db()
+    assert order.status == Order.DONE and order.progress == 100
+    assert order.result.name.endswith(".png") and order.sheet
+    assert order.checks[0]["id"] == "head_height"
+    assert upload.api_image_id.startswith("img-")
+    assert tasks.run_order(order.pk) == "nothing to do"  # safe to run twice
+    assert fake.creates == 1
+    assert services.balance(owner) == 19
+
+
+@pytest.mark.django_db
+def test_it_reuses_the_upload_by_last_id_and_falls_back_to_the_file(queued, monkeypatch):
+    owner = make_user("owner")
+    upload = make_upload(owner, image_id="img-known")
+    fake = use_fake_api(monkeypatch, FakeApi(known_ids={"img-known"}))
+    first = services.create_preview(owner, upload, PARAMS)
+    tasks.run_order(first.pk)
+    assert fake.sent_last_ids == ["img-known"] and fake.sent_files == 0
+    upload.api_image_id = "img-expired"
+    upload.save()
+    second = services.create_preview(owner, upload, PARAMS)
+    tasks.run_order(second.pk)
+    second.refresh_from_db()
+    assert second.status == Order.DONE and second.preview
+    assert fake.sent_last_ids[-1] == "img-expired" and fake.sent_files == 1
+
+
+@pytest.mark.django_db
+def test_it_rejects_with_a_reason_refunds_once_and_logs_the_staff(queued, mailoutbox):
+    owner, staff = make_user("owner", credits=30), make_user("staff", staff=True)
+    order, _ = services.create_paid_order(owner, make_upload(owner), PARAMS, 6, "k")
+    services.reject(order, staff, "Your eyes are closed.")
+    services.reject(order, staff, "Second click.")
+    order.refresh_from_db()
+    assert order.status == Order.REJECTED and order.reject_reason == "Second click."
+    assert LedgerEntry.objects.filter(order=order, kind="refund").count() == 1
+    assert services.balance(owner) == 30
+    assert StaffAction.objects.filter(order=order, action="reject", staff=staff).count() == 2
+    assert "eyes are closed" in mailoutbox[0].body
+    assert_books_balance(owner)
+
+
+@pytest.mark.django_db
+def test_it_logs_grants_and_approvals_by_staff(queued):
+    owner, staff = make_user("owner"), make_user("staff", staff=True)
+    services.grant_credits(owner, 40, "goodwill", by=staff)
+    order, _ = services.create_paid_order(owner, make_upload(owner), PARAMS, 6, "k")
+    services.approve(order, staff)
+    order.refresh_from_db()
+    assert order.approved
+    actions = list(StaffAction.objects.values_list("action", "staff__username").order_by("id"))
+    assert actions == [("grant", "staff"), ("approve", "staff")]
+    assert LedgerEntry.objects.get(kind="grant").created_by == staff
+    assert_books_balance(owner)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_charges_once_when_paid_clicks_race(monkeypatch):
+    monkeypatch.setattr(tasks, "enqueue_order", lambda order_id: None)
+    owner = make_user("owner", credits=20)
+    upload = make_upload(owner)
+    barrier = threading.Barrier(6)
+    outcomes = []
+
+    def click(key):
+        try:
+            barrier.wait()
+            order, created = services.create_paid_order(owner, upload, PARAMS, 6, key)
+            outcomes.append(("created" if created else "same", order.pk))
+        except services.InsufficientCredits:
+            outcomes.append(("refused", None))
+        finally:
+            connections.close_all()
+
+    # Four clicks of one confirm form, plus two different forms: 20 credits pay for 3 orders at most.
+    keys = ["form-a"] * 4 + ["form-b", "form-c"]
+    threads = [threading.Thread(target=click, args=(key,)) for key in keys]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert Order.objects.filter(owner=owner).count() == 3
+    assert {pk for kind, pk in outcomes if kind in ("created", "same") and pk} == set(
+        Order.objects.values_list("pk", flat=True)
+    )
+    assert services.balance(owner) == 2
+    assert LedgerEntry.objects.filter(kind="spend").count() == 3
+    assert_books_balance(owner)
+    connection.close()
