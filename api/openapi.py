@@ -5,6 +5,7 @@ from engine.params import CLOTHES_IDS, LAYOUT_SIZES
 HEX = {"type": "string", "pattern": "^#?[0-9a-fA-F]{6}$"}
 FLAG = {"type": "integer", "enum": [0, 1]}
 FACTOR = {"type": "number", "minimum": 0, "maximum": 1}
+SIDE = "([1-9][0-9]{2}|1[0-9]{3}|2000)"  # 100..2000
 PIXELS = {"type": "integer", "minimum": 0, "maximum": 4000}
 
 
@@ -24,7 +25,7 @@ def _form_fields():
         "last_id": {"type": "string", "format": "uuid", "description": "image_id of an earlier task of this key."},
         "sync": {**FLAG, "default": 0, "description": "1 waits for the result, 0 returns task_id at once."},
         "return_type": {"type": "integer", "enum": [1, 2], "default": 1, "description": "1 URL (1 h), 2 base64."},
-        "size": {"type": "string", "pattern": "^[0-9]{3,4}x[0-9]{3,4}$", "description": "WxH, each 100-2000."},
+        "size": {"type": "string", "pattern": f"^{SIDE}x{SIDE}$", "description": "WxH, each 100-2000, e.g. 300x400."},
         "format": {"type": "string", "enum": ["png", "jpg", "jpeg"], "default": "png"},
         "spec_id": {"type": "integer", "minimum": 1, "description": "Document specification id (GET /api/specs)."},
         "dpi": {"type": "integer", "minimum": 10, "maximum": 1000, "default": 300},

@@ -171,6 +171,10 @@ def parse_create_request(data, files):
         if params.layout is None and any(name.startswith("layout_") for name in fields):
             # The engine ignores layout_* when layout=0; a malformed value is still the caller's error.
             engine.parse({**fields, "layout": "1"})
+        if params.spec_id is not None:
+            from engine.specs import apply_spec  # unknown ids and edits the spec forbids are refused now
+
+            apply_spec(params)
     except ParamError as exc:
         raise ApiError(400, exc.message) from None
     request = CreateRequest(
