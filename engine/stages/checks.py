@@ -1,5 +1,7 @@
-"""Stage: checks. Placeholder pass-through until its issue lands (owned by a separate work item)."""
+"""Stage: checks. The compliance report (engine/compliance.py) on the finished photo, into `ctx.checks`."""
+
+from .. import compliance
 
 
 def run(ctx):
-    return None
+    ctx.checks = compliance.report(ctx)
