@@ -17,7 +17,8 @@ import numpy as np
 
 WHITE = (255, 255, 255)
 # Smear radius (px) used to give transparent pixels the colour of the nearest foreground.
-BLEED_SIGMA = 6.0
+BLEED_SIGMA = 8.0
+BLEED_SCALE = 4
 
 
 def run(ctx):
@@ -97,17 +98,25 @@ def _original(ctx):
 
 
 def _bleed(foreground, alpha):
-    """Each pixel's colour as the alpha-weighted average of the foreground around it (push outwards)."""
-    weights = cv2.GaussianBlur(alpha, (0, 0), BLEED_SIGMA)
-    premultiplied = cv2.GaussianBlur(foreground.astype(np.float32) * alpha[..., None], (0, 0), BLEED_SIGMA)
-    total = float(alpha.sum())
-    if total > 0:
-        mean = (foreground.astype(np.float32) * alpha[..., None]).reshape(-1, 3).sum(0) / total
-    else:
-        mean = np.zeros(3, np.float32)
+    """Each pixel's colour as the alpha-weighted average of the foreground around it (push outwards).
+
+    Worked out at a quarter of the size: the result only fills invisible pixels, so it needs to be smooth,
+    not sharp, and this keeps it to a few milliseconds.
+    """
+    height, width = alpha.shape
+    small = (max(1, width // BLEED_SCALE), max(1, height // BLEED_SCALE))
+    a = cv2.resize(alpha, small, interpolation=cv2.INTER_AREA)
+    premultiplied = cv2.resize(foreground.astype(np.float32) * alpha[..., None], small, interpolation=cv2.INTER_AREA)
+    sigma = BLEED_SIGMA / BLEED_SCALE
+    weights = cv2.GaussianBlur(a, (0, 0), sigma)
+    blurred = cv2.GaussianBlur(premultiplied, (0, 0), sigma)
+    total = float(a.sum())
+    mean = blurred.reshape(-1, 3).sum(0) / max(float(weights.sum()), 1e-6) if total > 0 else np.zeros(3)
+    colour = np.empty_like(blurred)
+    colour[:] = mean
     near = weights > 1e-3
-    colour = np.broadcast_to(mean, foreground.shape).copy()
-    colour[near] = premultiplied[near] / weights[near][:, None]
+    colour[near] = blurred[near] / weights[near][:, None]
+    colour = cv2.resize(colour, (width, height), interpolation=cv2.INTER_LINEAR)
     return np.clip(colour + 0.5, 0, 255).astype(np.uint8)
 
 

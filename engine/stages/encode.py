@@ -3,7 +3,7 @@
 - dpi: PNG pHYs chunk (pixels per metre), JPEG JFIF density (dots per inch).
 - JPEG `quality` 1-100 as given. Without it: quality 92. Chroma is kept at full resolution (4:4:4) from
   quality 80 up, because 4:2:0 smears colour at the hair line on red and blue backgrounds.
-- PNG is lossless: `quality` does not apply and is ignored. Compression level 6, or the strongest (9,
+- PNG is lossless: `quality` does not apply and is ignored. Compression level 4, or the strongest (9,
   optimised) when a maximum file size asks for it.
 - File-size targets (`min_file_size` / `max_file_size`, only when quality is empty):
   JPEG: binary search on quality for the best quality under the maximum, first with 4:4:4 chroma, then, if
@@ -29,7 +29,8 @@ DEFAULT_JPEG_QUALITY = 92
 FULL_CHROMA_MIN_QUALITY = 80
 SUBSAMPLING_444, SUBSAMPLING_420 = 0, 2
 SUBSAMPLING_NAMES = {SUBSAMPLING_444: "4:4:4", SUBSAMPLING_420: "4:2:0"}
-DEFAULT_PNG_LEVEL = 6
+# zlib level 4: within 1-3% of level 6's size on ID photos at 2-3 times the speed.
+DEFAULT_PNG_LEVEL = 4
 PNG_PALETTE_SIZES = (256, 128, 64, 32)
 PADDING_TEXT = b"idphoto: padding added to reach the requested minimum file size. "
 JPEG_SOI = b"\xff\xd8"
