@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import specs_views, views
 
 app_name = "api"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     path("api/tasks/visual/external/idphoto/<str:task_id>", views.query_task, name="query"),
     path("api/results/<str:token>", views.result_file, name="result"),
     path("api/openapi.json", views.openapi_json, name="openapi"),
+    path("api/specs", specs_views.spec_list, name="specs"),
+    path("api/specs/<int:spec_id>", specs_views.spec_detail, name="spec"),
 ]
