@@ -42,6 +42,8 @@ class LayoutParams:
     pdf: bool = False
     allow_rotate: bool = False  # ID photos stay upright unless the caller allows turning them on paper
     mix_size: tuple | None = None  # (width, height) in mm of a second photo size on the same sheet
+    margin_mm: float | None = None  # None: the sheet module's default (blank paper along the edges)
+    gap_mm: float | None = None  # None: the default space between photos
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,8 @@ def _layout(data):
         pdf=_flag(data, "layout_pdf"),
         allow_rotate=_flag(data, "layout_allow_rotate"),
         mix_size=_mix_size(data),
+        margin_mm=_float(data, "layout_margin_mm", 0.0, 20.0),
+        gap_mm=_float(data, "layout_gap_mm", 0.0, 20.0),
     )
 
 

@@ -6,7 +6,7 @@ Pillow in, bytes and dicts out; the `layout` stage feeds it from a Context.
 
 Packing rules (see docs/layout.md):
 - MARGIN_MM of blank paper along every edge (printers rarely print to the edge), GAP_MM between photos
-  (room for scissors and the cut marks);
+  (room for scissors and the cut marks); callers may change both (0 and 0 for a borderless print);
 - the photo is rotated by 90 degrees on paper only when the caller allows it;
 - the QR code and the label form one block placed in the bottom-right corner of the printable area:
   photos that block would touch are left out, and the layout that keeps the most photos wins;
@@ -117,6 +117,8 @@ class Plan:
     extras: Extras | None = None
     extras_at: Rect | None = None  # where the block sits on the sheet
     counts: dict = field(default_factory=dict)
+    margin: float = MARGIN_MM
+    gap: float = GAP_MM
 
     def qr_rect(self):
         if self.extras is None or self.extras.qr is None:
@@ -152,30 +154,30 @@ def _orientations(size_mm, allow_rotate):
     return options
 
 
-def _single_layouts(area, size_mm, allow_rotate):
+def _single_layouts(area, size_mm, allow_rotate, gap):
     for w, h, rotated in _orientations(size_mm, allow_rotate):
-        cols, rows = grid_fit(area.w, area.h, w, h)
-        yield _grid(area.x, area.y, cols, rows, w, h, "main", rotated), None
+        cols, rows = grid_fit(area.w, area.h, w, h, gap)
+        yield _grid(area.x, area.y, cols, rows, w, h, "main", rotated, gap), None
 
 
-def _mixed_layouts(area, main_mm, mix_mm, allow_rotate):
+def _mixed_layouts(area, main_mm, mix_mm, allow_rotate, gap):
     """Bands: n rows (or columns) of the main size from the top (left), the second size in what is left."""
     for mw, mh, m_rot in _orientations(main_mm, allow_rotate):
         for xw, xh, x_rot in _orientations(mix_mm, allow_rotate):
-            cols, rows = grid_fit(area.w, area.h, mw, mh)
+            cols, rows = grid_fit(area.w, area.h, mw, mh, gap)
             for n in range(rows + 1):
-                used = n * (mh + GAP_MM)
+                used = n * (mh + gap)
                 rest = Rect(area.x, area.y + used, area.w, area.h - used)
-                c2, r2 = grid_fit(rest.w, rest.h, xw, xh)
-                yield _grid(area.x, area.y, cols, n, mw, mh, "main", m_rot) + _grid(
-                    rest.x, rest.y, c2, r2, xw, xh, "mix", x_rot
+                c2, r2 = grid_fit(rest.w, rest.h, xw, xh, gap)
+                yield _grid(area.x, area.y, cols, n, mw, mh, "main", m_rot, gap) + _grid(
+                    rest.x, rest.y, c2, r2, xw, xh, "mix", x_rot, gap
                 ), "rows"
             for n in range(cols + 1):
-                used = n * (mw + GAP_MM)
+                used = n * (mw + gap)
                 rest = Rect(area.x + used, area.y, area.w - used, area.h)
-                c2, r2 = grid_fit(rest.w, rest.h, xw, xh)
-                yield _grid(area.x, area.y, n, rows, mw, mh, "main", m_rot) + _grid(
-                    rest.x, rest.y, c2, r2, xw, xh, "mix", x_rot
+                c2, r2 = grid_fit(rest.w, rest.h, xw, xh, gap)
+                yield _grid(area.x, area.y, n, rows, mw, mh, "main", m_rot, gap) + _grid(
+                    rest.x, rest.y, c2, r2, xw, xh, "mix", x_rot, gap
                 ), "cols"
 
 
@@ -200,15 +202,35 @@ def _place_extras(area, slots, extras):
     return kept, at
 
 
-def _free_rect(area, slots, at):
-    """The empty rectangle around the block (bounded by the nearest photos) to centre the block in it."""
-    beside = [s.rect.right + GAP_MM for s in slots if s.rect.y < at.bottom and s.rect.bottom > at.y]
-    left = max(beside + [area.x])
-    above = [s.rect.bottom + GAP_MM for s in slots if s.rect.x < area.right and s.rect.right > left]
-    top = max(above + [area.y])
-    top = min(top, at.y)
-    left = min(left, at.x)
-    return Rect(left, top, area.right - left, area.bottom - top)
+def _snug_block(area, slots, at):
+    """Move the block from its corner next to the photos: centred in the room the missing photos left, or
+    under/beside the grid, so that photos and block can then be centred on the sheet as one group."""
+    if not slots:
+        return at
+    photos = _bbox([s.rect for s in slots])
+    beside = [s.rect.right for s in slots if s.rect.y < at.bottom and s.rect.bottom > at.y]
+    if beside:
+        left = max(beside) + GAP_MM
+        right = max(photos.right, left + at.w)
+    else:
+        left, right = photos.x, photos.right
+    x = left + (right - left - at.w) / 2
+    above = [s.rect.bottom for s in slots if s.rect.x < x + at.w and s.rect.right > x]
+    if above:
+        top = max(above) + GAP_MM
+        bottom = max(photos.bottom, top + at.h)
+    else:
+        top, bottom = photos.y, photos.bottom
+    y = top + (bottom - top - at.h) / 2
+    # Beside the photos, keep off the paper edge; centred on them, the final centring of the group does that.
+    if beside:
+        x = min(max(x, area.x), area.right - at.w)
+    if above:
+        y = min(max(y, area.y), area.bottom - at.h)
+    snug = Rect(x, y, at.w, at.h)
+    if any(s.rect.overlaps(snug, GAP_MM) for s in slots):
+        return at
+    return snug
 
 
 def _bbox(rects):
@@ -251,19 +273,32 @@ def _centre_bands(area, slots, at, bands):
     return out
 
 
-def plan_sheet(paper, vertical, photo_mm, *, mix_mm=None, allow_rotate=False, extras_options=()):
+def plan_sheet(
+    paper,
+    vertical,
+    photo_mm,
+    *,
+    mix_mm=None,
+    allow_rotate=False,
+    extras_options=(),
+    margin=MARGIN_MM,
+    gap=GAP_MM,
+):
     """Choose the layout with the most photos. extras_options: shapes of the QR/label block, best first."""
     pw, ph = paper_mm(paper, vertical)
-    area = Rect(MARGIN_MM, MARGIN_MM, pw - 2 * MARGIN_MM, ph - 2 * MARGIN_MM)
+    area = Rect(margin, margin, pw - 2 * margin, ph - 2 * margin)
     mixed = mix_mm is not None
     if mixed:
-        layouts = list(_mixed_layouts(area, photo_mm, mix_mm, allow_rotate))
+        layouts = list(_mixed_layouts(area, photo_mm, mix_mm, allow_rotate, gap))
     else:
-        layouts = list(_single_layouts(area, photo_mm, allow_rotate))
+        layouts = list(_single_layouts(area, photo_mm, allow_rotate, gap))
+    # The QR code and label keep at least the default margin from the paper edge, even on a borderless sheet.
+    inset = max(margin, MARGIN_MM)
+    block_area = Rect(inset, inset, pw - 2 * inset, ph - 2 * inset)
     best = None
     for slots, bands in layouts:
         for rank, extras in enumerate(list(extras_options) + [None]):
-            kept, at = (slots, None) if extras is None else _place_extras(area, slots, extras)
+            kept, at = (slots, None) if extras is None else _place_extras(block_area, slots, extras)
             if kept is None:
                 continue
             # The QR code and label cost copies when they must, but never the last copy.
@@ -272,12 +307,11 @@ def plan_sheet(paper, vertical, photo_mm, *, mix_mm=None, allow_rotate=False, ex
                 best = (key, kept, extras, at, bands)
     _, slots, extras, at, bands = best
     if at is not None:
-        free = _free_rect(area, slots, at)
-        at = Rect(free.x + (free.w - at.w) / 2, free.y + (free.h - at.h) / 2, at.w, at.h)
+        at = _snug_block(block_area, slots, at)
     slots, at = _centre(area, slots, at)
     if bands is not None:
         slots = _centre_bands(area, slots, at, bands)
-    return Plan(paper, (pw, ph), slots, extras if at is not None else None, at, _counts(slots))
+    return Plan(paper, (pw, ph), slots, extras if at is not None else None, at, _counts(slots), margin, gap)
 
 
 # ------------------------------------------------------------------------------------- QR code and label
@@ -388,39 +422,44 @@ def extras_options(qr_mm, label_text, photo_mm, paper_w_mm, strip_widths=()):
         return []
     if not lines:
         return [Extras(qr_mm, qr_mm, qr=Rect(0, 0, qr_mm, qr_mm))]
-    options = []
-    widths = [None, max(photo_mm[0], qr_mm or 0), photo_mm[0] * 2 + GAP_MM, paper_w_mm - 2 * MARGIN_MM]
+    widths = [max(photo_mm[0], qr_mm or 0), photo_mm[0] * 2 + GAP_MM, paper_w_mm - 2 * MARGIN_MM]
     widths += [w for w in sorted(set(strip_widths), reverse=True) if w >= (qr_mm or 10)] + [qr_mm or 20.0]
-    for font_mm in (LABEL_FONT_MM, 3.0, LABEL_MIN_FONT_MM):
-        for width in widths:
-            wrapped = tuple(lines if width is None else wrap_lines(lines, width, font_mm))
-            lw, lh = label_block(wrapped, font_mm)
-            if not qr_mm:
-                options.append(Extras(lw, lh, label=Rect(0, 0, lw, lh), label_lines=wrapped, font_mm=font_mm))
-                continue
-            side_w, side_h = qr_mm + GAP_MM + lw, max(qr_mm, lh)
-            options.append(
-                Extras(
-                    side_w,
-                    side_h,
-                    qr=Rect(0, (side_h - qr_mm) / 2, qr_mm, qr_mm),
-                    label=Rect(qr_mm + GAP_MM, (side_h - lh) / 2, lw, lh),
-                    label_lines=wrapped,
-                    font_mm=font_mm,
-                )
-            )
-            stack_w, stack_h = max(qr_mm, lw), qr_mm + GAP_MM + lh
-            options.append(
-                Extras(
-                    stack_w,
-                    stack_h,
-                    qr=Rect((stack_w - qr_mm) / 2, 0, qr_mm, qr_mm),
-                    label=Rect((stack_w - lw) / 2, qr_mm + GAP_MM, lw, lh),
-                    label_lines=wrapped,
-                    font_mm=font_mm,
-                )
-            )
+    # Preference: the caller's lines as given at 3.5 or 3 mm, then wrapped, then the smallest font.
+    tries = [(font, None) for font in (LABEL_FONT_MM, 3.0)]
+    tries += [(font, width) for font in (LABEL_FONT_MM, 3.0) for width in widths]
+    tries += [(LABEL_MIN_FONT_MM, width) for width in [None] + widths]
+    options = []
+    for font_mm, width in tries:
+        wrapped = tuple(lines if width is None else wrap_lines(lines, width, font_mm))
+        options += _block_shapes(qr_mm, wrapped, font_mm)
     return options
+
+
+def _block_shapes(qr_mm, lines, font_mm):
+    """The label alone, or the QR code beside it, or the QR code above it."""
+    lw, lh = label_block(lines, font_mm)
+    if not qr_mm:
+        return [Extras(lw, lh, label=Rect(0, 0, lw, lh), label_lines=lines, font_mm=font_mm)]
+    side_w, side_h = qr_mm + GAP_MM + lw, max(qr_mm, lh)
+    stack_w, stack_h = max(qr_mm, lw), qr_mm + GAP_MM + lh
+    return [
+        Extras(
+            side_w,
+            side_h,
+            qr=Rect(0, (side_h - qr_mm) / 2, qr_mm, qr_mm),
+            label=Rect(qr_mm + GAP_MM, (side_h - lh) / 2, lw, lh),
+            label_lines=lines,
+            font_mm=font_mm,
+        ),
+        Extras(
+            stack_w,
+            stack_h,
+            qr=Rect((stack_w - qr_mm) / 2, 0, qr_mm, qr_mm),
+            label=Rect((stack_w - lw) / 2, qr_mm + GAP_MM, lw, lh),
+            label_lines=lines,
+            font_mm=font_mm,
+        ),
+    ]
 
 
 # ------------------------------------------------------------------------------------------ photo sizes
@@ -514,7 +553,9 @@ def render_sheet(plan, photo, dpi, *, mix_photo=None, bg=(230, 230, 230), qr_dat
     """Paint the planned sheet at dpi: photo (and mix_photo) are RGB arrays at their exact pixel size."""
     width, height = mm_to_px(plan.paper_mm[0], dpi), mm_to_px(plan.paper_mm[1], dpi)
     sheet = Image.new("RGB", (width, height), tuple(bg))
-    _draw_cut_marks(ImageDraw.Draw(sheet), plan.slots, dpi, GAP_MM, _cut_colour(bg))
+    reach_mm = max(plan.gap, plan.margin)
+    if reach_mm > 0:
+        _draw_cut_marks(ImageDraw.Draw(sheet), plan.slots, dpi, min(reach_mm, GAP_MM), _cut_colour(bg))
     tiles = {"main": Image.fromarray(photo)}
     if mix_photo is not None:
         tiles["mix"] = Image.fromarray(mix_photo)
@@ -599,6 +640,8 @@ def make_sheet(
     face_x=None,
     head_top=None,
     pdf=False,
+    margin=MARGIN_MM,
+    gap=GAP_MM,
 ):
     """Plan and render a sheet for one photo (HxWx3 or HxWx4 uint8 at dpi): (png, pdf or None, info)."""
     photo = flatten_on_white(photo)
@@ -616,12 +659,19 @@ def make_sheet(
         qr_px = mm_to_px(qr_mm, use_dpi)
     pw, ph = paper_mm(paper, vertical)
     strips = [
-        pw - 2 * MARGIN_MM - grid_fit(pw - 2 * MARGIN_MM, ph - 2 * MARGIN_MM, w, h)[0] * (w + GAP_MM)
+        pw - 2 * margin - grid_fit(pw - 2 * margin, ph - 2 * margin, w, h, gap)[0] * (w + gap) + gap - GAP_MM
         for w, h, _ in _orientations(photo_mm, allow_rotate)
     ]
     options = extras_options(qr_mm, label_text, photo_mm, pw, strips)
     plan = plan_sheet(
-        paper, vertical, photo_mm, mix_mm=mix_mm, allow_rotate=allow_rotate, extras_options=options
+        paper,
+        vertical,
+        photo_mm,
+        mix_mm=mix_mm,
+        allow_rotate=allow_rotate,
+        extras_options=options,
+        margin=margin,
+        gap=gap,
     )
     mix_photo = None
     if mix_mm is not None:
@@ -654,8 +704,8 @@ def sheet_info(plan, dpi, photo_mm, mix_mm, sheet_size):
         "copies": plan.counts["main"],
         "rotated": any(s.rotated for s in plan.slots if s.kind == "main"),
         "photo_mm": [r(v) for v in photo_mm],
-        "margin_mm": MARGIN_MM,
-        "gap_mm": GAP_MM,
+        "margin_mm": plan.margin,
+        "gap_mm": plan.gap,
         "sheet_px": list(sheet_size),
         "photo_boxes_px": [box_px(s.rect) for s in plan.slots if s.kind == "main"],
         "qr_box_px": box_px(plan.qr_rect()),

@@ -47,8 +47,9 @@ def find_photos(sheet, colour=PHOTO_RGB):
 
 
 def hand_max(paper_w, paper_h, w, h, margin=DOC_MARGIN_MM, gap=DOC_GAP_MM):
-    cols = math.floor((paper_w - 2 * margin + gap) / (w + gap))
-    rows = math.floor((paper_h - 2 * margin + gap) / (h + gap))
+    exact = 1e-9  # a row that fits exactly counts despite floating-point rounding
+    cols = math.floor((paper_w - 2 * margin + gap) / (w + gap) + exact)
+    rows = math.floor((paper_h - 2 * margin + gap) / (h + gap) + exact)
     return cols * rows
 
 
@@ -363,3 +364,34 @@ def test_it_puts_the_qr_code_in_a_leftover_strip_without_losing_a_copy():
     sheet = open_png(png)
     assert len(find_photos(sheet)) == hand_max(pw, ph, *photo_mm)
     assert [r.text for r in zxingcpp.read_barcodes(sheet)] == ["strip"]
+
+
+@pytest.mark.parametrize("margin, gap", [(0.0, 0.0), (1.0, 1.0), (3.0, 4.0)])
+def test_it_honours_caller_margins_and_gaps(margin, gap):
+    dpi = 300
+    side = px(50.8, dpi)  # US 2x2 in
+    side_mm = side / dpi * 25.4
+    pw, ph = paper("6inch", False)
+    expected = hand_max(pw, ph, side_mm, side_mm, margin, gap)
+    png, _, info = sheets.make_sheet(synthetic_photo(side, side), dpi, margin=margin, gap=gap)
+    sheet = open_png(png)
+    if gap == 0:  # photos touch: count them by area instead of as separate regions
+        mask = np.all(np.asarray(sheet) == PHOTO_RGB, axis=2) | np.all(np.asarray(sheet) == FACE_RGB, axis=2)
+        assert mask.sum() == expected * side * side
+    else:
+        boxes = find_photos(sheet)
+        assert len(boxes) == expected
+        assert all((b[2] - b[0], b[3] - b[1]) == (side, side) for b in boxes)
+    assert info["copies"] == expected and (info["margin_mm"], info["gap_mm"]) == (margin, gap)
+
+
+def test_it_fits_six_us_photos_on_a_borderless_6_inch_sheet_with_the_label_inset():
+    dpi = 300
+    side = px(50.8, dpi)
+    png, _, info = sheets.make_sheet(synthetic_photo(side, side), dpi, margin=0, gap=0)
+    assert info["copies"] == 6
+    png, _, info = sheets.make_sheet(synthetic_photo(side, side), dpi, margin=0, gap=0, label_text="US 2x2")
+    x0, y0, x1, y1 = info["label_box_px"]
+    w, h = open_png(png).size
+    inset = px(DOC_MARGIN_MM, dpi) - 1
+    assert x0 >= inset and y0 >= inset and x1 <= w - inset and y1 <= h - inset

@@ -34,3 +34,16 @@ def test_it_refuses_a_bad_second_size_naming_the_parameter(value):
 def test_it_refuses_a_rotate_switch_other_than_0_or_1():
     with pytest.raises(ParamError, match="layout_allow_rotate"):
         parse({"layout": "1", "layout_allow_rotate": "2"})
+
+
+def test_it_reads_sheet_margin_and_gap_in_millimetres():
+    layout = parse({"layout": "1", "layout_margin_mm": "0", "layout_gap_mm": "1.5"}).layout
+    assert (layout.margin_mm, layout.gap_mm) == (0.0, 1.5)
+    assert parse({"layout": "1"}).layout.margin_mm is None
+
+
+@pytest.mark.parametrize("name", ["layout_margin_mm", "layout_gap_mm"])
+def test_it_refuses_margins_outside_0_to_20_mm(name):
+    with pytest.raises(ParamError) as info:
+        parse({"layout": "1", name: "25"})
+    assert info.value.data["param"] == name

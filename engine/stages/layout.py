@@ -24,6 +24,8 @@ def run(ctx):
         face_x=face_x,
         head_top=head_top,
         pdf=layout.pdf,
+        margin=sheets.MARGIN_MM if layout.margin_mm is None else layout.margin_mm,
+        gap=sheets.GAP_MM if layout.gap_mm is None else layout.gap_mm,
     )
     ctx.layout_image = png
     ctx.layout_pdf = pdf
