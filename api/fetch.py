@@ -101,13 +101,13 @@ def _checked_address(host, port):
         try:
             addresses = [ipaddress.ip_address(a.split("%")[0]) for a in resolve(host, port)]
         except (OSError, UnicodeError) as exc:
-            raise DownloadError(f"could not resolve the host {host!r} of image_url ({exc})") from None
+            raise DownloadError(f"Downloading image_url failed: could not resolve the host {host!r} ({exc})") from None
         if not addresses:
-            raise DownloadError(f"could not resolve the host {host!r} of image_url")
+            raise DownloadError(f"Downloading image_url failed: could not resolve the host {host!r}")
     for ip in addresses:  # one bad record refuses the host: a mixed answer is a rebinding attempt
         reason = address_refusal(ip)
         if reason:
-            raise RefusedAddress(f"image_url refused: {host} resolves to {reason}")
+            raise RefusedAddress(f"image_url refused: {host} resolves to {reason}, which this service does not fetch")
     return addresses[0]
 
 
@@ -142,15 +142,15 @@ def download(url, timeout=None, max_bytes=MAX_DOWNLOAD_BYTES):
                 finally:
                     response.close()
             except httpx.TimeoutException:
-                raise DownloadError(f"downloading image_url timed out after {timeout:g} s") from None
+                raise DownloadError(f"Downloading image_url timed out after {timeout:g} s") from None
             except httpx.HTTPError as exc:
-                raise DownloadError(f"could not download image_url: {exc.__class__.__name__}: {exc}") from None
-    raise DownloadError(f"image_url redirected more than {MAX_REDIRECTS} times")
+                raise DownloadError(f"Downloading image_url failed: {exc.__class__.__name__}: {exc}") from None
+    raise DownloadError(f"Downloading image_url failed: more than {MAX_REDIRECTS} redirects")
 
 
 def _read_body(response, url, deadline, timeout, max_bytes):
     if response.status_code != 200:
-        raise DownloadError(f"downloading image_url failed: the server answered HTTP {response.status_code}")
+        raise DownloadError(f"Downloading image_url failed: the server answered HTTP {response.status_code}")
     declared = response.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes:
         raise TooLarge(_too_large(max_bytes))
@@ -160,10 +160,10 @@ def _read_body(response, url, deadline, timeout, max_bytes):
         if total > max_bytes:
             raise TooLarge(_too_large(max_bytes))
         if time.monotonic() > deadline:
-            raise DownloadError(f"downloading image_url timed out after {timeout:g} s")
+            raise DownloadError(f"Downloading image_url timed out after {timeout:g} s")
         chunks.append(chunk)
     return b"".join(chunks)
 
 
 def _too_large(max_bytes):
-    return f"the image_url file is larger than {max_bytes // (1024 * 1024)} MB"
+    return f"The image_url file is larger than {max_bytes // (1024 * 1024)} MB."

@@ -37,6 +37,7 @@ from .models import (
     STATE_PROCESSING,
     STATE_PUBLISHING,
     STATE_QUEUED,
+    STATE_TIMEOUT,
     UNFINISHED_STATES,
     ApiKey,
     CreditEntry,
@@ -353,7 +354,7 @@ def run_task(task_id):
         _set_progress(task.pk, STATE_PUBLISHING, 99)
         _finish_done(task, result)
     except fetch.DownloadError as exc:
-        _finish_failed(task.task_id, exc.state, f"Download failed: {exc}", type(exc).__name__)
+        _finish_failed(task.task_id, exc.state, str(exc), type(exc).__name__)
     except EngineError as exc:
         state = exc.state if exc.state < 0 else STATE_FAILED
         _finish_failed(task.task_id, state, exc.message, exc.kind)
@@ -510,9 +511,19 @@ def task_data(task, request):
 # --- Retention ------------------------------------------------------------------------------------------
 
 
+# A task still unfinished this long after creation was lost (queue wiped, worker killed twice): it is
+# failed as timed out, which also releases the credit it reserved.
+STALE_TASK_SECONDS = 3600
+
+
 def delete_expired(now=None):
     """Delete result files past IDPHOTO_RETENTION_SECONDS and inputs past their expiry; returns counts."""
     now = now or timezone.now()
+    stale = Task.objects.filter(
+        state__in=UNFINISHED_STATES, created_at__lt=now - timedelta(seconds=STALE_TASK_SECONDS)
+    )
+    for task_id in stale.values_list("task_id", flat=True):
+        _finish_failed(task_id, STATE_TIMEOUT, "Processing timed out: the task was not processed in time.", "stale")
     cutoff = now - timedelta(seconds=settings.IDPHOTO_RETENTION_SECONDS)
     results = 0
     for task in Task.objects.filter(completed_at__lt=cutoff, results_deleted=False):

@@ -202,7 +202,7 @@ def test_it_reports_a_connection_failure_as_state_minus_3(client, key, settings)
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     data = post(client, key[1], image_url=f"http://127.0.0.1:{port}/a.jpg", sync="1").json()["data"]
-    assert data["state"] == -3 and "Download failed" in data["state_detail"]
+    assert data["state"] == -3 and "Downloading image_url failed" in data["state_detail"]
     assert CreditEntry.objects.filter(kind="spend").count() == 0
 
 
@@ -445,3 +445,30 @@ def test_it_reports_processing_states_2_to_6_with_progress(client, key, monkeypa
     assert data["state"] == 1 and data["progress"] == 100 and data["measurements"] == {}
     assert recorded[-1] == (5, 99) and {2, 4, 6} <= {state for state, _ in recorded}
     assert [percent for _, percent in recorded] == sorted({percent for _, percent in recorded})
+
+
+def test_it_fails_tasks_lost_for_an_hour_and_releases_their_credit(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    api_key, raw = services.create_api_key("lost", credits=6)
+    task_id = post(client, raw, image_url="https://example.com/a.jpg").json()["data"]["task_id"]
+    assert post(client, raw, image_url="https://example.com/b.jpg").status_code == 400  # credit reserved
+    services.delete_expired(now=timezone.now() + timedelta(hours=2))
+    data = client.get(f"{CREATE_URL}/{task_id}", **auth(raw)).json()["data"]
+    assert data["state"] == -8 and services.balance(api_key) == 6
+    assert post(client, raw, image_url="https://example.com/c.jpg").status_code == 200
+
+
+def test_it_lists_keys_tasks_and_ledger_in_the_admin(admin_client, key):
+    api_key, raw = key
+    post(admin_client, raw, image_file=upload(b"not an image"), sync="1")
+    keys = admin_client.get("/admin/api/apikey/")
+    tasks = admin_client.get("/admin/api/task/?state__exact=-7")
+    ledger = admin_client.get("/admin/api/creditentry/")
+    assert keys.status_code == tasks.status_code == ledger.status_code == 200
+    assert api_key.prefix in keys.content.decode() and ">100<" in keys.content.decode()
+    assert str(Task.objects.get().task_id) in tasks.content.decode()
+    assert "initial credits" in ledger.content.decode()
+    assert admin_client.get("/admin/api/creditentry/add/").status_code == 403
