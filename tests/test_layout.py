@@ -395,3 +395,33 @@ def test_it_fits_six_us_photos_on_a_borderless_6_inch_sheet_with_the_label_inset
     w, h = open_png(png).size
     inset = px(DOC_MARGIN_MM, dpi) - 1
     assert x0 >= inset and y0 >= inset and x1 <= w - inset and y1 <= h - inset
+
+
+def test_it_reports_layout_info_as_plain_json():
+    import json
+
+    photo = synthetic_photo(413, 531)
+    _, _, info = sheets.make_sheet(photo, 300, mix_mm=(25.0, 35.0), qr_data="a", label_text="b")
+    assert json.loads(json.dumps(info)) == info
+
+
+def test_it_lowers_the_dpi_of_a_huge_sheet_but_keeps_its_physical_size(monkeypatch):
+    monkeypatch.setattr(sheets, "MAX_SHEET_PIXELS", 1_000_000)
+    dpi = 600
+    png, _, info = sheets.make_sheet(synthetic_photo(px(35, dpi), px(45, dpi)), dpi, paper="6inch")
+    sheet = open_png(png)
+    low = info["dpi"]
+    assert low < dpi and info["dpi_lowered_from"] == dpi
+    assert sheet.width * sheet.height <= 1_000_000
+    assert sheet.size == (px(152.4, low), px(101.6, low))
+    assert sheet.info["dpi"] == pytest.approx((low, low), abs=0.05)
+    for x0, y0, x1, y1 in info["photo_boxes_px"]:
+        assert abs((x1 - x0) - px(35, low)) <= 1 and abs((y1 - y0) - px(45, low)) <= 1
+
+
+def test_it_warns_when_the_photo_is_larger_than_the_paper():
+    ctx = _ctx(layout="1", layout_size="5inch")
+    ctx.composed = synthetic_photo(1200, 1600)  # 102x135 mm at 300 dpi
+    layout_stage.run(ctx)
+    assert ctx.layout_info["copies"] == 0
+    assert any("does not fit" in w for w in ctx.warnings)
