@@ -12,6 +12,7 @@ width), file-size limits for digital uploads, and the edits the authority forbid
 """
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +24,10 @@ from ..params import BEAUTY_FIELDS
 CATALOGUE = Path(__file__).with_name("catalogue.json")
 MM_PER_INCH = 25.4
 EDITS = ("beauty", "outfit", "background")
+# Authorities give the width of the head at the ears; the engine's face_width is cheek-to-cheek on the face
+# mesh (points 234-454), which is narrower. On the short-haired test portraits (where the matte's width at
+# the eye line is the width at the ears) mesh / head width was 0.81-0.86 (p04, p08, p11, p12, p14): 0.83.
+MESH_PER_HEAD_WIDTH = 0.83
 # Names people type for a country that are not its catalogue name or ISO code.
 COUNTRY_ALIASES = {
     "US": ("usa", "america", "american", "united states of america", "u.s."),
@@ -295,7 +300,8 @@ def spec_constraints(spec):
 
     face_width is a constraint only when the spec has no head-height band: with both, the head height
     alone fixes the scale and a face's own proportions decide its width, so the width is reported by the
-    compliance check instead of being made a second, often contradictory, placement target.
+    compliance check instead of being made a second, often contradictory, placement target. The
+    authority's head width is converted to the engine's cheek-to-cheek face width (MESH_PER_HEAD_WIDTH).
     """
     height = spec.px[1]
     constraints = {}
@@ -307,7 +313,8 @@ def spec_constraints(spec):
     if spec.head_top_mm:
         constraints["head_top"] = _inner_px(spec, spec.head_top_mm)
     if spec.face_width_px and not spec.head_height_mm:
-        constraints["face_width"] = tuple(spec.face_width_px)
+        low, high = spec.face_width_px
+        constraints["face_width"] = (math.ceil(low * MESH_PER_HEAD_WIDTH), math.floor(high * MESH_PER_HEAD_WIDTH))
     return constraints
 
 
