@@ -1,5 +1,6 @@
 """image_url downloads against a local HTTP server: success, 404, >30 MB stream, redirects checked per hop."""
 
+import httpx
 import pytest
 
 from api import fetch, services
@@ -113,3 +114,28 @@ def test_it_times_out_a_slow_server_as_minus_3(client, raw_key, settings):
     with LocalServer({"/slow.jpg": slow}) as server:
         data = create(client, raw_key, server.url("/slow.jpg"))
     assert data["state"] == -3 and "timed out" in data["state_detail"]
+
+
+def test_it_connects_to_the_address_it_checked_with_the_name_in_host_and_sni(monkeypatch, settings):
+    """No second DNS lookup: the request goes to the checked IP; TLS still verifies the host name."""
+    settings.IDPHOTO_URL_ALLOW_PRIVATE = False
+    sent = []
+
+    def fake_send(client, request, stream=False):
+        sent.append(request)
+        return httpx.Response(200, content=b"image bytes", request=request)
+
+    monkeypatch.setattr(fetch, "resolve", lambda host, port: ["93.184.216.34"])
+    monkeypatch.setattr(httpx.Client, "send", fake_send)
+    assert fetch.download("https://photos.example.com/me.jpg?size=big") == b"image bytes"
+    request = sent[0]
+    assert str(request.url) == "https://93.184.216.34/me.jpg?size=big"
+    assert request.headers["host"] == "photos.example.com"
+    assert request.extensions["sni_hostname"] == "photos.example.com"
+
+
+def test_it_refuses_a_host_with_one_private_record_among_public_ones(monkeypatch, settings):
+    settings.IDPHOTO_URL_ALLOW_PRIVATE = False
+    monkeypatch.setattr(fetch, "resolve", lambda host, port: ["93.184.216.34", "127.0.0.1"])
+    with pytest.raises(fetch.RefusedAddress, match="127.0.0.1 is a loopback address"):
+        fetch.download("http://rebind.example.com/a.jpg")

@@ -252,6 +252,22 @@ def test_it_refuses_a_photo_with_two_people_as_minus_14(client, key):
     assert data["state"] == -14 and data["error"] == "several_faces", data
 
 
+@needs_engine
+@pytest.mark.skipif(not (P11.parent / "p02_sergey.png").exists(), reason="p02 is absent")
+def test_it_refuses_a_photo_with_the_head_cut_off_as_minus_14(client, key):
+    photo = upload((P11.parent / "p02_sergey.png").read_bytes(), "p02.png")
+    data = post(client, key[1], image_file=photo, sync="1").json()["data"]
+    assert data["state"] == -14 and data["error"] == "crown_cut" and "head" in data["state_detail"]
+
+
+@needs_engine
+@needs_p11
+def test_it_refuses_constraints_the_photo_cannot_meet_as_minus_14(client, key):
+    data = post(client, key[1], image_file=p11(), face_width="290", sync="1").json()["data"]
+    assert data["state"] == -14 and data["error"] == "constraints" and "face_width" in data["state_detail"]
+    assert services.balance(key[0]) == 100
+
+
 # --- results: URL, base64, expiry, last_id, credits -----------------------------------------------------
 
 
@@ -472,3 +488,18 @@ def test_it_lists_keys_tasks_and_ledger_in_the_admin(admin_client, key):
     assert str(Task.objects.get().task_id) in tasks.content.decode()
     assert "initial credits" in ledger.content.decode()
     assert admin_client.get("/admin/api/creditentry/add/").status_code == 403
+
+
+def test_it_never_charges_a_task_twice(key):
+    api_key, _ = key
+    task = Task.objects.create(api_key=api_key, cost=6, state=1)
+    services.charge(task)
+    services.charge(task)
+    assert CreditEntry.objects.filter(task=task, kind="spend").count() == 1 and services.balance(api_key) == 94
+
+
+def test_it_defaults_to_async_and_a_url_return(client, key):
+    response = post(client, key[1], image_file=upload(b"not an image"))
+    assert list(response.json()["data"]) == ["task_id"]
+    task = Task.objects.get()
+    assert (task.sync, task.return_type, task.state) == (False, 1, 0)
