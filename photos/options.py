@@ -8,10 +8,16 @@ from engine.errors import ParamError
 from engine.params import BEAUTY_FIELDS, parse
 
 EDIT_REASONS = {
-    "beauty": "This authority refuses retouched photos (smoothing, slimming, brightening), so touch-ups are off.",
-    "outfit": "This authority refuses digitally changed clothing, so outfit change is off.",
-    "background": "This authority wants the original background, so background replacement is off.",
+    "beauty": "Touch-ups are off for this document",
+    "outfit": "Outfit change is off for this document",
+    "background": "Background replacement is off for this document",
 }
+
+
+def edit_reason(spec, edit):
+    """Why an edit is hidden for this spec, in the spec's own words when it has them."""
+    why = getattr(spec, "forbidden_reason", "") if spec else ""
+    return f"{EDIT_REASONS[edit]}: {why or 'the authority does not accept digitally altered photos'}."
 LAYOUT_CHOICES = (("6inch", "6-inch sheet (4x6 in)"), ("5inch", "5-inch sheet (3.5x5 in)"))
 SWATCHES = (
     ("FFFFFF", "White"),
@@ -53,7 +59,7 @@ def search_specs(query, limit=12):
 
 
 def spec_label(spec):
-    return f"{spec.country} {spec.document}".strip()
+    return getattr(spec, "title", "") or f"{spec.country} {spec.document}".strip()
 
 
 def spec_bg_hex(spec):
@@ -98,7 +104,7 @@ def build_params(data):
     _background(data, params, spec, forbidden, notes)
     if _beauty_requested(data):
         if "beauty" in forbidden:
-            notes.append(EDIT_REASONS["beauty"])
+            notes.append(edit_reason(spec, "beauty"))
         else:
             for name, (switch, factor) in BEAUTY_FIELDS.items():
                 value = data.get(factor) or "0"
@@ -107,7 +113,7 @@ def build_params(data):
     clothes = str(data.get("clothes_id") or "").strip()
     if clothes:
         if "outfit" in forbidden:
-            notes.append(EDIT_REASONS["outfit"])
+            notes.append(edit_reason(spec, "outfit"))
         else:
             params["clothes_id"] = clothes
     params["format"] = "jpg" if data.get("format") == "jpg" else "png"
@@ -120,7 +126,10 @@ def build_params(data):
         if _hex(data.get("layout_bg_color")):
             params["layout_bg_color"] = _hex(data.get("layout_bg_color"))
     params = {key: str(value).strip() for key, value in params.items() if str(value).strip() != ""}
-    parse(params)  # raises ParamError naming the field, exactly as the API would
+    parsed = parse(params)  # raises ParamError naming the field, exactly as the API would
+    specs = specs_module()
+    if spec is not None and specs is not None:
+        specs.apply_spec(parsed)  # the same spec checks the API makes (unknown id, forbidden edits)
     return params, spec, notes
 
 
@@ -137,7 +146,7 @@ def _beauty_requested(data):
 def _background(data, params, spec, forbidden, notes):
     if _on(data, "keep_background") or "background" in forbidden:
         if "background" in forbidden and not _on(data, "keep_background"):
-            notes.append(EDIT_REASONS["background"])
+            notes.append(edit_reason(spec, "background"))
         params["change_bg"] = "0"
         return
     color = _hex(data.get("bg_custom")) if data.get("bg_color") == "custom" else _hex(data.get("bg_color"))

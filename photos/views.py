@@ -154,7 +154,7 @@ def spec_card(request, spec_id):
         {
             "spec": spec,
             "forbidden": forbidden,
-            "reasons": [(e, options.EDIT_REASONS[e]) for e in forbidden if e in options.EDIT_REASONS],
+            "reasons": [(e, options.edit_reason(spec, e)) for e in forbidden if e in options.EDIT_REASONS],
             "bg_hex": options.spec_bg_hex(spec),
         },
     )

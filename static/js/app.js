@@ -41,12 +41,6 @@
       box.querySelectorAll("input, select").forEach((el) => { el.disabled = off; });
       box.classList.toggle("is-off", off);
       box.hidden = off;
-      const reason = form.querySelector('[data-edit-reason="' + box.dataset.edit + '"]');
-      if (reason) {
-        const why = card && card.querySelector('[data-reason="' + box.dataset.edit + '"]');
-        reason.hidden = !off;
-        reason.textContent = off ? (why ? why.textContent : "This document does not allow this edit.") : "";
-      }
     });
     if (card && card.dataset.bg) {
       const swatch = form.querySelector('input[name=bg_color][value="' + card.dataset.bg + '"]');
@@ -54,9 +48,17 @@
       else {
         const custom = form.querySelector("input[name=bg_color][value=custom]");
         const picker = form.querySelector("input[name=bg_custom]");
-        if (custom && picker) { custom.checked = true; picker.value = "#" + card.dataset.bg.toLowerCase(); }
+        if (custom && picker) { custom.checked = true; picker.value = "#" + card.dataset.bg.toLowerCase(); paintCustom(form); }
       }
     }
+  }
+
+  function paintCustom(form) {
+    const picker = form.querySelector("input[name=bg_custom]");
+    const box = picker && picker.closest(".custom");
+    if (!box) return;
+    box.classList.add("picked");
+    box.style.setProperty("--picked", picker.value);
   }
 
   function sliders(form) {
@@ -76,6 +78,7 @@
     root.querySelectorAll("input[name=bg_custom]").forEach((picker) => picker.addEventListener("input", () => {
       const radio = root.querySelector("input[name=bg_color][value=custom]");
       if (radio) radio.checked = true;
+      paintCustom(root);
     }));
   }
 
