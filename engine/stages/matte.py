@@ -13,7 +13,7 @@ import numpy as np
 from .. import models
 
 MATTE_MAX_SIDE = 1024
-RVM_INTERNAL_SIDE = 512  # the side RVM's encoder works at (downsample_ratio = this / input long side)
+RVM_INTERNAL_SIDE = 448  # the side RVM's encoder works at (downsample_ratio = this / input long side)
 RVM_PASSES = 1  # feeding the recurrent state back on the same frame refines the matte a little per pass
 KEEP_THRESHOLD = 0.08  # alpha above this counts as "person" when finding the face's connected region
 KEEP_GROW = 0.012  # keep faint pixels this close (fraction of the long side) to the face's region
