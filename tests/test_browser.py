@@ -162,6 +162,17 @@ def test_it_takes_a_customer_from_signup_to_printed_sheet(live_server, qcluster,
     page.goto(live_server.url + "/my/")
     shot(page, "09-my-photos")
 
+    # Staff review: the same browser session promoted to staff sees the order side by side.
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.filter(username="jane").update(is_staff=True)
+    page.goto(live_server.url + "/staff/?state=d")
+    page.wait_for_selector("#rows a")
+    shot(page, "13-staff-orders")
+    page.click("#rows a")
+    page.wait_for_selector(".side-by-side img")
+    shot(page, "14-staff-order")
+
     phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
     phone.add_cookies(context.cookies())
     mobile = phone.new_page()

@@ -121,6 +121,9 @@
   });
 
   document.addEventListener("htmx:afterSwap", (e) => {
+    if (e.detail.target && ["confirm-slot", "result"].includes(e.detail.target.id) && e.detail.target.firstElementChild) {
+      e.detail.target.scrollIntoView({ behavior: "smooth", block: "nearest" });
+    }
     const form = document.getElementById("options");
     if (form && e.detail.target && e.detail.target.id === "spec-card") { forbidden(form); refreshCost(form); }
   });
