@@ -283,11 +283,12 @@ _engine_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="idphoto
 
 
 def _state_for(percent):
-    if percent <= 10:
+    """The seed state while the stage after the one that reported `percent` runs."""
+    if percent < 10:  # decoding
         return STATE_PREPARING
-    if percent <= 65:
+    if percent < 65:  # face detection, matting, geometry
         return STATE_PROCESSING
-    return STATE_LOOP
+    return STATE_LOOP  # beauty, outfit, background, label, encoding, layout, checks
 
 
 def _set_progress(task_pk, state, percent, detail=None):

@@ -435,7 +435,7 @@ def test_it_serves_an_openapi_document_with_every_seed_parameter(client):
     assert fields["dpi"]["minimum"] == 10 and fields["dpi"]["maximum"] == 1000
 
 
-def test_it_reports_processing_states_2_to_6_with_progress(client, key, monkeypatch):
+def test_it_reports_processing_states_4_to_6_with_progress(client, key, monkeypatch):
     """While the engine runs, the task moves through the seed's processing states with rising progress."""
     import time
 
@@ -449,7 +449,7 @@ def test_it_reports_processing_states_2_to_6_with_progress(client, key, monkeypa
         real_set_progress(task_pk, state, percent, detail)
 
     def slow_engine(image_bytes, params, progress):
-        for stage, percent in (("decode", 10), ("matte", 55), ("encode", 93)):
+        for stage, percent in (("decode", 10), ("geometry", 65), ("encode", 93)):
             progress(stage, percent)
             time.sleep(1.0)  # the request thread writes progress every 0.5 s
         return Result(image=png_bytes(np.zeros((4, 4, 3), np.uint8)), format="png", width=4, height=4, dpi=300,
@@ -459,7 +459,7 @@ def test_it_reports_processing_states_2_to_6_with_progress(client, key, monkeypa
     monkeypatch.setattr(services, "_set_progress", record)
     data = post(client, key[1], image_file=upload(b"any"), sync="1").json()["data"]
     assert data["state"] == 1 and data["progress"] == 100 and data["measurements"] == {}
-    assert recorded[-1] == (5, 99) and {2, 4, 6} <= {state for state, _ in recorded}
+    assert recorded[-1] == (5, 99) and {4, 6} <= {state for state, _ in recorded}
     assert [percent for _, percent in recorded] == sorted({percent for _, percent in recorded})
 
 
