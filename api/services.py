@@ -116,13 +116,18 @@ def authenticate(raw_key):
     return key
 
 
+def _clock():
+    """Wall-clock seconds for the rate limiter (tests freeze it)."""
+    return time.time()
+
+
 def take_rate_token(api_key):
     """Spend one token of the key's bucket or raise 429 with Retry-After (whole seconds, >= 1)."""
     rate = api_key.rate_limit or settings.IDPHOTO_RATE_LIMIT_PER_SECOND
     capacity = max(1.0, rate)
     with transaction.atomic():
         key = ApiKey.objects.select_for_update().get(pk=api_key.pk)
-        now = time.time()
+        now = _clock()
         if key.bucket_updated <= 0:
             tokens = capacity
         else:

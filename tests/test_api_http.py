@@ -87,14 +87,24 @@ def test_it_refuses_uploads_of_15_mb_with_413(client, key):
     assert Task.objects.count() == 0
 
 
-def test_it_limits_requests_per_second_with_retry_after(client, settings):
+def test_it_limits_requests_per_second_with_retry_after(client, settings, monkeypatch):
     settings.IDPHOTO_RATE_LIMIT_PER_SECOND = 2
+    clock = {"now": 1_000_000.0}
+    monkeypatch.setattr(services, "_clock", lambda: clock["now"])
     _, raw = services.create_api_key("slow")
-    codes = [client.get(f"{CREATE_URL}/x", **auth(raw)).status_code for _ in range(3)]
-    limited = client.get(f"{CREATE_URL}/x", **auth(raw))
-    assert codes[:2] == [404, 404] and 429 in codes[2:] + [limited.status_code]
+
+    def status():
+        return client.get(f"{CREATE_URL}/x", **auth(raw))
+
+    burst = [status().status_code for _ in range(2)]
+    limited = status()
+    clock["now"] += 0.5  # half a second refills one token at 2 per second
+    after_wait = [status().status_code for _ in range(2)]
+    assert burst == [404, 404] and after_wait == [404, 429]
     assert limited.status_code == 429 and limited.json()["status"] == 429
-    assert int(limited["Retry-After"]) >= 1
+    assert limited["Retry-After"] == "1" and "2 requests per second" in limited.json()["message"]
+    api_key, fast_raw = services.create_api_key("own rate", rate_limit=20)
+    assert [client.get(f"{CREATE_URL}/x", **auth(fast_raw)).status_code for _ in range(20)] == [404] * 20
 
 
 def test_it_refuses_other_methods_with_json_405(client, key):
@@ -403,8 +413,11 @@ def test_it_deletes_results_and_inputs_after_retention(client, key, done, settin
 def test_it_schedules_the_retention_job():
     from django_q.models import Schedule
 
+    from django.utils.module_loading import import_string
+
     schedule = Schedule.objects.get(func="api.tasks.delete_expired")
-    assert schedule.schedule_type == Schedule.MINUTES and schedule.minutes == 5
+    assert schedule.schedule_type == Schedule.MINUTES and schedule.minutes == 5 and schedule.repeats == -1
+    assert import_string(schedule.func)() == {"results": 0, "inputs": 0}
 
 
 def test_it_creates_keys_and_grants_credits_from_the_command_line(client, capsys):
