@@ -82,3 +82,31 @@ def test_it_previews_charges_and_delivers_photo_and_sheet(client, sync_queue):
     again = Order.objects.filter(kind="preview").first()
     assert again.status == Order.DONE
     assert Upload.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_it_accepts_a_heic_photo_from_a_phone(client, settings):
+    pillow_heif = pytest.importorskip("pillow_heif")
+    pillow_heif.register_heif_opener()
+    buffer = io.BytesIO()
+    Image.open(PORTRAIT).save(buffer, "HEIF")
+    buffer.seek(0)
+    buffer.name = "IMG_0001.HEIC"
+    _signup(client, "phone")
+    response = client.post("/upload/", {"photo": buffer})
+    assert response.status_code == 302, response.content.decode()[-600:]
+    upload = Upload.objects.get()
+    assert upload.original.name.endswith(".jpg") and upload.faces_found == 1
+    assert _pixels(upload.original.read()) == Image.open(PORTRAIT).size
+
+
+@pytest.mark.django_db
+def test_it_says_why_a_photo_without_a_face_cannot_be_used(client):
+    _signup(client, "blank")
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 1000), (210, 200, 190)).save(buffer, "JPEG")
+    buffer.seek(0)
+    buffer.name = "wall.jpg"
+    html = client.post("/upload/", {"photo": buffer}).content.decode()
+    assert "cannot be used" in html and "No face found" in html
+    assert not Upload.objects.exists()
