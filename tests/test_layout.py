@@ -244,7 +244,7 @@ def test_it_writes_a_pdf_page_of_exactly_the_paper_size():
         w, h = px(35, dpi), px(45, dpi)
         photo = synthetic_photo(w, h)
         _, pdf, _ = sheets.make_sheet(photo, dpi, paper=paper_name, vertical=vertical, pdf=True)
-        page = PdfReader(io.BytesIO(pdf)).pages[0]
+        page = PdfReader(io.BytesIO(pdf), strict=True).pages[0]
         pw, ph = paper(paper_name, vertical)
         assert float(page.mediabox.width) == pytest.approx(pw / 25.4 * 72, abs=0.5)
         assert float(page.mediabox.height) == pytest.approx(ph / 25.4 * 72, abs=0.5)
