@@ -186,6 +186,25 @@ def test_it_passes_the_id_photo_like_portrait_on_face_checks(portrait_runs):
         assert checks[check_id]["status"] == "pass", checks[check_id]
 
 
+@needs_portraits
+def test_it_fails_the_tilted_head_in_the_portraits(portrait_runs):
+    tilted = portrait_runs[next(n for n in portrait_runs if n.startswith("p13"))]
+    for spec_id, ctx in tilted.items():
+        if isinstance(ctx, EngineError):
+            continue
+        roll = _by_id(ctx.checks)["head_roll"]
+        assert roll["status"] == "fail" and roll["value"] > 15, (spec_id, roll)
+        assert "Hold your head straight" in roll["fix"]
+
+
+def test_it_reports_checks_through_the_pipeline(p11_source):
+    result = pipeline.process(p11_source, params_module.parse({"spec_id": "3", "format": "jpg"}))
+    checks = _by_id(result.checks)
+    assert checks["head_height"]["threshold"] == [25.4, 34.9] and checks["head_height"]["status"] == "pass"
+    assert checks["eye_line"]["threshold"] == [28.6, 34.9] and checks["eye_line"]["status"] == "pass"
+    assert result.width == result.height == 600
+
+
 # --- synthetic defects built from a real portrait ---------------------------------------------------------
 
 

@@ -1,5 +1,11 @@
 """GET /api/specs and /api/specs/<id>: the public, read-only catalogue listing."""
 
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
 from engine import specs
 
 
@@ -71,3 +77,41 @@ def test_it_answers_404_for_an_unknown_spec(client):
 
 def test_it_only_allows_get(client):
     assert client.post("/api/specs").status_code == 405
+
+
+# --- document-safe mode through the task API ---------------------------------------------------------------
+
+
+@pytest.fixture
+def api_key(db, settings):
+    from api import services
+
+    settings.IDPHOTO_RATE_LIMIT_PER_SECOND = 1000
+    return services.create_api_key("specs-tests", credits=100)[1]
+
+
+def _create(client, api_key, **fields):
+    image = SimpleUploadedFile("face.png", _tiny_png())
+    return client.post("/api/tasks/visual/external/idphoto", {"image_file": image, **fields},
+                       HTTP_X_API_KEY=api_key)
+
+
+def _tiny_png():
+    buffer = io.BytesIO()
+    Image.new("RGB", (200, 260), (200, 180, 160)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("field, value", [("auto_smooth", "1"), ("clothes_id", "man_1")])
+def test_it_refuses_beauty_or_an_outfit_for_a_us_passport_with_the_reason(client, api_key, field, value):
+    response = _create(client, api_key, spec_id="3", **{field: value})
+    assert response.status_code == 400
+    message = response.json()["message"]
+    assert f"{field}: not allowed for spec 3 (United States passport)" in message
+    assert "digitally altered" in message
+
+
+def test_it_accepts_beauty_and_an_outfit_for_a_chinese_exam_photo(client, api_key):
+    response = _create(client, api_key, spec_id="37", auto_smooth="1", clothes_id="man_1")
+    assert response.status_code == 200, response.json()
+    assert response.json()["data"]["task_id"]
