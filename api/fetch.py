@@ -25,6 +25,10 @@ METADATA_ADDRESSES = frozenset(
 )
 
 
+# Certificate verification for https downloads: True uses the system CAs (tests pass an SSLContext).
+TLS_VERIFY = True
+
+
 class DownloadError(Exception):
     """The image could not be fetched (task state -3)."""
 
@@ -130,7 +134,7 @@ def download(url, timeout=None, max_bytes=MAX_DOWNLOAD_BYTES):
     """The bytes at `url`, or DownloadError / RefusedAddress (state -3) / TooLarge (state -5)."""
     timeout = settings.IDPHOTO_URL_TIMEOUT if timeout is None else timeout
     deadline = time.monotonic() + timeout
-    with httpx.Client(follow_redirects=False, trust_env=False, verify=True) as client:
+    with httpx.Client(follow_redirects=False, trust_env=False, verify=TLS_VERIFY) as client:
         for _hop in range(MAX_REDIRECTS + 1):
             try:
                 response = _pinned_request(client, url, max(0.1, deadline - time.monotonic()))

@@ -56,8 +56,9 @@ def auth(key):
 class LocalServer:
     """A tiny HTTP server on 127.0.0.1 serving test routes; records every path requested."""
 
-    def __init__(self, routes):
+    def __init__(self, routes, tls_context=None):
         self.routes = routes
+        self.scheme = "https" if tls_context else "http"
         self.requested = []
         server = self
 
@@ -79,11 +80,13 @@ class LocalServer:
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.handle_error = lambda request, address: None  # clients hanging up early is expected here
+        if tls_context:
+            self.httpd.socket = tls_context.wrap_socket(self.httpd.socket, server_side=True)
         self.port = self.httpd.server_address[1]
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
+    def url(self, path, host="127.0.0.1"):
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def __enter__(self):
         self.thread.start()

@@ -139,3 +139,35 @@ def test_it_refuses_a_host_with_one_private_record_among_public_ones(monkeypatch
     monkeypatch.setattr(fetch, "resolve", lambda host, port: ["93.184.216.34", "127.0.0.1"])
     with pytest.raises(fetch.RefusedAddress, match="127.0.0.1 is a loopback address"):
         fetch.download("http://rebind.example.com/a.jpg")
+
+
+@pytest.fixture
+def tls_pair(tmp_path):
+    """A self-signed certificate for photos.test, and client/server SSL contexts using it."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if not shutil.which("openssl"):
+        pytest.skip("openssl is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=photos.test", "-addext", "subjectAltName=DNS:photos.test"],
+        check=True, capture_output=True,
+    )
+    server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server.load_cert_chain(cert, key)
+    client = ssl.create_default_context(cafile=str(cert))
+    return server, client
+
+
+def test_it_downloads_over_https_from_the_pinned_address_verifying_the_host_name(monkeypatch, settings, tls_pair):
+    server_context, client_context = tls_pair
+    settings.IDPHOTO_URL_ALLOW_PRIVATE = True
+    monkeypatch.setattr(fetch, "TLS_VERIFY", client_context)
+    monkeypatch.setattr(fetch, "resolve", lambda host, port: ["127.0.0.1"])
+    with LocalServer({"/me.jpg": serve_bytes(b"jpeg bytes")}, tls_context=server_context) as server:
+        assert fetch.download(server.url("/me.jpg", host="photos.test")) == b"jpeg bytes"
+        with pytest.raises(fetch.DownloadError, match="CERTIFICATE_VERIFY_FAILED|certificate"):
+            fetch.download(server.url("/me.jpg", host="impostor.test"))
