@@ -98,6 +98,15 @@ def test_it_refuses_a_jpeg_missing_only_its_last_bytes():
     assert "damaged or truncated" in error.message
 
 
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP", "TIFF", "BMP", "HEIF"])
+@pytest.mark.parametrize("kept", [0.5, 0.99])
+def test_it_refuses_truncated_files_of_every_format(fmt, kept):
+    noisy = np.random.default_rng(5).integers(0, 255, (120, 160, 3), dtype=np.uint8)
+    data = _encoded(Image.fromarray(noisy), fmt)
+    error = _refused(data[: int(len(data) * kept)])
+    assert "damaged or truncated" in error.message
+
+
 def test_it_refuses_a_file_over_15_mb_before_reading_it():
     data = b"\xff\xd8\xff\xe0" + bytes(16 * 1024 * 1024)
     error = _refused(data)
