@@ -135,9 +135,7 @@ def _decode(data):
     try:
         decode.run(ctx)
     except EngineError as exc:
-        raise UnusablePhoto(
-            f"{exc.message} Upload a JPEG, PNG, WebP or HEIC photo straight from your camera or phone."
-        ) from None
+        raise UnusablePhoto(exc.message) from None
     return ctx.image
 
 

@@ -116,6 +116,13 @@ def test_it_takes_a_customer_from_signup_to_printed_sheet(live_server, qcluster,
     assert "30 credits" in page.inner_text(".credits")
     shot(page, "02-upload")
 
+    not_a_photo = tmp_path / "notes.jpg"
+    not_a_photo.write_bytes(b"just some text, not a picture")
+    page.set_input_files("#photo-input", str(not_a_photo))
+    page.wait_for_selector("#upload-error.alert-error")
+    assert "cannot be used" in page.inner_text("#upload-error")
+    shot(page, "02b-upload-refused")
+
     page.set_input_files("#photo-input", str(PORTRAIT))
     page.wait_for_url("**/u/**", timeout=60_000)
     page.fill("input[name=q]", "germany")

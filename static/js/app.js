@@ -93,9 +93,13 @@
         const url = item.thumbnail_url || item.thumbnail || item.thumb || item.url;
         if (!label || !url) return;
         const img = document.createElement("img");
-        img.src = url; img.alt = item.name || item.label || item.id; img.loading = "lazy";
+        img.src = url; img.alt = ""; img.loading = "lazy";
+        img.addEventListener("error", () => img.remove());  // the name stays as the label
         label.querySelector("span").before(img);
-        if (item.name || item.label) label.querySelector("span").textContent = item.name || item.label;
+        if (item.name || item.label) {
+          label.querySelector("span").textContent = item.name || item.label;
+          label.title = item.name || item.label;
+        }
       });
     } catch (e) { /* the ids stay selectable as text */ }
   }
