@@ -206,3 +206,31 @@ def test_it_strips_edits_the_document_forbids_and_says_why(actors):
         f"/u/{actors['upload'].code}/cost/", {"size_mode": "spec", "spec_id": "1", "clothes_id": "man_2"}
     ).content.decode()
     assert '<span class="cost-num">15</span>' in consumer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_charges_once_when_the_pay_button_is_hit_from_many_threads(monkeypatch):
+    import threading
+
+    from django.db import connections
+
+    monkeypatch.setattr(tasks, "enqueue_order", lambda order_id: None)
+    owner = make_user("owner", credits=30)
+    upload = make_upload(owner)
+    form = {"size_mode": "px", **PARAMS, "idempotency_key": "one-confirm-form", "expected_cost": "6"}
+    barrier, statuses = threading.Barrier(5), []
+
+    def pay():
+        client = client_for(owner)
+        barrier.wait()
+        statuses.append(client.post(f"/u/{upload.code}/order/", form, HTTP_HX_REQUEST="true").status_code)
+        connections.close_all()
+
+    threads = [threading.Thread(target=pay) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * 5
+    assert Order.objects.filter(owner=owner, kind="final").count() == 1
+    assert services.balance(owner) == 24
