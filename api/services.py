@@ -237,12 +237,13 @@ def create_task(api_key, request: CreateRequest) -> Task:
     with transaction.atomic():
         # The lock serialises creations of one key, so parallel requests cannot spend the same credit.
         ApiKey.objects.select_for_update().get(pk=api_key.pk)
-        available = balance(api_key) - reserved(api_key)
+        promised = reserved(api_key)
+        available = balance(api_key) - promised
         if cost > available:
             raise ApiError(
                 400,
                 f"not enough credits: this request costs {cost}, balance {available}"
-                + (" (after the credits reserved by unfinished tasks)" if reserved(api_key) else ""),
+                + (f" ({promised} more are reserved by unfinished tasks)" if promised else ""),
             )
         input_image = None
         if upload_bytes is not None:

@@ -374,7 +374,7 @@ def test_it_counts_unfinished_tasks_as_reserved_credit(client):
     second = post(client, raw, image_url="https://example.com/b.jpg", sync="0")
     third = post(client, raw, image_url="https://example.com/c.jpg", sync="0")
     assert [first.status_code, second.status_code, third.status_code] == [200, 200, 400]
-    assert "balance 0" in third.json()["message"]
+    assert "balance 0 (12 more are reserved by unfinished tasks)" in third.json()["message"]
 
 
 def test_it_prices_requests_exactly_as_the_seed():
