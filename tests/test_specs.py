@@ -197,14 +197,27 @@ def test_it_fills_size_dpi_background_and_constraints_from_the_spec():
 
 
 def test_it_keeps_what_the_caller_set_explicitly():
-    params = specs.apply_spec(_params(spec_id=3, bg_color="438EDB", min_face_height=320, dpi=600))
+    params = specs.apply_spec(_params(spec_id=3, bg_color="438EDB", min_face_height=320))
     assert params.bg_color == (0x43, 0x8E, 0xDB)
     assert params.constraints["face_height"] == (320, None)
     assert params.constraints["eyes_top"] == (188, 262)
-    assert params.dpi == 600
     sized = specs.apply_spec(_params(spec_id=3, size="400x500"))
     assert (sized.width, sized.height) == (400, 500)
     assert sized.constraints == {}  # the spec's bands belong to its own frame
+
+
+def test_it_renders_the_same_physical_photo_at_an_explicit_dpi():
+    params = specs.apply_spec(_params(spec_id=3, dpi=600))
+    assert (params.width, params.height, params.dpi) == (1200, 1200, 600)
+    assert params.constraints == {"face_height": (600, 824), "eyes_top": (376, 524)}
+    for name, (low, high) in params.constraints.items():
+        at_300 = specs.spec_constraints(specs.get(3))[name]
+        assert abs(low - 2 * at_300[0]) <= 1 and abs(high - 2 * at_300[1]) <= 1
+    digital = specs.apply_spec(_params(spec_id=5, dpi=72))
+    assert (digital.width, digital.height, digital.dpi) == (600, 600, 72)  # a pixel-only spec keeps its pixels
+    assert digital.constraints == specs.spec_constraints(specs.get(5))
+    canada = specs.apply_spec(_params(spec_id=23, dpi=1000))
+    assert (canada.width, canada.height) == (1969, 2756)
 
 
 def test_it_does_not_fill_a_background_colour_when_the_background_is_kept():

@@ -287,34 +287,51 @@ def matches_document(spec, document):
 # --- constraints and params -------------------------------------------------------------------------------
 
 
-def _inner_px(spec, band_mm):
+MAX_FRAME_PX = 4000  # the largest output side parse() accepts for a size given in mm
+
+
+def frame_px(spec, dpi=None):
+    """Output size in px at `dpi` (the spec's own dpi by default); pixel-only specs keep their pixels."""
+    if dpi is None or dpi == spec.dpi or spec.mm is None:
+        return tuple(spec.px)
+    return tuple(round(v / MM_PER_INCH * dpi) for v in spec.mm)
+
+
+def _constraint_dpi(spec, dpi):
+    # A pixel-only spec's bands are tied to its pixels, whatever dpi is written in the file.
+    return spec.dpi if dpi is None or spec.mm is None else dpi
+
+
+def _inner_px(band_mm, dpi):
     """A band in mm as whole pixels inside it: the low end rounded up, the high end rounded down."""
     eps = 1e-6
-    low = -(-(spec.mm_to_px(band_mm[0]) - eps) // 1)
-    high = (spec.mm_to_px(band_mm[1]) + eps) // 1
+    low = math.ceil(band_mm[0] / MM_PER_INCH * dpi - eps)
+    high = math.floor(band_mm[1] / MM_PER_INCH * dpi + eps)
     return int(low), int(high)
 
 
-def spec_constraints(spec):
+def spec_constraints(spec, dpi=None):
     """The spec's bands as the API's pixel constraints at its size and dpi: name -> (low, high).
 
-    face_width is a constraint only when the spec has no head-height band: with both, the head height
-    alone fixes the scale and a face's own proportions decide its width, so the width is reported by the
-    compliance check instead of being made a second, often contradictory, placement target. The
-    authority's head width is converted to the engine's cheek-to-cheek face width (MESH_PER_HEAD_WIDTH).
+    `dpi` other than the spec's gives the same physical photo at that resolution. face_width is a
+    constraint only when the spec has no head-height band: with both, the head height alone fixes the
+    scale and a face's own proportions decide its width, so the width is reported by the compliance check
+    instead of being made a second, often contradictory, placement target. The authority's head width is
+    converted to the engine's cheek-to-cheek face width (MESH_PER_HEAD_WIDTH).
     """
-    height = spec.px[1]
+    dpi = _constraint_dpi(spec, dpi)
+    height = frame_px(spec, dpi)[1]
     constraints = {}
     if spec.head_height_mm:
-        constraints["face_height"] = _inner_px(spec, spec.head_height_mm)
+        constraints["face_height"] = _inner_px(spec.head_height_mm, dpi)
     if spec.eyes_from_bottom_mm:
-        low, high = _inner_px(spec, spec.eyes_from_bottom_mm)
+        low, high = _inner_px(spec.eyes_from_bottom_mm, dpi)
         constraints["eyes_top"] = (height - high, height - low)
     if spec.head_top_mm:
-        constraints["head_top"] = _inner_px(spec, spec.head_top_mm)
+        constraints["head_top"] = _inner_px(spec.head_top_mm, dpi)
     if spec.face_width_px and not spec.head_height_mm:
-        low, high = spec.face_width_px
-        constraints["face_width"] = (math.ceil(low * MESH_PER_HEAD_WIDTH), math.floor(high * MESH_PER_HEAD_WIDTH))
+        low, high = (v * dpi / spec.dpi * MESH_PER_HEAD_WIDTH for v in spec.face_width_px)
+        constraints["face_width"] = (math.ceil(low), math.floor(high))
     return constraints
 
 
@@ -381,11 +398,14 @@ def apply_spec(params):
     _refuse_forbidden(spec, params)
     explicit = params.explicit
     changes = {}
-    if not ({"size", "px_width", "px_height", "mm_width", "mm_height"} & explicit):
-        changes["width"], changes["height"] = spec.px
-        if "dpi" not in explicit:
-            changes["dpi"] = spec.dpi
-    elif "dpi" not in explicit and not ({"mm_width", "mm_height"} & explicit):
+    dpi = params.dpi if "dpi" in explicit else spec.dpi
+    own_frame = not ({"size", "px_width", "px_height", "mm_width", "mm_height"} & explicit)
+    if own_frame:
+        frame = frame_px(spec, dpi)
+        if max(frame) > MAX_FRAME_PX:
+            raise ParamError("dpi", f"low enough that {spec.title} is at most {MAX_FRAME_PX} px", dpi)
+        changes["width"], changes["height"] = frame
+    if "dpi" not in explicit and not ({"mm_width", "mm_height"} & explicit):
         changes["dpi"] = spec.dpi
     if "background" in spec.forbidden_edits and "change_bg" not in explicit:
         changes["change_bg"] = False
@@ -394,8 +414,8 @@ def apply_spec(params):
         changes["bg_color"] = tuple(int(spec.bg_color[i : i + 2], 16) for i in (0, 2, 4))
     constraints = dict(params.constraints)
     width, height = changes.get("width", params.width), changes.get("height", params.height)
-    if (width, height) == tuple(spec.px):  # bands only make sense on the spec's own frame
-        for name, band in spec_constraints(spec).items():
+    if (width, height) == frame_px(spec, dpi):  # bands only make sense on the spec's own frame
+        for name, band in spec_constraints(spec, dpi).items():
             if not _constraint_is_explicit(name, explicit):
                 constraints[name] = band
     changes["constraints"] = constraints
@@ -413,6 +433,7 @@ __all__ = [
     "get",
     "search",
     "spec_constraints",
+    "frame_px",
     "matches_country",
     "matches_document",
     "forbidden_message",
