@@ -135,7 +135,12 @@ def _databases():
     if url:
         import dj_database_url
 
-        db = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+        try:
+            # Health checks re-open a persistent connection the server dropped (restart, failover).
+            max_age = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
+            db = dj_database_url.parse(url, conn_max_age=max_age, conn_health_checks=True)
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Django can use: {exc}") from None
         return {"default": db}
     return {
         "default": {
@@ -190,7 +195,10 @@ def _storages():
     if not DEBUG:
         staticfiles = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
     if bucket:
+        # file_overwrite off: a second save under a taken name gets a new name, as on the file system, so
+        # code that deletes "its" copy after losing a race never deletes the winner's file.
         options = {"bucket_name": bucket, "default_acl": None, "querystring_auth": True}
+        options["file_overwrite"] = False
         if env_str("S3_ENDPOINT_URL"):
             options["endpoint_url"] = env_str("S3_ENDPOINT_URL")
         if env_str("S3_REGION"):
