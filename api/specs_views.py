@@ -16,8 +16,10 @@ DEFAULT_LIMIT = 100
 
 
 def _reply(status, message, data=None):
-    response = JsonResponse({"status": status, "message": message, "data": data if data is not None else {}},
-                            json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        {"status": status, "message": message, "data": data if data is not None else {}},
+        json_dumps_params={"ensure_ascii": False},
+    )
     response.status_code = status
     response["Cache-Control"] = "public, max-age=3600"
     return response
@@ -47,12 +49,16 @@ def spec_list(request):
     if document:
         found = [spec for spec in found if specs.matches_document(spec, document)]
     page = found[offset : offset + limit]
-    return _reply(200, "success", {
-        "total": len(found),
-        "offset": offset,
-        "limit": limit,
-        "specs": [spec.as_dict() for spec in page],
-    })
+    return _reply(
+        200,
+        "success",
+        {
+            "total": len(found),
+            "offset": offset,
+            "limit": limit,
+            "specs": [spec.as_dict() for spec in page],
+        },
+    )
 
 
 @require_GET

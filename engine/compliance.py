@@ -33,8 +33,44 @@ LIP_UPPER_INNER, LIP_LOWER_INNER = 13, 14
 EYE_RIGHT = {"corners": (33, 133), "pairs": ((160, 144), (159, 145), (158, 153))}
 EYE_LEFT = {"corners": (362, 263), "pairs": ((385, 380), (386, 374), (387, 373))}
 CHEEK_R, CHEEK_L = 205, 425  # mid-cheek points, below the eyes and beside the nose
-FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152,
-             148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109)
+FACE_OVAL = (
+    10,
+    338,
+    297,
+    332,
+    284,
+    251,
+    389,
+    356,
+    454,
+    323,
+    361,
+    288,
+    397,
+    365,
+    379,
+    378,
+    400,
+    377,
+    152,
+    148,
+    176,
+    149,
+    150,
+    136,
+    172,
+    58,
+    132,
+    93,
+    234,
+    127,
+    162,
+    21,
+    54,
+    103,
+    67,
+    109,
+)
 # A generic adult head in mm in camera axes (x right, y down, z away from the camera), nose tip at 0.
 HEAD_MODEL = np.array(
     [
@@ -54,7 +90,7 @@ LIMITS = {
     "roll": (5.0, 8.0),  # degrees the head was tilted in the source photo (the engine levels it)
     "yaw": (10.0, 20.0),
     "pitch": (15.0, 25.0),
-    "eyes_open": (0.20, 0.12),  # eye aspect ratio: warn below, fail below
+    "eyes_open": (0.16, 0.12),  # eye aspect ratio: warn below, fail below (smiling eyes measured 0.20-0.21)
     "mouth_open": (0.06, 0.15),  # inner lip gap / mouth width
     "light_balance": (0.18, 0.30),  # |L - R| / max(L, R) of the cheeks
     "highlights": (0.02, 0.08),  # fraction of clipped face pixels
@@ -122,7 +158,12 @@ def one_face(ctx, spec):
     if count == 1:
         return check("one_face", "One face", "pass", count, 1, "faces")
     return check(
-        "one_face", "One face", "fail", count, 1, "faces",
+        "one_face",
+        "One face",
+        "fail",
+        count,
+        1,
+        "faces",
         "Use a photo with only you in it: crop other people out or take a new photo alone.",
     )
 
@@ -143,7 +184,12 @@ def _band_check(ctx, check_id, label, value_px, band_mm, band_px, fixes):
     if value_px is None:
         return None
     if band_mm is not None:
-        value, (low, high), unit, tolerance = round(_px_to_mm(ctx, value_px), 1), band_mm, "mm", BAND_TOLERANCE_MM
+        value, (low, high), unit, tolerance = (
+            round(_px_to_mm(ctx, value_px), 1),
+            band_mm,
+            "mm",
+            BAND_TOLERANCE_MM,
+        )
     elif band_px is not None:
         value, (low, high), unit = round(value_px, 1), band_px, "px"
         tolerance = BAND_TOLERANCE_MM / MM_PER_INCH * ctx.params.dpi
@@ -158,10 +204,16 @@ def _band_check(ctx, check_id, label, value_px, band_mm, band_px, fixes):
 
 def head_height(ctx, spec):
     return _band_check(
-        ctx, "head_height", "Head height (chin to crown)", _measured(ctx, "face_height"),
-        spec.head_height_mm if spec else None, ctx.params.constraints.get("face_height"),
-        ("The head is too small in the photo: choose this document size again or use a closer photo.",
-         "The head is too large for the frame: use a photo taken from a little further away."),
+        ctx,
+        "head_height",
+        "Head height (chin to crown)",
+        _measured(ctx, "face_height"),
+        spec.head_height_mm if spec else None,
+        ctx.params.constraints.get("face_height"),
+        (
+            "The head is too small in the photo: choose this document size again or use a closer photo.",
+            "The head is too large for the frame: use a photo taken from a little further away.",
+        ),
     )
 
 
@@ -172,23 +224,43 @@ def eye_line(ctx, spec):
     height = ctx.params.height
     if spec is not None and spec.eyes_from_bottom_mm:
         return _band_check(
-            ctx, "eye_line", "Eyes above the bottom edge", height - eyes_top, spec.eyes_from_bottom_mm, None,
-            ("The eyes sit too low: use a photo with more space above the head.",
-             "The eyes sit too high: use a photo that shows more of the shoulders."),
+            ctx,
+            "eye_line",
+            "Eyes above the bottom edge",
+            height - eyes_top,
+            spec.eyes_from_bottom_mm,
+            None,
+            (
+                "The eyes sit too low: use a photo with more space above the head.",
+                "The eyes sit too high: use a photo that shows more of the shoulders.",
+            ),
         )
     return _band_check(
-        ctx, "eye_line", "Eyes below the top edge", eyes_top, None, ctx.params.constraints.get("eyes_top"),
-        ("The eyes sit too high: use a photo that shows more of the shoulders.",
-         "The eyes sit too low: use a photo with more space above the head."),
+        ctx,
+        "eye_line",
+        "Eyes below the top edge",
+        eyes_top,
+        None,
+        ctx.params.constraints.get("eyes_top"),
+        (
+            "The eyes sit too high: use a photo that shows more of the shoulders.",
+            "The eyes sit too low: use a photo with more space above the head.",
+        ),
     )
 
 
 def head_top(ctx, spec):
     return _band_check(
-        ctx, "head_top", "Space above the head", _measured(ctx, "head_top"),
-        spec.head_top_mm if spec else None, ctx.params.constraints.get("head_top"),
-        ("The head is too close to the top edge: use a photo with more space above the head.",
-         "There is too much space above the head: use a photo with less space above the head."),
+        ctx,
+        "head_top",
+        "Space above the head",
+        _measured(ctx, "head_top"),
+        spec.head_top_mm if spec else None,
+        ctx.params.constraints.get("head_top"),
+        (
+            "The head is too close to the top edge: use a photo with more space above the head.",
+            "There is too much space above the head: use a photo with less space above the head.",
+        ),
     )
 
 
@@ -208,7 +280,12 @@ def head_width(ctx, spec):
     low, high = spec.face_width_mm
     status = "pass" if low - BAND_TOLERANCE_MM <= value_mm <= high + BAND_TOLERANCE_MM else "warn"
     return check(
-        "head_width", "Head width (at the ears)", status, value_mm, [low, high], "mm",
+        "head_width",
+        "Head width (at the ears)",
+        status,
+        value_mm,
+        [low, high],
+        "mm",
         "The head is wider or narrower than the authority's band for this head height; that is the face's "
         "own shape, not something a new photo changes: most offices accept it, ask if unsure.",
     )
@@ -252,24 +329,45 @@ def pose_checks(ctx, spec):
     roll = abs(float(ctx.face.roll_deg)) if ctx.face is not None else None
     if roll is not None:
         warn, fail = LIMITS["roll"]
-        out.append(check(
-            "head_roll", "Head straight (not tilted)", graded(roll, warn, fail), round(roll, 1), fail, "degrees",
-            "Hold your head straight, with both eyes at the same height and the shoulders level.",
-        ))
+        out.append(
+            check(
+                "head_roll",
+                "Head straight (not tilted)",
+                graded(roll, warn, fail),
+                round(roll, 1),
+                fail,
+                "degrees",
+                "Hold your head straight, with both eyes at the same height and the shoulders level.",
+            )
+        )
     if ctx.canvas_landmarks is None:
         return out
     pose = head_pose(ctx.canvas_landmarks, (ctx.params.width, ctx.params.height))
     if pose is None:
         return out
     yaw, pitch = abs(pose[0]), abs(pose[1])
-    out.append(check(
-        "head_yaw", "Facing the camera (not turned)", graded(yaw, *LIMITS["yaw"]), round(yaw, 1),
-        LIMITS["yaw"][1], "degrees", "Face the camera directly, with your nose pointing at the lens.",
-    ))
-    out.append(check(
-        "head_pitch", "Head level (not tipped up or down)", graded(pitch, *LIMITS["pitch"]), round(pitch, 1),
-        LIMITS["pitch"][1], "degrees", "Keep your chin level: hold the camera at eye height and look straight into it.",
-    ))
+    out.append(
+        check(
+            "head_yaw",
+            "Facing the camera (not turned)",
+            graded(yaw, *LIMITS["yaw"]),
+            round(yaw, 1),
+            LIMITS["yaw"][1],
+            "degrees",
+            "Face the camera directly, with your nose pointing at the lens.",
+        )
+    )
+    out.append(
+        check(
+            "head_pitch",
+            "Head level (not tipped up or down)",
+            graded(pitch, *LIMITS["pitch"]),
+            round(pitch, 1),
+            LIMITS["pitch"][1],
+            "degrees",
+            "Keep your chin level: hold the camera at eye height and look straight into it.",
+        )
+    )
     return out
 
 
@@ -283,10 +381,17 @@ def eye_aspect_ratio(landmarks, eye):
 def eyes_open(ctx, spec):
     if ctx.canvas_landmarks is None:
         return None
-    ear = min(eye_aspect_ratio(ctx.canvas_landmarks, EYE_RIGHT), eye_aspect_ratio(ctx.canvas_landmarks, EYE_LEFT))
+    ear = min(
+        eye_aspect_ratio(ctx.canvas_landmarks, EYE_RIGHT), eye_aspect_ratio(ctx.canvas_landmarks, EYE_LEFT)
+    )
     warn, fail = LIMITS["eyes_open"]
     return check(
-        "eyes_open", "Eyes open", graded(ear, warn, fail, higher_is_worse=False), round(ear, 3), fail, "ratio",
+        "eyes_open",
+        "Eyes open",
+        graded(ear, warn, fail, higher_is_worse=False),
+        round(ear, 3),
+        fail,
+        "ratio",
         "Keep both eyes open and look into the lens; if the light makes you squint, move out of direct sun.",
     )
 
@@ -299,8 +404,13 @@ def mouth_closed(ctx, spec):
     gap = float(np.linalg.norm(lm[LIP_UPPER_INNER] - lm[LIP_LOWER_INNER]))
     ratio = gap / width if width > 0 else 0.0
     return check(
-        "mouth_closed", "Mouth closed", graded(ratio, *LIMITS["mouth_open"]), round(ratio, 3),
-        LIMITS["mouth_open"][1], "ratio", "Close your mouth and keep a neutral expression (no open smile).",
+        "mouth_closed",
+        "Mouth closed",
+        graded(ratio, *LIMITS["mouth_open"]),
+        round(ratio, 3),
+        LIMITS["mouth_open"][1],
+        "ratio",
+        "Close your mouth and keep a neutral expression (no open smile).",
     )
 
 
@@ -310,15 +420,27 @@ def face_in_frame(ctx, spec):
         return None
     width, height = ctx.params.width, ctx.params.height
     head_top_px = _measured(ctx, "head_top")
-    inside = bool((lm[:, 0] >= 0).all() and (lm[:, 0] < width).all() and (lm[:, 1] >= 0).all()
-                  and (lm[:, 1] < height).all())
+    inside = bool(
+        (lm[:, 0] >= 0).all()
+        and (lm[:, 0] < width).all()
+        and (lm[:, 1] >= 0).all()
+        and (lm[:, 1] < height).all()
+    )
     covered = _face_covered(ctx)
     crown_ok = not ctx.crown_cut and (head_top_px is None or head_top_px >= 0)
     status = "pass" if inside and covered and crown_ok else "fail"
-    value = "whole face and head visible" if status == "pass" else (
-        "top of the head cut off" if not crown_ok else "face cut by the edge of the photo")
+    value = (
+        "whole face and head visible"
+        if status == "pass"
+        else ("top of the head cut off" if not crown_ok else "face cut by the edge of the photo")
+    )
     return check(
-        "face_in_frame", "Whole head inside the photo", status, value, "head and face fully inside", "",
+        "face_in_frame",
+        "Whole head inside the photo",
+        status,
+        value,
+        "head and face fully inside",
+        "",
         "Take the photo from further away so the whole head is visible, with space above the hair.",
     )
 
@@ -370,21 +492,33 @@ def lighting(ctx, spec):
     if left is not None and right is not None and max(left, right) > 0:
         balance = abs(left - right) / max(left, right)
         darker = "left" if left < right else "right"  # as seen in the photo
-        out.append(check(
-            "even_lighting", "Even light on both cheeks", graded(balance, *LIMITS["light_balance"]),
-            round(balance, 3), LIMITS["light_balance"][1], "ratio",
-            f"The {darker} side of the face (as seen in the photo) is in shadow: face a window or lamp so the "
-            "light falls evenly on both cheeks, or move away from a window at your side.",
-        ))
+        out.append(
+            check(
+                "even_lighting",
+                "Even light on both cheeks",
+                graded(balance, *LIMITS["light_balance"]),
+                round(balance, 3),
+                LIMITS["light_balance"][1],
+                "ratio",
+                f"The {darker} side of the face (as seen in the photo) is in shadow: face a window or lamp so the "
+                "light falls evenly on both cheeks, or move away from a window at your side.",
+            )
+        )
     rgb = ctx.canvas_original[..., :3]
     if mask.any():
         clipped = (rgb[mask] >= 250).all(axis=1).mean()
-        out.append(check(
-            "no_glare", "No blown highlights on the face", graded(float(clipped), *LIMITS["highlights"]),
-            round(float(clipped), 4), LIMITS["highlights"][1], "fraction",
-            "Parts of the face are overexposed (shiny white patches): avoid flash and direct sun; use soft, "
-            "even light.",
-        ))
+        out.append(
+            check(
+                "no_glare",
+                "No blown highlights on the face",
+                graded(float(clipped), *LIMITS["highlights"]),
+                round(float(clipped), 4),
+                LIMITS["highlights"][1],
+                "fraction",
+                "Parts of the face are overexposed (shiny white patches): avoid flash and direct sun; use soft, "
+                "even light.",
+            )
+        )
     return out
 
 
@@ -412,8 +546,13 @@ def sharpness(ctx, spec):
         return None
     warn, fail = LIMITS["sharpness"]
     return check(
-        "sharp", "Sharp (not blurred)", graded(score, warn, fail, higher_is_worse=False), round(score, 1), fail,
-        "score", "The face is blurred: hold the camera still, tap to focus on the face, and use more light.",
+        "sharp",
+        "Sharp (not blurred)",
+        graded(score, warn, fail, higher_is_worse=False),
+        round(score, 1),
+        fail,
+        "score",
+        "The face is blurred: hold the camera still, tap to focus on the face, and use more light.",
     )
 
 
@@ -431,11 +570,17 @@ def exposure(ctx, spec):
     order = ("pass", "warn", "fail")
     status = max(under, over, key=order.index)
     if over != "pass" and order.index(over) >= order.index(under):
-        fix, value, threshold = "The photo is overexposed (washed out): use less light or turn off the flash.", \
-            round(dark, 1), LIMITS["exposure_bright"][1]
+        fix, value, threshold = (
+            "The photo is overexposed (washed out): use less light or turn off the flash.",
+            round(dark, 1),
+            LIMITS["exposure_bright"][1],
+        )
     else:
-        fix, value, threshold = "The face is too dark: add light in front of you (face a window).", \
-            round(bright, 1), LIMITS["exposure_dark"][1]
+        fix, value, threshold = (
+            "The face is too dark: add light in front of you (face a window).",
+            round(bright, 1),
+            LIMITS["exposure_dark"][1],
+        )
     return check("exposure", "Exposure of the face", status, value, threshold, "luminance", fix)
 
 
@@ -454,8 +599,12 @@ def background(ctx, spec):
         return None
     spread = float(luma[mask].std())
     return check(
-        "background_uniform", "Plain, even background", graded(spread, *LIMITS["background_spread"]),
-        round(spread, 1), LIMITS["background_spread"][1], "luminance std",
+        "background_uniform",
+        "Plain, even background",
+        graded(spread, *LIMITS["background_spread"]),
+        round(spread, 1),
+        LIMITS["background_spread"][1],
+        "luminance std",
         "The background is not plain: stand in front of a plain light wall, a step away from it so no shadow "
         "falls on it.",
     )
@@ -467,8 +616,12 @@ def photo_fills_frame(ctx, spec):
         return None
     missing = float((ctx.canvas_coverage < 0.99).mean())
     return check(
-        "photo_fills_frame", "The photo fills the whole frame", graded(missing, *LIMITS["uncovered"]),
-        round(missing, 3), LIMITS["uncovered"][1], "fraction filled in",
+        "photo_fills_frame",
+        "The photo fills the whole frame",
+        graded(missing, *LIMITS["uncovered"]),
+        round(missing, 3),
+        LIMITS["uncovered"][1],
+        "fraction filled in",
         "The photo does not reach every edge of this size, so a strip was filled in: take the photo from a "
         "little further away, with more space above the head and around the shoulders.",
     )
@@ -480,8 +633,12 @@ def resolution(ctx, spec):
         return None
     warn, fail = LIMITS["scale"]
     return check(
-        "resolution", "Enough resolution for this size", graded(float(scale), warn, fail), round(float(scale), 2),
-        fail, "times enlarged",
+        "resolution",
+        "Enough resolution for this size",
+        graded(float(scale), warn, fail),
+        round(float(scale), 2),
+        fail,
+        "times enlarged",
         "The photo is too small for this print size and will look soft: use the camera's full resolution or "
         "take the photo from closer (keeping the whole head in view).",
     )
@@ -492,14 +649,34 @@ def file_size(ctx, spec):
     if not info or (info.get("min") is None and info.get("max") is None):
         return None
     return check(
-        "file_size", "File size within the limit", "pass" if info.get("met") else "fail", info.get("bytes"),
-        [info.get("min"), info.get("max")], "bytes",
+        "file_size",
+        "File size within the limit",
+        "pass" if info.get("met") else "fail",
+        info.get("bytes"),
+        [info.get("min"), info.get("max")],
+        "bytes",
         "The file could not be brought within the size limit: try JPEG output or a smaller pixel size.",
     )
 
 
-CHECKS = (one_face, face_in_frame, head_height, eye_line, head_top, head_width, pose_checks, eyes_open,
-          mouth_closed, lighting, sharpness, exposure, background, photo_fills_frame, resolution, file_size)
+CHECKS = (
+    one_face,
+    face_in_frame,
+    head_height,
+    eye_line,
+    head_top,
+    head_width,
+    pose_checks,
+    eyes_open,
+    mouth_closed,
+    lighting,
+    sharpness,
+    exposure,
+    background,
+    photo_fills_frame,
+    resolution,
+    file_size,
+)
 
 
 # --- errors that stop a photo -----------------------------------------------------------------------------
@@ -509,19 +686,53 @@ def checks_for_error(err):
     """Failing checks, with their fixes, for an error that stopped the photo (the API shows them for failed tasks)."""
     if isinstance(err, SeveralFaces):
         count = err.data.get("count")
-        return [check("one_face", "One face", "fail", count, 1, "faces",
-                      "Use a photo with only you in it: crop other people out or take a new photo alone.")]
+        return [
+            check(
+                "one_face",
+                "One face",
+                "fail",
+                count,
+                1,
+                "faces",
+                "Use a photo with only you in it: crop other people out or take a new photo alone.",
+            )
+        ]
     if isinstance(err, NoFace):
-        return [check("one_face", "One face", "fail", 0, 1, "faces",
-                      "No face was found: use a well-lit photo where your whole face is clearly visible and "
-                      "looks at the camera.")]
+        return [
+            check(
+                "one_face",
+                "One face",
+                "fail",
+                0,
+                1,
+                "faces",
+                "No face was found: use a well-lit photo where your whole face is clearly visible and "
+                "looks at the camera.",
+            )
+        ]
     if isinstance(err, CrownCut):
-        return [check("face_in_frame", "Whole head inside the photo", "fail", "top of the head cut off",
-                      "head and face fully inside", "",
-                      "Take the photo from further away so the whole head is visible, with space above the hair.")]
+        return [
+            check(
+                "face_in_frame",
+                "Whole head inside the photo",
+                "fail",
+                "top of the head cut off",
+                "head and face fully inside",
+                "",
+                "Take the photo from further away so the whole head is visible, with space above the hair.",
+            )
+        ]
     if isinstance(err, ConstraintsInfeasible):
-        return [check("framing", "Head size and position possible", "fail", err.message,
-                      err.data.get("constraints"), "",
-                      "This photo cannot meet the requested sizes: use a photo with more space around the head "
-                      "and shoulders, or relax the face and margin constraints.")]
+        return [
+            check(
+                "framing",
+                "Head size and position possible",
+                "fail",
+                err.message,
+                err.data.get("constraints"),
+                "",
+                "This photo cannot meet the requested sizes: use a photo with more space around the head "
+                "and shoulders, or relax the face and margin constraints.",
+            )
+        ]
     return []

@@ -6,7 +6,8 @@ import cv2
 import numpy as np
 import pytest
 
-from engine import compliance, params as params_module, pipeline, specs
+from engine import compliance, pipeline, specs
+from engine import params as params_module
 from engine.context import Context
 from engine.errors import ConstraintsInfeasible, CrownCut, EngineError, NoFace, SeveralFaces
 
@@ -98,7 +99,9 @@ def _encode(rgb):
 
 
 def _decode(image_bytes):
-    return cv2.cvtColor(cv2.imdecode(np.frombuffer(image_bytes, np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
+    return cv2.cvtColor(
+        cv2.imdecode(np.frombuffer(image_bytes, np.uint8), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB
+    )
 
 
 # --- portraits through five specs -------------------------------------------------------------------------
@@ -106,13 +109,30 @@ def _decode(image_bytes):
 
 @needs_portraits
 def test_it_reports_every_check_in_the_agreed_shape(portrait_runs):
-    finished = [ctx for runs in portrait_runs.values() if isinstance(runs, dict)
-                for ctx in runs.values() if not isinstance(ctx, EngineError)]
+    finished = [
+        ctx
+        for runs in portrait_runs.values()
+        if isinstance(runs, dict)
+        for ctx in runs.values()
+        if not isinstance(ctx, EngineError)
+    ]
     assert len(finished) >= 30
     for ctx in finished:
         checks = _by_id(ctx.checks)
-        assert {"one_face", "face_in_frame", "head_height", "head_roll", "head_yaw", "head_pitch", "eyes_open",
-                "mouth_closed", "even_lighting", "sharp", "exposure", "resolution"} <= set(checks)
+        assert {
+            "one_face",
+            "face_in_frame",
+            "head_height",
+            "head_roll",
+            "head_yaw",
+            "head_pitch",
+            "eyes_open",
+            "mouth_closed",
+            "even_lighting",
+            "sharp",
+            "exposure",
+            "resolution",
+        } <= set(checks)
         for c in ctx.checks:
             assert set(c) == KEYS and c["status"] in ("pass", "warn", "fail")
             assert bool(c["fix"]) == (c["status"] != "pass"), c
@@ -131,18 +151,25 @@ def test_it_reports_bands_that_match_a_remeasurement_of_the_output(portrait_runs
             checks = _by_id(ctx.checks)
             again = ctx.remeasured
             head_mm = spec.px_to_mm(again["face_height"])
-            assert checks["head_height"]["value"] == pytest.approx(head_mm, abs=HEAD_TOLERANCE_MM), (name, spec_id)
+            assert checks["head_height"]["value"] == pytest.approx(head_mm, abs=HEAD_TOLERANCE_MM), (
+                name,
+                spec_id,
+            )
             assert checks["head_height"]["threshold"] == list(spec.head_height_mm)
             low, high = spec.head_height_mm
             if low + HEAD_TOLERANCE_MM <= head_mm <= high - HEAD_TOLERANCE_MM:
                 assert checks["head_height"]["status"] == "pass", (name, spec_id)
             if spec.eyes_from_bottom_mm:
                 eyes_mm = spec.px_to_mm(spec.px[1] - again["eyes_top"])
-                assert checks["eye_line"]["value"] == pytest.approx(eyes_mm, abs=EYES_TOLERANCE_MM), (name, spec_id)
+                assert checks["eye_line"]["value"] == pytest.approx(eyes_mm, abs=EYES_TOLERANCE_MM), (
+                    name,
+                    spec_id,
+                )
                 assert checks["eye_line"]["unit"] == "mm"
             if spec.head_top_mm:
-                assert checks["head_top"]["value"] == pytest.approx(spec.px_to_mm(again["head_top"]),
-                                                                    abs=HEAD_TOLERANCE_MM)
+                assert checks["head_top"]["value"] == pytest.approx(
+                    spec.px_to_mm(again["head_top"]), abs=HEAD_TOLERANCE_MM
+                )
             compared += 1
     assert compared >= 30
 
@@ -151,7 +178,11 @@ def test_it_reports_bands_that_match_a_remeasurement_of_the_output(portrait_runs
 def test_it_fails_cut_crowns_and_two_people_with_the_right_fix(portrait_runs):
     for name, runs in portrait_runs.items():
         prefix = name[:3]
-        errors = [runs] if isinstance(runs, EngineError) else [r for r in runs.values() if isinstance(r, EngineError)]
+        errors = (
+            [runs]
+            if isinstance(runs, EngineError)
+            else [r for r in runs.values() if isinstance(r, EngineError)]
+        )
         if prefix in CROWN_CUT:
             assert errors and all(isinstance(err, CrownCut) for err in errors), name
         if prefix in TWO_PEOPLE:
@@ -181,8 +212,18 @@ def test_it_keeps_the_original_background_for_canada_and_checks_it(portrait_runs
 def test_it_passes_the_id_photo_like_portrait_on_face_checks(portrait_runs):
     ctx = portrait_runs[next(n for n in portrait_runs if n.startswith("p16"))][9]
     checks = _by_id(ctx.checks)
-    for check_id in ("one_face", "face_in_frame", "head_height", "head_roll", "head_yaw", "eyes_open",
-                     "mouth_closed", "even_lighting", "sharp", "exposure"):
+    for check_id in (
+        "one_face",
+        "face_in_frame",
+        "head_height",
+        "head_roll",
+        "head_yaw",
+        "eyes_open",
+        "mouth_closed",
+        "even_lighting",
+        "sharp",
+        "exposure",
+    ):
         assert checks[check_id]["status"] == "pass", checks[check_id]
 
 
@@ -265,7 +306,10 @@ def test_it_saves_a_report_sheet_to_look_at(p11_baseline):
     out = ARTIFACTS / "specs"
     out.mkdir(exist_ok=True)
     (out / "p11_de_passport.png").write_bytes(p11_baseline.encoded)
-    lines = [f"{c['status']:4} {c['id']}: {c['value']} {c['unit']} (limit {c['threshold']})" for c in p11_baseline.checks]
+    lines = [
+        f"{c['status']:4} {c['id']}: {c['value']} {c['unit']} (limit {c['threshold']})"
+        for c in p11_baseline.checks
+    ]
     (out / "p11_de_passport_checks.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert len(lines) >= 12
 

@@ -73,7 +73,7 @@ def test_it_keeps_mm_and_px_consistent():
 
 def test_it_keeps_every_band_inside_the_photo():
     for spec in specs.all_specs():
-        w_mm, h_mm = spec.size_mm
+        _w_mm, h_mm = spec.size_mm
         for band in (spec.head_height_mm, spec.eyes_from_bottom_mm, spec.head_top_mm, spec.face_width_px):
             if band is not None:
                 assert 0 <= band[0] <= band[1], spec.slug
@@ -94,7 +94,18 @@ def test_it_has_at_least_25_documents_with_official_bands_and_their_sources():
     for spec in banded:
         assert spec.source_url.startswith("https://"), spec.slug
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", spec.checked)
-    assert {spec.country_code for spec in banded} >= {"US", "DE", "FR", "GB", "CN", "IN", "CA", "JP", "AU", "EU"}
+    assert {spec.country_code for spec in banded} >= {
+        "US",
+        "DE",
+        "FR",
+        "GB",
+        "CN",
+        "IN",
+        "CA",
+        "JP",
+        "AU",
+        "EU",
+    }
 
 
 def test_it_has_the_bands_the_issue_lists():
@@ -214,7 +225,11 @@ def test_it_renders_the_same_physical_photo_at_an_explicit_dpi():
         at_300 = specs.spec_constraints(specs.get(3))[name]
         assert abs(low - 2 * at_300[0]) <= 1 and abs(high - 2 * at_300[1]) <= 1
     digital = specs.apply_spec(_params(spec_id=5, dpi=72))
-    assert (digital.width, digital.height, digital.dpi) == (600, 600, 72)  # a pixel-only spec keeps its pixels
+    assert (digital.width, digital.height, digital.dpi) == (
+        600,
+        600,
+        72,
+    )  # a pixel-only spec keeps its pixels
     assert digital.constraints == specs.spec_constraints(specs.get(5))
     canada = specs.apply_spec(_params(spec_id=23, dpi=1000))
     assert (canada.width, canada.height) == (1969, 2756)
@@ -237,7 +252,9 @@ def test_it_refuses_an_unknown_spec_id():
     assert caught.value.data["param"] == "spec_id"
 
 
-@pytest.mark.parametrize("field, value, param", [("auto_smooth", 1, "auto_smooth"), ("clothes_id", "man_3", "clothes_id")])
+@pytest.mark.parametrize(
+    "field, value, param", [("auto_smooth", 1, "auto_smooth"), ("clothes_id", "man_3", "clothes_id")]
+)
 def test_it_refuses_beauty_and_outfit_for_a_us_passport_with_the_reason(field, value, param):
     with pytest.raises(ParamError) as caught:
         specs.apply_spec(_params(spec_id=3, **{field: value}))

@@ -38,7 +38,9 @@ def test_it_finds_35x45(client):
     data = _specs(client, q="35x45", limit=500)
     assert data["total"] == len(specs.search("35x45")) > 100
     assert all(row["size_mm"] == [35, 45] for row in data["specs"])
-    assert {"de-passport", "gb-passport", "jp-passport", "au-passport"} <= {row["slug"] for row in data["specs"]}
+    assert {"de-passport", "gb-passport", "jp-passport", "au-passport"} <= {
+        row["slug"] for row in data["specs"]
+    }
 
 
 def test_it_filters_by_country_and_document(client):
@@ -92,8 +94,9 @@ def api_key(db, settings):
 
 def _create(client, api_key, **fields):
     image = SimpleUploadedFile("face.png", _tiny_png())
-    return client.post("/api/tasks/visual/external/idphoto", {"image_file": image, **fields},
-                       HTTP_X_API_KEY=api_key)
+    return client.post(
+        "/api/tasks/visual/external/idphoto", {"image_file": image, **fields}, HTTP_X_API_KEY=api_key
+    )
 
 
 def _tiny_png():

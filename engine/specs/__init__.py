@@ -53,7 +53,9 @@ COUNTRY_ALIASES = {
     "CZ": ("czechia", "czech"),
     "TR": ("turkiye", "turkish"),
 }
-SIZE_IN_QUERY = re.compile(r"(\d+(?:\.\d+)?)\s*(?:mm)?\s*[x×*]\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|inch|inches|px)?")
+SIZE_IN_QUERY = re.compile(
+    r"(\d+(?:\.\d+)?)\s*(?:mm)?\s*[x×*]\s*(\d+(?:\.\d+)?)\s*(mm|cm|in|inch|inches|px)?"
+)
 
 
 @dataclass(frozen=True)
@@ -427,16 +429,16 @@ def apply_spec(params):
 
 
 __all__ = [
+    "ForbiddenEditParam",
     "Spec",
     "all_specs",
     "apply_spec",
-    "get",
-    "search",
-    "spec_constraints",
+    "forbidden_message",
     "frame_px",
+    "get",
     "matches_country",
     "matches_document",
-    "forbidden_message",
-    "ForbiddenEditParam",
     "requested_edits",
+    "search",
+    "spec_constraints",
 ]
