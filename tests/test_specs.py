@@ -291,3 +291,15 @@ def test_it_serialises_a_spec_for_the_api():
     assert described["constraints"] == {"face_height": [300, 412], "eyes_top": [188, 262]}
     assert described["allowed_edits"] == ["background"]
     assert described["size_mm"] == [50.8, 50.8]
+
+
+def test_it_states_the_rules_in_plain_words():
+    us = specs.rules(specs.get(3))
+    assert "Size: 50.8 x 50.8 mm, 600 x 600 px at 300 dpi" in us
+    assert "Head from chin to crown: 25.4-34.9 mm" in us
+    assert "Eyes above the bottom edge: 28.6-34.9 mm" in us
+    assert any(line.startswith("Not allowed: beauty filters, an outfit change") for line in us)
+    digital = specs.rules(specs.get(5))
+    assert digital[0].startswith("Size: digital, 600 x 600 px") and "File: JPEG, at most 240 kB" in digital
+    assert not any(line.startswith("Not allowed") for line in specs.rules(specs.get(37)))
+    assert specs.get(19).as_dict()["rules"] == specs.rules(specs.get(19))

@@ -147,7 +147,40 @@ class Spec:
             "source_url": self.source_url,
             "checked": self.checked,
             "notes": self.notes,
+            "rules": rules(self),
         }
+
+
+EDIT_NAMES = {"beauty": "beauty filters", "outfit": "an outfit change", "background": "a new background"}
+
+
+def _mm_band(band):
+    return f"{_num(band[0])}-{_num(band[1])} mm"
+
+
+def rules(spec):
+    """The spec's rules as short sentences for people (the web app shows them next to the picker)."""
+    w_mm, h_mm = spec.size_mm
+    size = f"{_num(w_mm)} x {_num(h_mm)} mm" if spec.mm else "digital"
+    lines = [f"Size: {size}, {spec.px[0]} x {spec.px[1]} px at {spec.dpi} dpi", f"Background: {spec.bg_name}"]
+    if spec.head_height_mm:
+        lines.append(f"Head from chin to crown: {_mm_band(spec.head_height_mm)}")
+    if spec.eyes_from_bottom_mm:
+        lines.append(f"Eyes above the bottom edge: {_mm_band(spec.eyes_from_bottom_mm)}")
+    if spec.head_top_mm:
+        lines.append(f"Space above the head: {_mm_band(spec.head_top_mm)}")
+    if spec.face_width_px:
+        lines.append(f"Head width: {_mm_band(spec.face_width_mm)}")
+    if spec.file_size_bytes:
+        low, high = spec.file_size_bytes
+        parts = ([f"at least {low // 1000} kB"] if low else []) + (
+            [f"at most {high // 1000} kB"] if high else []
+        )
+        lines.append("File: JPEG, " + " and ".join(parts))
+    if spec.forbidden_edits:
+        names = [EDIT_NAMES[edit] for edit in EDITS if edit in spec.forbidden_edits]
+        lines.append(f"Not allowed: {', '.join(names)} ({spec.forbidden_reason})")
+    return lines
 
 
 def _listed(value):

@@ -10,7 +10,6 @@ the committed catalogue is kept for the same slug, and a new package document ge
 """
 
 import json
-import math
 import sys
 from pathlib import Path
 
@@ -142,13 +141,6 @@ def px_of(mm, dpi):
     return round(mm / MM_PER_INCH * dpi)
 
 
-def band_px(band_mm, dpi):
-    """A band in mm as whole output pixels that lie inside it (low rounded up, high rounded down)."""
-    low, high = band_mm
-    eps = 1e-9  # 25.4 mm at 300 dpi is 300 px, not 300.0000001
-    return (math.ceil(low / MM_PER_INCH * dpi - eps), math.floor(high / MM_PER_INCH * dpi + eps))
-
-
 def _package_size(doc):
     """Size in mm and px at the package's dpi; when its mm and px disagree, its px (exact inches) wins."""
     dpi = doc["dpi"]
@@ -200,7 +192,7 @@ def from_official(entry, package_doc=None, package_country=None):
     bg_name = entry.get("bg_name") or package_doc["bgColorLabel"]
     face_width_px = entry.get("face_width_px")
     if face_width_px is None and entry.get("face_width"):
-        face_width_px = band_px(entry["face_width"], dpi)
+        face_width_px = [px_of(v, dpi) for v in entry["face_width"]]  # nearest: shown back in mm
     notes = entry["notes"]
     if entry.get("memory"):
         notes += " (Band entered from the authority's published rule as known; not in the packaged data.)"
