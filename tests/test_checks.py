@@ -352,3 +352,45 @@ def test_it_measures_open_and_closed_eyes_and_mouth_on_synthetic_landmarks():
         for p, q in eye["pairs"]:
             lm[p][1], lm[q][1] = -1, 1
     assert compliance.eye_aspect_ratio(lm, compliance.EYE_LEFT) < compliance.LIMITS["eyes_open"][1]
+
+
+def _synthetic_ctx(shift_y=0.0, background=None, change_bg="0"):
+    """A 300x400 canvas with an elliptical 'face' of landmarks, no models involved."""
+    ctx = Context(params=params_module.parse({"size": "300x400", "change_bg": change_bg}), source_bytes=b"")
+    landmarks = np.tile(np.array([150.0, 200.0 + shift_y], dtype=np.float32), (478, 1))
+    angles = np.linspace(0, 2 * np.pi, len(compliance.FACE_OVAL), endpoint=False)
+    oval = np.stack([150 + 60 * np.sin(angles), 200 + shift_y - 80 * np.cos(angles)], axis=1)
+    landmarks[list(compliance.FACE_OVAL)] = oval
+    ctx.canvas_landmarks = landmarks
+    ctx.canvas_coverage = np.ones((400, 300), dtype=np.float32)
+    alpha = np.zeros((400, 300), dtype=np.float32)
+    cv2.ellipse(alpha, (150, 260), (110, 200), 0, 0, 360, 1.0, -1)
+    ctx.canvas_alpha = alpha
+    ctx.canvas_original = background if background is not None else np.full((400, 300, 3), 235, np.uint8)
+    ctx.measurements = {"head_top": {"px": 100.0 + shift_y, "mm": 0}}
+    return ctx
+
+
+def test_it_fails_a_face_pushed_out_of_the_frame():
+    assert compliance.face_in_frame(_synthetic_ctx(), None)["status"] == "pass"
+    cut = compliance.face_in_frame(_synthetic_ctx(shift_y=-150), None)
+    assert cut["status"] == "fail" and "further away" in cut["fix"]
+
+
+def test_it_checks_a_kept_background_for_uniformity():
+    plain = compliance.background(_synthetic_ctx(), None)
+    assert plain["status"] == "pass"
+    stripes = np.full((400, 300, 3), 235, np.uint8)
+    stripes[:, ::20] = 40  # a shelf, a door frame...
+    stripes[:, 1::20] = 40
+    busy = compliance.background(_synthetic_ctx(background=stripes), None)
+    assert busy["status"] == "fail" and "plain light wall" in busy["fix"]
+    assert compliance.background(_synthetic_ctx(change_bg="1"), None) is None  # replaced anyway
+
+
+def test_it_reports_a_frame_the_photo_does_not_fill():
+    ctx = _synthetic_ctx()
+    assert compliance.photo_fills_frame(ctx, None)["status"] == "pass"
+    ctx.canvas_coverage[:40] = 0.0
+    gap = compliance.photo_fills_frame(ctx, None)
+    assert gap["status"] == "fail" and gap["value"] == pytest.approx(0.1)
