@@ -289,3 +289,5 @@ PHOTOS_LOCAL_API_CREDITS = env_int("PHOTOS_LOCAL_API_CREDITS", 1_000_000, minimu
 PHOTOS_LOCAL_API_LOW_WATER = env_int("PHOTOS_LOCAL_API_LOW_WATER", 100_000, minimum=0)
 # The account pages live in the photos app's URL namespace.
 LOGIN_URL = "photos:login"
+# Requests per second allowed to the web app's local key (all customers' jobs share it).
+PHOTOS_LOCAL_API_RATE_LIMIT = env_float("PHOTOS_LOCAL_API_RATE_LIMIT", 50.0, minimum=0.1)

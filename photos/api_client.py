@@ -8,10 +8,14 @@ connections like any request does.
 
 from django.conf import settings
 
+import time
+
 import httpx
 
 TASK_PATH = "/api/tasks/visual/external/idphoto"
 TIMEOUT = httpx.Timeout(60.0, connect=10.0)
+RETRIES = 4  # for 429 (rate limit) and 502/503/504, which say "try again" rather than "no"
+MAX_RETRY_WAIT = 5.0
 
 
 class ApiError(Exception):
@@ -42,6 +46,20 @@ def make_client():
     )
 
 
+def _send(client, method, url, **kwargs):
+    """One request, retried after Retry-After when the API is rate limiting or briefly unavailable."""
+    for attempt in range(RETRIES + 1):
+        response = client.request(method, url, **kwargs)
+        if response.status_code not in (429, 502, 503, 504) or attempt == RETRIES:
+            return response
+        try:
+            wait = float(response.headers.get("Retry-After", "1"))
+        except ValueError:
+            wait = 1.0
+        time.sleep(min(MAX_RETRY_WAIT, max(0.2, wait)))
+    return response
+
+
 def _payload(response):
     try:
         body = response.json()
@@ -64,7 +82,7 @@ def create_task(client, params, image_bytes=None, filename="photo.jpg", last_id=
     parts = [(key, (None, value)) for key, value in fields.items()]
     if not last_id:
         parts.append(("image_file", (filename, image_bytes, "application/octet-stream")))
-    response = client.post(TASK_PATH, files=parts)
+    response = _send(client, "POST", TASK_PATH, files=parts)
     task_id = _payload(response).get("task_id")
     if not task_id:
         raise ApiError("The photo service did not return a task id.")
@@ -72,11 +90,11 @@ def create_task(client, params, image_bytes=None, filename="photo.jpg", last_id=
 
 
 def get_task(client, task_id):
-    return _payload(client.get(f"{TASK_PATH}/{task_id}"))
+    return _payload(_send(client, "GET", f"{TASK_PATH}/{task_id}"))
 
 
 def download(client, url):
-    response = client.get(url)
+    response = _send(client, "GET", url)
     if response.status_code != 200:
         raise ApiError(f"Downloading the result failed (HTTP {response.status_code}).", response.status_code)
     return response.content

@@ -18,10 +18,17 @@ def ensure_local_api_key():
         api_key = ApiKey.objects.filter(pk=row.api_key_id).first() if row else None
         created = api_key is None
         if created:
-            api_key, raw = api_services.create_api_key("web app (local)", credits=settings.PHOTOS_LOCAL_API_CREDITS)
+            api_key, raw = api_services.create_api_key(
+                "web app (local)",
+                credits=settings.PHOTOS_LOCAL_API_CREDITS,
+                rate_limit=settings.PHOTOS_LOCAL_API_RATE_LIMIT,
+            )
             row = row or LocalApiKey(name=KEY_NAME)
             row.raw_key, row.api_key_id = raw, api_key.pk
             row.save()
+        if api_key.rate_limit != settings.PHOTOS_LOCAL_API_RATE_LIMIT:
+            # Every customer's jobs share this one key, so it needs more than a single client's rate.
+            ApiKey.objects.filter(pk=api_key.pk).update(rate_limit=settings.PHOTOS_LOCAL_API_RATE_LIMIT)
         topped = False
         if api_services.balance(api_key) < settings.PHOTOS_LOCAL_API_LOW_WATER:
             api_services.grant_credits(api_key, settings.PHOTOS_LOCAL_API_CREDITS, "web app top-up")

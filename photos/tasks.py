@@ -9,10 +9,12 @@ for long while the API's own processing task waits for a worker of the same clus
 import logging
 import time
 
+import httpx
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import api_client, services
@@ -68,12 +70,22 @@ def run_order(order_id):
     except api_client.ApiError as exc:
         services.fail_order(order.pk, exc.message)
         return "failed"
+    except httpx.TransportError as exc:  # the network, not the photo: try again until the time limit
+        if settings.Q_CLUSTER.get("sync"):
+            services.fail_order(order.pk, "The photo service could not be reached. Please try again.")
+            return "failed"
+        log.warning("order %s: API unreachable (%s); will retry", order.code, exc)
+        # Give the claim back so the next run may create the API task; `started` keeps the time limit.
+        Order.objects.filter(pk=order.pk, api_task_id="", status=Order.PROCESSING).update(status=Order.QUEUED)
+        time.sleep(settings.PHOTOS_POLL_INTERVAL)
+        finished = False
     except Exception as exc:  # anything unexpected: the customer gets their credits back and a reason
         log.exception("order %s crashed", order.code)
         services.fail_order(order.pk, f"Internal error while processing ({exc.__class__.__name__}).")
         return "failed"
     if finished:
         return "finished"
+    order.refresh_from_db(fields=["started"])
     if order.started and (timezone.now() - order.started).total_seconds() > settings.PHOTOS_POLL_LIMIT_SECONDS:
         services.fail_order(order.pk, "The photo service took too long. Please try again.")
         return "timed out"
@@ -85,7 +97,11 @@ def _claim(order):
     """Only one run may create the API task for an order."""
     now = timezone.now()
     fresh = Order.objects.filter(pk=order.pk, api_task_id="", status=Order.QUEUED).update(
-        status=Order.PROCESSING, started=now, attempts=F("attempts") + 1, progress=3, state_text="Starting"
+        status=Order.PROCESSING,
+        started=Coalesce(F("started"), now),
+        attempts=F("attempts") + 1,
+        progress=3,
+        state_text="Starting",
     )
     if fresh:
         return True

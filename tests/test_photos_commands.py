@@ -29,6 +29,7 @@ def test_it_provisions_the_local_key_once_and_tops_it_up(settings, capsys):
     assert LocalApiKey.objects.count() == 1 and ApiKey.objects.count() == 1
     key = ApiKey.objects.get()
     assert api_services.balance(key) == 1000
+    assert key.rate_limit == settings.PHOTOS_LOCAL_API_RATE_LIMIT  # shared by every customer's jobs
     assert api_services.authenticate(local_api_key()) == key
     api_services.grant_credits(key, -950, "spent")
     call_command("setup_local_api")

@@ -182,3 +182,51 @@ def test_it_charges_once_when_paid_clicks_race(monkeypatch):
     assert LedgerEntry.objects.filter(kind="spend").count() == 3
     assert_books_balance(owner)
     connection.close()
+
+
+@pytest.mark.django_db
+def test_it_retries_after_rate_limits_and_network_errors(queued, monkeypatch, settings):
+    import httpx
+
+    from photos import api_client
+
+    settings.PHOTOS_POLL_INTERVAL = 0.01
+    monkeypatch.setattr(api_client, "MAX_RETRY_WAIT", 0.01)
+    owner = make_user("owner", credits=10)
+    order, _ = services.create_paid_order(owner, make_upload(owner), PARAMS, 6, "k")
+    fake = FakeApi()
+    state = {"calls": 0}
+
+    def flaky(request):
+        state["calls"] += 1
+        if state["calls"] == 1:
+            raise httpx.ConnectError("connection refused", request=request)
+        if state["calls"] == 2:
+            return httpx.Response(429, headers={"Retry-After": "1"}, json={"status": 429, "message": "slow down"})
+        return fake(request)
+
+    use_fake_api(monkeypatch, flaky)
+    assert tasks.run_order(order.pk) == "re-queued"  # unreachable: the claim is given back
+    order.refresh_from_db()
+    assert order.status == Order.QUEUED and order.started is not None
+    assert tasks.run_order(order.pk) == "finished"  # 429 then success: waited and retried
+    order.refresh_from_db()
+    assert order.status == Order.DONE and fake.creates == 1
+    assert services.balance(owner) == 4
+
+
+@pytest.mark.django_db
+def test_it_fails_and_refunds_a_job_past_the_time_limit(queued, monkeypatch, settings):
+    from django.utils import timezone
+
+    settings.PHOTOS_POLL_SLICE_SECONDS = 0
+    settings.PHOTOS_POLL_LIMIT_SECONDS = 60
+    owner = make_user("owner", credits=10)
+    order, _ = services.create_paid_order(owner, make_upload(owner), PARAMS, 6, "k")
+    use_fake_api(monkeypatch, FakeApi(steps=10_000))
+    assert tasks.run_order(order.pk) == "re-queued" and queued == [order.pk]
+    Order.objects.filter(pk=order.pk).update(started=timezone.now() - timezone.timedelta(seconds=61))
+    assert tasks.run_order(order.pk) == "timed out"
+    order.refresh_from_db()
+    assert order.status == Order.FAILED and "too long" in order.error
+    assert services.balance(owner) == 10
