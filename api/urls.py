@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import specs_views, views
+from . import clothes_views, specs_views, views
 
 app_name = "api"
 urlpatterns = [
@@ -10,4 +10,6 @@ urlpatterns = [
     path("api/openapi.json", views.openapi_json, name="openapi"),
     path("api/specs", specs_views.spec_list, name="specs"),
     path("api/specs/<int:spec_id>", specs_views.spec_detail, name="spec"),
+    path("api/clothes", clothes_views.clothes_list, name="clothes"),
+    path("api/clothes/<str:clothes_id>.png", clothes_views.clothes_thumbnail, name="clothes_thumbnail"),
 ]

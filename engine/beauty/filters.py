@@ -1,0 +1,168 @@
+"""The four beauty filters. Each works on uint8 RGB arrays in output pixels and returns new arrays."""
+
+import cv2
+import numpy as np
+
+from . import regions
+
+# Brightening
+TARGET_FACE_LUMA = 0.58  # median skin luma (0..1, sRGB) a well-lit face sits at or above
+BASE_LIFT = 0.02  # a face already at the target is still lifted this much at factor 1
+MAX_CURVE = 0.95  # curve strength s in f(x) = x + s x (1 - x); below 1 keeps the curve strictly rising
+# Skin smoothing
+SMOOTH_BLEND = 0.85  # at factor 1, 15% of the original skin texture stays
+# Slimming
+SLIM_PEAK = 0.07  # largest jaw displacement at factor 1, in face widths
+SLIM_SIGMA = 0.17  # spread of each contour point's pull, in face widths
+# Sharpening
+SHARP_AMOUNT = 1.4  # unsharp-mask gain at factor 1
+SHARP_OVERSHOOT = 3.0  # grey levels a sharpened pixel may pass its 3x3 neighbourhood's range (no halos)
+
+
+def luma(rgb):
+    rgb = rgb.astype(np.float32)
+    return rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
+
+
+def face_luma(rgb, points):
+    """Median luma (0..1) of the face's skin."""
+    skin = regions.skin_mask(rgb.shape[:2], points) > 0.5
+    if skin.sum() < 20:
+        return None
+    return float(np.median(luma(rgb)[skin])) / 255.0
+
+
+def brighten_curve(face_level, factor):
+    """LUT for f(x) = x + s x (1 - x): lifts mid-tones most, keeps black and white where they are (no clipping)."""
+    wanted = face_level + factor * (max(TARGET_FACE_LUMA - face_level, 0.0) + BASE_LIFT)
+    s = (wanted - face_level) / max(face_level * (1 - face_level), 1e-3)
+    s = float(np.clip(s, 0.0, MAX_CURVE))
+    x = np.arange(256, dtype=np.float32) / 255.0
+    return np.clip(np.round((x + s * x * (1 - x)) * 255.0), 0, 255).astype(np.uint8)
+
+
+def brighten(images, points, factor):
+    level = face_luma(images[0], points)
+    if level is None:
+        return images
+    lut = brighten_curve(level, factor)
+    return [None if im is None else cv2.LUT(im, lut) for im in images]
+
+
+def smooth_skin(images, points, factor, alpha=None):
+    """Edge-preserving smoothing blended in by factor, only inside the feathered skin mask."""
+    base = images[0]
+    x0, y0, x1, y1 = regions.face_box(points, base.shape, margin=0.1)
+    if x1 - x0 < 8 or y1 - y0 < 8:
+        return images
+    local = points - np.array([x0, y0], np.float32)
+    crop_alpha = None if alpha is None else alpha[y0:y1, x0:x1]
+    mask = regions.skin_mask((y1 - y0, x1 - x0), local, crop_alpha)[..., None] * (SMOOTH_BLEND * factor)
+    fw = regions.face_width(points)
+    sigma_space = max(1.5, fw * 0.022)
+    out = []
+    for im in images:
+        if im is None:
+            out.append(None)
+            continue
+        crop = im[y0:y1, x0:x1]
+        # Two passes of a moderate bilateral filter flatten pores and blotches but stop at real edges.
+        smooth = cv2.bilateralFilter(crop, -1, 22, sigma_space)
+        smooth = cv2.bilateralFilter(smooth, -1, 16, sigma_space)
+        blended = crop.astype(np.float32) + mask * (smooth.astype(np.float32) - crop)
+        result = im.copy()
+        result[y0:y1, x0:x1] = np.clip(blended + 0.5, 0, 255).astype(np.uint8)
+        out.append(result)
+    return out
+
+
+def slim_field(shape, points, factor):
+    """Forward displacement (HxWx2 float32, output px) moving the jaw and cheeks toward the face's centre line.
+
+    A sum of wide Gaussian pulls at the lower face contour: smooth everywhere, so no ripples. It is faded out
+    over the eyes, brows, nose and mouth (kept as they are), above the eyes (hair, temples) and below the chin
+    (neck).
+    """
+    h, w = shape
+    fw = regions.face_width(points)
+    centre_x = float(points[regions.NOSE_TIP][0])
+    sigma = SLIM_SIGMA * fw
+    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    field = np.zeros((h, w, 2), np.float32)
+    for index, weight in regions.JAW_PULL.items():
+        px, py = points[index]
+        direction = np.array([np.sign(centre_x - px), -0.15], np.float32)
+        g = np.exp(-((xs - px) ** 2 + (ys - py) ** 2) / (2 * sigma * sigma))
+        field += (weight * g)[..., None] * direction
+    protect = np.zeros((h, w), np.float32)
+    for indices in regions.FEATURES:
+        protect = np.maximum(protect, regions.hull_mask((h, w), points, indices, fw * 0.05).astype(np.float32) / 255)
+    protect = cv2.GaussianBlur(protect, (0, 0), fw * 0.05)
+    eyes_y = float((points[468][1] + points[473][1]) / 2)
+    nose_y = float(points[regions.NOSE_TIP][1])
+    chin_y = float(points[regions.CHIN][1])
+    fade = _ramp(ys, eyes_y, nose_y) * (1 - _ramp(ys, chin_y - 0.02 * fw, chin_y + 0.16 * fw))
+    field *= ((1 - protect) * fade)[..., None]
+    peak = float(np.abs(field[..., 0]).max())
+    if peak < 1e-6:
+        return field
+    return field * (factor * SLIM_PEAK * fw / peak)
+
+
+def _ramp(v, start, end):
+    """Smoothstep from 0 at `start` to 1 at `end`."""
+    t = np.clip((v - start) / max(end - start, 1e-6), 0, 1)
+    return t * t * (3 - 2 * t)
+
+
+def slim_face(images, alpha, points, factor):
+    """Warp images and alpha with the slimming field; returns (images, alpha, moved points)."""
+    base = images[0]
+    x0, y0, x1, y1 = regions.face_box(points, base.shape, margin=0.7)
+    local = points - np.array([x0, y0], np.float32)
+    field = slim_field((y1 - y0, x1 - x0), local, factor)
+    ys, xs = np.mgrid[0 : y1 - y0, 0 : x1 - x0].astype(np.float32)
+    # Inverse map: the pixel at x came from s with s + D(s) = x; one fixed-point step is exact enough for
+    # displacements this small and smooth.
+    first = cv2.remap(field, xs - field[..., 0], ys - field[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    map_x, map_y = xs - first[..., 0], ys - first[..., 1]
+
+    def warp(array, interpolation):
+        if array is None:
+            return None
+        out = array.copy()
+        out[y0:y1, x0:x1] = cv2.remap(array[y0:y1, x0:x1], map_x, map_y, interpolation,
+                                      borderMode=cv2.BORDER_REPLICATE)
+        return out
+
+    images = [warp(im, cv2.INTER_CUBIC) for im in images]
+    alpha = warp(alpha, cv2.INTER_LINEAR)
+    if alpha is not None:
+        np.clip(alpha, 0, 1, out=alpha)
+    moved = points.copy()
+    inside = (local[:, 0] >= 0) & (local[:, 1] >= 0) & (local[:, 0] < x1 - x0 - 1) & (local[:, 1] < y1 - y0 - 1)
+    ix = np.round(local[inside]).astype(int)
+    moved[inside] += field[ix[:, 1], ix[:, 0]]
+    return images, alpha, moved
+
+
+def sharpen(images, factor, points):
+    """Unsharp mask on luma; the result is held within its 3x3 neighbourhood's range (+ a little), so edges
+    get crisper without bright or dark rims."""
+    fw = regions.face_width(points)
+    sigma = max(0.8, fw / 150.0)
+    amount = SHARP_AMOUNT * factor
+    overshoot = SHARP_OVERSHOOT * factor
+    kernel = np.ones((3, 3), np.uint8)
+    out = []
+    for im in images:
+        if im is None:
+            out.append(None)
+            continue
+        y = luma(im)
+        detail = y - cv2.GaussianBlur(y, (0, 0), sigma)
+        sharp = y + amount * detail
+        sharp = np.clip(sharp, cv2.erode(y, kernel) - overshoot, cv2.dilate(y, kernel) + overshoot)
+        delta = (sharp - y)[..., None]
+        out.append(np.clip(im.astype(np.float32) + delta + 0.5, 0, 255).astype(np.uint8))
+    return out

@@ -1,0 +1,398 @@
+"""Where an outfit goes on a person: neck, collar line, body outline, skin colour, hair in front.
+
+All figures are in output pixels, measured from the face mesh (chin, face width) and the person matte
+(neck width a little below the chin, the body's outline below the neck, which gives the shoulders' width
+and tilt).
+"""
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..beauty import regions
+
+PERSON = 0.5  # matte value that counts as person
+NECK_PROBE = 0.12  # the neck is measured this many face widths below the chin
+NECK_RANGE = (0.36, 0.72)  # plausible neck widths, in face widths
+NECK_DEFAULT = 0.55
+SHOULDER_START = 1.8  # the shoulders begin where the body is this many neck widths wide
+COLLAR_DROP = (0.08, 0.40)  # chin-to-collar distance, in face widths (the neck must stay visible)
+MIN_SHOULDER_HALF = 1.0  # the outfit is at least this wide (half, in face widths) at the shoulders
+SHOULDER_DROP = 0.32  # from the collar to the shoulder point, in face widths
+OUTLINE_PAD = 1.5  # px the outfit reaches past the matte outline, so no original clothing shows at its edge
+SKIN_DISTANCE = 24.0  # Lab distance (chroma weighted 1.6, lightness 0.35) under which a pixel is skin-coloured
+HAIR_DISTANCE = 22.0
+MAX_RAISE = 0.15  # face widths the garment's top may rise above a typical shoulder line to cover clothes
+DROP_BAND = 0.3  # face widths above the garment's top where the person's own clothes are dropped
+HAIR_SPAN = 0.8  # face widths from the centre line within which hair hangs beside the face
+CLOTHES_DISTANCE = 18.0  # Lab distance to one of the clothes' colours
+CLOTHES_FRACTION = 0.2  # of the neck's width: the person's own collar starts here
+
+
+@dataclass
+class Fit:
+    height: int
+    width: int
+    cx: float  # neck centre
+    neck: float  # neck half-width
+    collar_y: float  # where the neck meets the garment, at the neck's sides
+    chin_y: float
+    face_width: float
+    left: np.ndarray  # per row: left x of the body outline (valid from collar_y down)
+    right: np.ndarray
+    skin: tuple  # RGB of the neck's skin
+    garment_top: np.ndarray | None = None  # per column: the row where the garment begins
+    hair: np.ndarray | None = None  # HxW float32: person pixels (hair) that stay in front of the outfit
+    skin_like: np.ndarray | None = None  # HxW float32: the person's skin-coloured pixels (softened)
+    clothes_above: np.ndarray | None = None  # HxW float32: their own clothes above the garment's top: dropped
+
+    def half_width(self, y):
+        """Body half-width and centre at row y (clamped to the canvas)."""
+        row = int(np.clip(round(y), 0, self.height - 1))
+        return (self.right[row] - self.left[row]) / 2, (self.right[row] + self.left[row]) / 2
+
+    @property
+    def tilt_deg(self):
+        """Shoulder tilt: positive when the image-right shoulder is lower."""
+        y = int(min(self.height - 1, self.collar_y + SHOULDER_DROP * self.face_width))
+        rows = np.arange(int(self.collar_y), y + 1)
+        if len(rows) < 2:
+            return 0.0
+        left_spread = self.cx - self.left[rows]
+        right_spread = self.right[rows] - self.cx
+        return float(np.degrees(np.arctan2((left_spread - right_spread).mean(), max(1.0, len(rows)))))
+
+
+def _lab(rgb):
+    lab = cv2.cvtColor(np.clip(rgb, 0, 255).astype(np.uint8).reshape(-1, 1, 3), cv2.COLOR_RGB2LAB)
+    lab = lab.reshape(rgb.shape).astype(np.float32)
+    lab[..., 0] *= 100.0 / 255.0
+    lab[..., 1:] -= 128.0
+    return lab
+
+
+def _distance(lab, ref, lightness_weight=0.35, chroma_weight=1.6):
+    """Colour distance that forgives shading (lightness) more than a change of hue."""
+    d = lab - ref
+    return np.sqrt((d[..., 0] * lightness_weight) ** 2 + (chroma_weight * d[..., 1]) ** 2 + (chroma_weight * d[..., 2]) ** 2)
+
+
+def measure(canvas, alpha, points):
+    """A Fit for a person on `canvas` (HxWx3 uint8) with matte `alpha` and face-mesh `points` (output px)."""
+    h, w = alpha.shape
+    fw = regions.face_width(points)
+    chin_x, chin_y = (float(v) for v in points[regions.CHIN])
+    lab = _lab(canvas.astype(np.float32))
+    person = alpha > PERSON
+    face_skin = regions.skin_mask((h, w), points) > 0.5
+    skin_ref = np.median(lab[face_skin], axis=0) if face_skin.sum() > 20 else np.array([60, 15, 15], np.float32)
+    skin_like = (_distance(lab, skin_ref) < SKIN_DISTANCE) & person
+    cx, neck = _neck(person, skin_like, chin_x, chin_y, fw)
+    hair_colour, hair_attached, hair_ref = _hair_like(lab, person, points, skin_ref)
+    distinct = hair_colour is not None and _hair_stands_out(hair_colour, skin_like, person, cx, neck, chin_y, fw)
+    if hair_colour is None:
+        hair = np.zeros_like(person)
+    elif distinct:
+        hair = hair_colour  # clothes look different: every hair-coloured pixel is hair
+    else:
+        hair = hair_attached & (np.arange(h)[:, None] < chin_y)  # below the chin it cannot be told from clothes
+    body = person & ~hair
+    collar_y = _collar_line(body, skin_like, cx, neck, chin_y, fw)
+    # Every person pixel below the collar line is covered (hair too: what hangs in front is put back).
+    left, right = _outline(person, cx, neck, collar_y, fw)
+    # Beside the neck, skin-coloured pixels are the neck's; further out they are clothing (a cream collar,
+    # a beige jumper) as often as bare shoulders, and the garment covers them.
+    beyond_neck = (np.abs(np.arange(w) - cx) > 1.3 * neck)[None, :]
+    # Hair hangs beside the face; further out, below the chin, a dark mass is a shoulder even if it has the
+    # hair's colour.
+    shoulders = body | (person & (np.abs(np.arange(w) - cx) > HAIR_SPAN * fw)[None, :])
+    garment_top, clothes_above = _garment_top(shoulders & (~skin_like | beyond_neck), points, cx, neck, collar_y, fw)
+    skin = _skin_colour(canvas, skin_like, face_skin, cx, neck, chin_y, collar_y, fw)
+    fit = Fit(h, w, cx, neck, collar_y, chin_y, fw, left, right, skin, garment_top)
+    # Their own clothes standing above the garment's top (a high collar, a hood) leave the matte; only what
+    # has the colours of the clothes below the collar and is not skin.
+    palette = _clothes_palette(lab, body & ~skin_like, collar_y, fw)
+    rows = np.arange(h)[:, None]
+    hair_coloured = hair_colour if hair_colour is not None else np.zeros_like(person)
+    near_top = (rows >= chin_y) & (rows >= garment_top[None, :] - DROP_BAND * fw)
+    drop = clothes_above & near_top & _clothes_coloured(lab, palette) & ~skin_like & ~hair_coloured
+    if hair_ref is not None:
+        # Hair in shadow or in highlights strays far from its median colour: only what is clearly not
+        # hair-coloured may go, and nothing at all beside long hair.
+        drop &= _distance(lab, hair_ref, 0.7, 1.0) > 2 * HAIR_DISTANCE
+        if _long_hair(lab, person, hair_ref, points, chin_y, cx, neck):
+            drop[:] = False
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(drop.astype(np.uint8), connectivity=8)
+    big = stats[:, cv2.CC_STAT_AREA] >= (0.06 * fw) ** 2  # specks are shadows on the neck, not clothes
+    near_neck = np.zeros(count, bool)  # a collar sits against the neck; what lies further out may be hair
+    band = np.abs(np.arange(w) - cx) < 1.6 * neck
+    near_neck[np.unique(labels[:, band])] = True
+    keep = np.flatnonzero(big & near_neck)
+    drop = np.isin(labels, keep[keep > 0])
+    drop = cv2.dilate(drop.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & (alpha > 0.02) & ~skin_like
+    fit.clothes_above = cv2.GaussianBlur(drop.astype(np.float32), (0, 0), 0.8)
+    fit.skin_like = cv2.GaussianBlur(skin_like.astype(np.float32), (0, 0), 1.0)
+    if distinct:
+        fit.hair = _hair_in_front(hair_attached, alpha, points, cx, neck, collar_y)
+    return fit
+
+
+def _collar_line(body, skin_like, cx, neck, chin_y, fw):
+    """Where the garment meets the neck: where the person's own clothes begin on the neck (skin stops), but
+    not lower than about halfway down to the shoulders, and never hiding the neck entirely."""
+    h = body.shape[0]
+    low, high = chin_y + COLLAR_DROP[0] * fw, chin_y + COLLAR_DROP[1] * fw
+    shoulders_y = _shoulders_start(body, cx, neck, chin_y, fw)
+    line = min(high, chin_y + 0.45 * (shoulders_y - chin_y))
+    # The person's own clothes begin where, across the neck's width, non-skin person pixels take over; our
+    # collar stands a little above its line at the neck's sides, so it hides their collar too.
+    x0, x1 = int(max(0, cx - neck)), int(cx + neck) + 1
+    clothes = (body & ~skin_like)[:, x0:x1].mean(axis=1) if x1 > x0 else np.zeros(h)
+    for y in range(int(chin_y + 0.04 * fw), int(min(h - 3, line))):
+        if clothes[y : y + 3].min() > CLOTHES_FRACTION:
+            line = y + 0.3 * neck
+            break
+    return float(np.clip(line, low, high))
+
+
+def _row_run(row_mask, x):
+    """(start, end) of the run of True in a 1-D mask that contains x (or the nearest run), or None."""
+    idx = np.flatnonzero(row_mask)
+    if idx.size == 0:
+        return None
+    x = int(np.clip(round(x), 0, row_mask.size - 1))
+    if not row_mask[x]:
+        x = int(idx[np.argmin(np.abs(idx - x))])
+    start = x
+    while start > 0 and row_mask[start - 1]:
+        start -= 1
+    end = x
+    while end < row_mask.size - 1 and row_mask[end + 1]:
+        end += 1
+    return start, end + 1
+
+
+def _neck(person, skin_like, chin_x, chin_y, fw):
+    """(centre x, half-width) of the neck below the chin: the median skin-coloured run over a few rows (the
+    chin's shadow closed over), else the matte's run, else a typical neck."""
+    h = person.shape[0]
+    low, high = NECK_RANGE[0] * fw, NECK_RANGE[1] * fw
+    k = 2 * int(0.03 * fw) + 1
+    closed = cv2.morphologyEx(skin_like.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+    for mask in (closed, person):
+        runs = []
+        for y in range(int(chin_y + 0.06 * fw), int(min(h, chin_y + NECK_PROBE * 2 * fw))):
+            run = _row_run(mask[y], chin_x)
+            if run and low <= run[1] - run[0] <= high and abs((run[0] + run[1]) / 2 - chin_x) < 0.2 * fw:
+                runs.append(run)
+        if len(runs) >= 3:
+            runs = np.array(runs, np.float32)
+            return float(np.median(runs.mean(axis=1))), float(np.median(runs[:, 1] - runs[:, 0])) / 2
+    return chin_x, NECK_DEFAULT * fw / 2
+
+
+def _shoulders_start(body, cx, neck, chin_y, fw):
+    h = body.shape[0]
+    start = int(np.clip(chin_y + NECK_PROBE * fw, 0, h - 1))
+    for y in range(start, h):
+        run = _row_run(body[y], cx)
+        if run and run[1] - run[0] >= SHOULDER_START * 2 * neck:
+            return float(y)
+    return chin_y + 0.6 * fw  # shoulders below the canvas (or not in the matte): assume a typical neck
+
+
+def _outline(body, cx, neck, collar_y, fw):
+    """Left/right body edges per row from collar_y down: the matte's outline, made monotone (shoulders do
+    not narrow downward), smoothed, padded, and never narrower than a typical shoulder line."""
+    h, w = body.shape
+    ys = np.arange(h, dtype=np.float32)
+    left = np.full(h, np.inf, np.float32)
+    right = np.full(h, -np.inf, np.float32)
+    start = int(np.clip(collar_y, 0, h - 1))
+    for y in range(start, h):
+        cols = np.flatnonzero(body[y])
+        if cols.size:
+            left[y], right[y] = cols[0], cols[-1] + 1
+    left[start:] = np.minimum.accumulate(left[start:])
+    right[start:] = np.maximum.accumulate(right[start:])
+    t = np.clip((ys - collar_y) / (SHOULDER_DROP * fw), 0, 1)
+    default_half = neck + (MIN_SHOULDER_HALF * fw - neck) * (1 - (1 - t) ** 2.2)
+    left = np.minimum(np.where(np.isfinite(left), left - OUTLINE_PAD, cx - neck), cx - default_half)
+    right = np.maximum(np.where(np.isfinite(right), right + OUTLINE_PAD, cx + neck), cx + default_half)
+    return _smooth(left, fw), _smooth(right, fw)
+
+
+def _smooth(values, fw, size=0.06):
+    k = max(3, int(size * fw) | 1)
+    padded = np.pad(values, k // 2, mode="edge")
+    return np.convolve(padded, np.ones(k, np.float32) / k, mode="valid").astype(np.float32)
+
+
+def default_slope(width, cx, neck, collar_y, fw):
+    """Per column, the height of a typical shoulder line: level with the collar line across the neck, then
+    falling to the shoulder points (the inverse of the outline's default half-width)."""
+    dx = np.abs(np.arange(width, dtype=np.float32) - cx)
+    span = max(1.0, MIN_SHOULDER_HALF * fw - neck)
+    u = np.clip((dx - neck) / span, 0, 1)
+    t = 1 - (1 - u) ** (1 / 2.2)
+    return (collar_y + t * SHOULDER_DROP * fw).astype(np.float32)
+
+
+def _garment_top(body, points, cx, neck, collar_y, fw):
+    """Per column, where the garment begins: a typical shoulder line, raised to the top of the person's own
+    clothes or shoulders where those rise higher (`body` holds no skin and no hair). A column is raised only
+    where the body is solid from there down to the typical line, so ears and stray hair above a gap do not
+    count."""
+    h, w = body.shape
+    slope = default_slope(w, cx, neck, collar_y, fw)
+    top = np.minimum(slope, h + 2)
+    y_end = int(np.clip(slope.max(), 0, h))
+    y_start = int(np.clip(points[1][1], 0, y_end))  # from the nose tip down
+    if y_end - y_start < 2:
+        return top, np.zeros_like(body)
+    head = regions.polygon_mask((h, w), points, regions.FACE_OVAL)
+    k = 2 * int(0.03 * fw) + 1
+    head = cv2.dilate(head, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+    candidate = body & ~head
+    candidate[:, np.abs(np.arange(w) - cx) <= 0.5 * neck] = False
+    solid = np.ones(w, bool)
+    found = top.copy()
+    for y in range(y_end - 1, y_start - 1, -1):
+        below_line = y >= slope
+        solid &= candidate[y] | below_line
+        raise_here = solid & ~below_line
+        found[raise_here] = y
+    found = cv2.medianBlur(found.reshape(1, -1), 5).ravel() if w >= 5 else found
+    # Raised at most a little: taller things (a fur collar, a space suit's ring) are dropped from the matte
+    # instead (see clothes_above), so the garment keeps a natural shoulder line.
+    found = np.maximum(_smooth(found, fw, 0.1), slope - MAX_RAISE * fw)
+    top = np.minimum(found, top)
+    rows = np.arange(h, dtype=np.float32)[:, None]
+    above = candidate & (rows < top[None, :] + 1) & (rows >= y_start)
+    return top, above
+
+
+def _clothes_palette(lab, clothes, collar_y, fw, colours=3):
+    """A few Lab colours of the person's own clothes below the collar line (None if too little shows)."""
+    y0 = int(np.clip(collar_y + 0.1 * fw, 0, clothes.shape[0]))
+    pixels = lab[y0:][clothes[y0:]]
+    if len(pixels) < 50:
+        return None
+    pixels = pixels[:: max(1, len(pixels) // 3000)].astype(np.float32)
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
+    cv2.setRNGSeed(7)
+    _, _, centres = cv2.kmeans(pixels, min(colours, len(pixels)), None, criteria, 2, cv2.KMEANS_PP_CENTERS)
+    return centres
+
+
+def _clothes_coloured(lab, palette):
+    if palette is None:
+        return np.zeros(lab.shape[:2], bool)
+    near = np.zeros(lab.shape[:2], bool)
+    for centre in palette:
+        near |= _distance(lab, centre, 0.5, 1.0) < CLOTHES_DISTANCE
+    return near
+
+
+def _skin_colour(canvas, skin_like, face_skin, cx, neck, chin_y, collar_y, fw):
+    """The colour for skin shown in a neckline: the neck's just above the collar line, lifted toward the face's."""
+    face = np.median(canvas[face_skin], axis=0) if face_skin.sum() > 20 else np.array([200, 160, 140], np.float32)
+    y1 = int(collar_y)
+    y0 = int(max(chin_y + 0.03 * fw, y1 - 0.5 * neck))
+    x0, x1 = int(max(0, cx - 0.5 * neck)), int(max(0, cx + 0.5 * neck)) + 1
+    region = skin_like[max(0, y0) : max(0, y1), x0:x1]
+    pixels = canvas[max(0, y0) : max(0, y1), x0:x1][region]
+    neck_colour = np.median(pixels, axis=0) if len(pixels) >= 10 else face * 0.85
+    # The neck often sits in the jaw's shadow; open chest skin catches more light.
+    return tuple(float(v) for v in 0.55 * neck_colour + 0.45 * 0.9 * face)
+
+
+def _hair_like(lab, person, points, skin_ref):
+    """(hair-coloured person pixels, those of them connected to the hair on the head), or (None, None) when
+    there is no hair distinct from the skin (bald, or hair of the skin's colour)."""
+    h, w = person.shape
+    fw = regions.face_width(points)
+    top_y = float(points[10][1])
+    x0, x1 = int(max(0, points[234][0])), int(min(w, points[454][0]))
+    y1 = int(max(0, top_y - 0.04 * fw))
+    sample = person[:y1, x0:x1]
+    if sample.sum() < 30:
+        return None, None, None
+    hair_ref = np.median(lab[:y1, x0:x1][sample], axis=0)
+    if _distance(hair_ref[None], skin_ref)[0] < SKIN_DISTANCE:
+        return None, None, None
+    like = (_distance(lab, hair_ref, 0.7, 1.0) < HAIR_DISTANCE) & person
+    count, labels = cv2.connectedComponents(like.astype(np.uint8), connectivity=8)
+    eyes_y = int(np.clip((points[468][1] + points[473][1]) / 2, 1, h))
+    head = np.unique(labels[:eyes_y][like[:eyes_y]])
+    return like, np.isin(labels, head[head > 0]), hair_ref
+
+
+def _long_hair(lab, person, hair_ref, points, chin_y, cx, neck):
+    """Whether hair (loosely by colour, connected to the head's) reaches below the chin beside the neck."""
+    h, w = person.shape
+    loose = (_distance(lab, hair_ref, 0.7, 1.0) < 1.6 * HAIR_DISTANCE) & person
+    count, labels = cv2.connectedComponents(loose.astype(np.uint8), connectivity=8)
+    eyes_y = int(np.clip((points[468][1] + points[473][1]) / 2, 1, h))
+    head = np.unique(labels[:eyes_y][loose[:eyes_y]])
+    attached = np.isin(labels, head[head > 0])
+    y0, y1 = int(np.clip(chin_y, 0, h)), int(np.clip(chin_y + 2 * neck, 0, h))
+    beside = np.abs(np.arange(w) - cx) > 1.2 * neck
+    return bool(attached[y0:y1, beside].mean() > 0.05) if y1 > y0 else False
+
+
+def _hair_stands_out(hair_colour, skin_like, person, cx, neck, chin_y, fw):
+    """Whether the clothes on the chest mostly differ in colour from the hair (else hair below the chin cannot
+    be told from the clothes, and the outfit treats it as clothing)."""
+    h, w = person.shape
+    y0 = int(np.clip(chin_y + 0.45 * fw, 0, h))
+    band = np.abs(np.arange(w) - cx) < 2.5 * neck
+    chest = (person & ~skin_like)[y0:, band]
+    if chest.sum() < 30:
+        return True
+    return bool(hair_colour[y0:, band][chest].mean() < 0.5)
+
+
+def _hair_in_front(hair_like, alpha, points, cx, neck, collar_y):
+    """Hair falling past the collar line beside the neck (long hair over the shoulders): it stays in front.
+
+    Only hair connected to the head's hair above the collar line counts, and only in the columns where that
+    hair reaches the collar line, so dark clothing below is not mistaken for hair.
+    """
+    h, w = hair_like.shape
+    eyes_y = int((points[468][1] + points[473][1]) / 2)
+    cy = int(np.clip(collar_y, 1, h - 1))
+    above = hair_like.copy()
+    above[cy:] = False
+    count, labels = cv2.connectedComponents(above.astype(np.uint8), connectivity=8)
+    head = set(np.unique(labels[: max(1, eyes_y)][above[: max(1, eyes_y)]]).tolist()) - {0}
+    if not head:
+        return None
+    attached = np.isin(labels, list(head))
+    xs = np.arange(w)
+    beside = np.abs(xs - cx) > neck * 1.1
+    curtain = attached[max(0, cy - 3) : cy].any(axis=0) & beside
+    if not curtain.any():
+        return None
+    curtain = cv2.dilate(curtain.astype(np.uint8)[None], np.ones((1, 5), np.uint8))[0] > 0
+    below = hair_like & curtain[None, :]
+    below[:cy] = False
+    below[max(0, cy - 3) : cy] = attached[max(0, cy - 3) : cy] & curtain[None, :]
+    count, labels = cv2.connectedComponents(below.astype(np.uint8), connectivity=8)
+    seeds = set(np.unique(labels[max(0, cy - 3) : cy]).tolist()) - {0}
+    keep = np.isin(labels, list(seeds)) & (np.arange(h)[:, None] >= cy)
+    soft = cv2.GaussianBlur(keep.astype(np.float32), (0, 0), 0.8)
+    return np.clip(soft, 0, 1) * np.clip(alpha, 0, 1)
+
+
+def synthetic(height, width, skin=(224, 182, 160)):
+    """A fit for a typical person, for gallery thumbnails (no photo)."""
+    fw = width * 0.42
+    cx, neck = width / 2, 0.27 * fw
+    collar_y = height * 0.34
+    ys = np.arange(height, dtype=np.float32)
+    t = np.clip((ys - collar_y) / (SHOULDER_DROP * fw), 0, 1)
+    half = neck + (1.12 * fw - neck) * (1 - (1 - t) ** 2.2)
+    top = default_slope(width, cx, neck, collar_y, fw)
+    return Fit(height, width, cx, neck, collar_y, collar_y - 0.25 * fw, fw, cx - half, cx + half, skin, top)

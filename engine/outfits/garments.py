@@ -1,0 +1,309 @@
+"""Drawing an outfit for a Fit. All lengths are in neck half-widths (n) from the neck centre (c) and the
+collar line (y0), so each garment keeps its proportions on any person and any output size.
+
+Layers, back to front: skin in the neckline, the top (shirt, blouse, polo), its collar, the tie, then the
+jacket or sweater with its lapels and details. Each layer casts a soft shadow on what lies under it.
+"""
+
+import cv2
+import numpy as np
+
+from .paint import Field, Painter, bezier, ellipse
+
+EDGE = 0.55  # seam and edge lines darken the fabric to this fraction
+
+
+class Drawing:
+    def __init__(self, fit):
+        self.fit = fit
+        top = min(float(np.min(fit.garment_top)), fit.collar_y - 1.0 * fit.neck) - 3
+        self.p = Painter(fit.height, fit.width, top)
+        self.c, self.n, self.y0 = fit.cx, fit.neck, fit.collar_y
+        self.shade = _shade_field(fit)
+        self._body = None
+
+    def pt(self, dx, dy, side=1):
+        """A point dx neck half-widths to the side (side -1: image left) and dy below the collar line."""
+        return (self.c + side * dx * self.n, self.y0 + dy * self.n)
+
+    def fabric(self, colour, gloss=1.0, lift=0.0):
+        return Field(np.asarray(colour, np.float32) * gloss, self.shade, lift)
+
+    def edge(self, colour, factor=EDGE):
+        return np.asarray(colour, np.float32) * factor
+
+    def body(self, holes=()):
+        """Coverage of the garment's body (the outline below its top line), minus `holes`."""
+        if self._body is None:
+            fit = self.fit
+            y0 = int(np.clip(np.ceil(fit.collar_y), 0, fit.height - 1))
+            y_top = float(min(fit.garment_top.min(), fit.collar_y)) - 2
+            ys = np.arange(y0, fit.height + 1, dtype=np.float32)
+            rows = np.clip(ys.astype(int), 0, fit.height - 1)
+            left = [(float(fit.left[y0]), y_top)] + [(float(fit.left[r]), float(y)) for r, y in zip(rows, ys)]
+            right = [(float(fit.right[y0]), y_top)] + [(float(fit.right[r]), float(y)) for r, y in zip(rows, ys)]
+            bottom = fit.height + 2
+            outline = left + [(left[-1][0], bottom), (right[-1][0], bottom)] + right[::-1]
+            top = [(-2.0, float(fit.garment_top[0]))] + [(x + 0.5, float(t)) for x, t in enumerate(fit.garment_top)]
+            top += [(fit.width + 2.0, float(fit.garment_top[-1])), (fit.width + 2.0, bottom), (-2.0, bottom)]
+            self._body = self.p.mask([outline]) * self.p.mask([top])
+        if not holes:
+            return self._body
+        return self._body * (1 - self.p.mask(list(holes)))
+
+    def neckline(self, kind):
+        """Polygon cut out of a garment for its neckline, open upward (it also clears the neck column)."""
+        shapes = {
+            # (half-width at the collar line, depth at the centre, roundness 0 = V .. 1 = U)
+            "collar": (1.0, 0.55, 0.0),
+            "collar_open": (1.0, 1.9, 0.1),
+            "polo": (1.0, 0.95, 0.2),
+            "round": (1.18, 0.75, 1.0),
+            "bow": (1.12, 0.6, 1.0),
+            "peterpan": (1.15, 0.65, 1.0),
+            "scoop": (1.55, 1.6, 1.0),
+            "v": (1.15, 2.2, 0.15),
+            "jacket": (1.08, 4.3, 0.0),
+            "collarless": (1.25, 2.6, 0.35),
+            "sweater": (1.12, 2.7, 0.0),
+            "cardigan": (1.15, 3.2, 0.0),
+        }
+        half, depth, round_ = shapes[kind]
+        sides = []
+        for side in (-1, 1):
+            top = self.pt(half, -0.12, side)
+            bottom = self.pt(0, depth)
+            ctrl = self.pt(half * (0.5 + 0.45 * round_), depth * (0.45 + 0.5 * round_), side)
+            sides.append(bezier(top, ctrl, bottom))
+        up = -3.0 - self.fit.collar_y / self.n  # far above the canvas top
+        return [self.pt(half, up, -1)] + sides[0] + sides[1][::-1] + [self.pt(half, up, 1)]
+
+
+def _shade_field(fit):
+    """Soft light on fabric: rounded toward the body's sides, light from the upper left, a little darker
+    toward the bottom."""
+    rows = np.maximum(np.arange(fit.height), int(np.clip(np.ceil(fit.collar_y), 0, fit.height - 1)))
+    half = np.maximum((fit.right[rows] - fit.left[rows]) / 2, 1.0)[:, None]
+    centre = ((fit.right[rows] + fit.left[rows]) / 2)[:, None]
+    xs = np.arange(fit.width, dtype=np.float32)[None, :]
+    ys = np.arange(fit.height, dtype=np.float32)[:, None]
+    t = np.clip((xs - centre) / half, -1.2, 1.2)
+    depth = np.clip((ys - fit.collar_y) / max(1.0, fit.height - fit.collar_y), 0, 1)
+    return (1.04 - 0.22 * np.abs(t) ** 3 - 0.05 * t - 0.07 * depth).astype(np.float32)
+
+
+def render(outfit, fit):
+    """(rgb float32 HxWx3, coverage float32 HxW) of `outfit` drawn for `fit`."""
+    d = Drawing(fit)
+    _skin(d, outfit)
+    _top(d, outfit)
+    if outfit.tie:
+        _tie(d, outfit)
+    if outfit.top in ("collar", "collar_open"):
+        _shirt_collar(d, outfit)
+    if outfit.tie == "bow":
+        _bow_tie(d, outfit)
+    if outfit.jacket in ("notch", "peak", "shawl"):
+        _jacket(d, outfit)
+    elif outfit.jacket == "collarless":
+        _plain_jacket(d, outfit, "collarless", trim=True)
+    elif outfit.jacket == "sweater":
+        _plain_jacket(d, outfit, "sweater", rib=True)
+    elif outfit.jacket == "cardigan":
+        _plain_jacket(d, outfit, "cardigan", rib=True, buttons=True)
+    return d.p.result()
+
+
+def _skin(d, outfit):
+    """Skin where the neckline is open: it hides what the person wore there and continues the neck."""
+    fit = d.fit
+    # Grown by a pixel so it runs under the garment's anti-aliased edge (no seam of background between).
+    mask = d.body() * cv2.dilate(d.p.mask([d.neckline(outfit.top)]), np.ones((3, 3), np.uint8))
+    top = d.p.top
+    ys = np.arange(top, fit.height, dtype=np.float32)[:, None]
+    xs = np.arange(fit.width, dtype=np.float32)[None, :]
+    # Inside the neck column it fades in just above the collar line, so the real neck flows into it.
+    fade = np.clip((ys - (d.y0 - 0.2 * d.n)) / (0.6 * d.n), 0, 1)
+    in_neck = np.clip(1.2 - np.abs(xs - d.c) / d.n, 0, 1)
+    if fit.skin_like is not None:
+        fade = np.maximum(fade, 1 - fit.skin_like[top:])  # their own collar or tie there: cover it fully
+    mask *= fade * in_neck + (1 - in_neck)
+    light = 1.0 + 0.05 * np.clip((np.arange(fit.height, dtype=np.float32) - d.y0) / (2.5 * d.n), 0, 1)
+    d.p.paint(mask, Field(fit.skin, np.repeat(light[:, None], fit.width, axis=1)))
+
+
+def _top(d, outfit):
+    kind = outfit.top
+    body = d.body([d.neckline(kind)])
+    d.p.shadow(body, 0, 0.1 * d.n, 0.15 * d.n, 0.22)
+    d.p.paint(body, d.fabric(outfit.top_color))
+    hem = d.neckline(kind)[1:-1]
+    d.p.paint(d.p.mask(lines=[(hem, 0.05 * d.n)]) * body, d.edge(outfit.top_color, 0.8))
+    if kind in ("collar", "collar_open", "polo"):
+        _placket(d, outfit, kind)
+    if kind == "polo":
+        _polo_collar(d, outfit)
+    elif kind == "bow":
+        _bow(d, outfit)
+    elif kind == "peterpan":
+        _peter_pan(d, outfit)
+    elif kind in ("round", "scoop"):
+        d.p.paint(d.p.mask(lines=[(hem, 0.14 * d.n)]) * body, d.fabric(outfit.top_color, 0.92))
+
+
+def _placket(d, outfit, kind):
+    top = {"collar": 0.5, "collar_open": 1.9, "polo": 0.95}[kind]
+    bottom = 2.6 if kind == "polo" else 20
+    strip = d.p.mask([[d.pt(0.2, top, -1), d.pt(0.2, top, 1), d.pt(0.2, bottom, 1), d.pt(0.2, bottom, -1)]])
+    lines = d.p.mask(lines=[([d.pt(0.2, top, s), d.pt(0.2, bottom, s)], 0.035 * d.n) for s in (-1, 1)])
+    d.p.paint(lines * strip.clip(0, 1) + lines * 0.6, d.edge(outfit.top_color, 0.8))
+    gap = 1.1 if kind != "polo" else 0.7
+    dots = [(d.c, d.y0 + (top + 0.35 + i * gap) * d.n, 0.09 * d.n) for i in range(12)]
+    dots = [dot for dot in dots if dot[1] < d.y0 + bottom * d.n - 0.1 * d.n]
+    if outfit.tie:
+        return
+    d.p.paint(d.p.mask(dots=dots), d.edge(outfit.top_color, 0.72))
+
+
+def _shirt_collar(d, outfit):
+    """Two collar leaves that stand against the neck's sides and fold down to their points."""
+    open_ = outfit.top == "collar_open"
+    front = (0.28, 0.55) if outfit.tie else ((0.42, 1.1) if open_ else (0.05, 0.5))
+    tip = (1.05, 1.45) if open_ else (0.78, 1.55)
+    leaves = []
+    for s in (-1, 1):
+        top_out, top_in = d.pt(1.14, -0.45, s), d.pt(0.92, -0.5, s)
+        inner = bezier(top_in, d.pt(0.9, 0.15, s), d.pt(*front, s))
+        point = d.pt(*tip, s)
+        outer = bezier(d.pt(1.75 if open_ else 1.6, 0.3, s), d.pt(1.3, -0.3, s), top_out)
+        leaves.append(inner + [point] + outer)
+    mask = d.p.mask(leaves)
+    d.p.shadow(mask, 0, 0.08 * d.n, 0.12 * d.n, 0.4)
+    d.p.paint(mask, d.fabric(outfit.top_color, 1.03))
+    d.p.paint(d.p.mask(lines=[(leaf + leaf[:1], 0.045 * d.n) for leaf in leaves]) * mask, d.edge(outfit.top_color, 0.78))
+
+
+def _polo_collar(d, outfit):
+    leaves = []
+    for s in (-1, 1):
+        inner = bezier(d.pt(0.92, -0.45, s), d.pt(0.9, 0.3, s), d.pt(0.22, 0.95, s))
+        outer = bezier(d.pt(1.7, 0.35, s), d.pt(1.3, -0.3, s), d.pt(1.12, -0.4, s))
+        leaves.append(inner + [d.pt(0.95, 1.25, s)] + outer)
+    mask = d.p.mask(leaves)
+    d.p.shadow(mask, 0, 0.08 * d.n, 0.12 * d.n, 0.4)
+    d.p.paint(mask, d.fabric(outfit.top_color, 1.02))
+    d.p.paint(d.p.mask(lines=[(leaf + leaf[:1], 0.05 * d.n) for leaf in leaves]) * mask, d.edge(outfit.top_color, 0.75))
+
+
+def _peter_pan(d, outfit):
+    leaves = [ellipse(*d.pt(0.72, 0.32, s), 0.78 * d.n, 0.48 * d.n) for s in (-1, 1)]
+    mask = d.p.mask(leaves, holes=[ellipse(d.c, d.y0 - 0.1 * d.n, 0.95 * d.n, 0.7 * d.n)])
+    d.p.shadow(mask, 0, 0.06 * d.n, 0.1 * d.n, 0.35)
+    d.p.paint(mask, d.fabric(outfit.top_color, 1.03))
+    d.p.paint(d.p.mask(lines=[(leaf + leaf[:1], 0.04 * d.n) for leaf in leaves]) * mask, d.edge(outfit.top_color, 0.8))
+
+
+def _bow(d, outfit):
+    knot = ellipse(*d.pt(0, 0.75), 0.22 * d.n, 0.18 * d.n)
+    loops = [ellipse(*d.pt(0.5, 0.7, s), 0.42 * d.n, 0.24 * d.n) for s in (-1, 1)]
+    tails = [[d.pt(0.08, 0.8, s), d.pt(0.28, 0.85, s), d.pt(0.5, 2.1, s), d.pt(0.3, 2.2, s)] for s in (-1, 1)]
+    for shapes, gloss in ((tails, 0.95), (loops, 1.0), ([knot], 0.97)):
+        mask = d.p.mask(shapes)
+        d.p.shadow(mask, 0, 0.06 * d.n, 0.1 * d.n, 0.3)
+        d.p.paint(mask, d.fabric(outfit.top_color, gloss))
+        d.p.paint(d.p.mask(lines=[(s + s[:1], 0.035 * d.n) for s in shapes]) * mask, d.edge(outfit.top_color, 0.8))
+
+
+def _tie(d, outfit):
+    if outfit.tie == "bow":
+        return
+    blade = [d.pt(0.17, 0.75, -1), d.pt(0.17, 0.75, 1), d.pt(0.52, 4.6, 1), d.pt(0, 5.3), d.pt(0.52, 4.6, -1)]
+    knot = bezier(d.pt(0.32, 0.28, -1), d.pt(0, 0.18), d.pt(0.32, 0.28, 1)) + [d.pt(0.19, 0.9, 1), d.pt(0.19, 0.9, -1)]
+    for shape in (blade, knot):
+        mask = d.p.mask([shape])
+        d.p.shadow(mask, 0, 0.07 * d.n, 0.1 * d.n, 0.35)
+        d.p.paint(mask, d.fabric(outfit.tie_color, 1.0 if shape is blade else 1.08))
+        if outfit.tie == "stripe":
+            stripes = [
+                [d.pt(-1.5 + k, 0.5 + 0.0), d.pt(-1.3 + k, 0.5), d.pt(-1.3 + k + 6, 6.5), d.pt(-1.5 + k + 6, 6.5)]
+                for k in np.arange(-6, 3, 0.75)
+            ]
+            stripe = d.p.mask(stripes) * mask
+            d.p.paint(stripe, d.fabric(outfit.tie_color2))
+        d.p.paint(d.p.mask(lines=[(shape + shape[:1], 0.04 * d.n)]) * mask, d.edge(outfit.tie_color, 0.6))
+
+
+def _bow_tie(d, outfit):
+    wings = [[d.pt(0.15, 0.5, s), d.pt(1.0, 0.22, s), d.pt(1.05, 1.05, s), d.pt(0.15, 0.82, s)] for s in (-1, 1)]
+    knot = [d.pt(0.2, 0.45, -1), d.pt(0.2, 0.45, 1), d.pt(0.2, 0.87, 1), d.pt(0.2, 0.87, -1)]
+    for shapes, gloss in ((wings, 1.0), ([knot], 1.25)):
+        mask = d.p.mask(shapes)
+        d.p.shadow(mask, 0, 0.06 * d.n, 0.1 * d.n, 0.35)
+        d.p.paint(mask, d.fabric(outfit.tie_color, gloss, 14))
+        d.p.paint(d.p.mask(lines=[(s + s[:1], 0.04 * d.n) for s in shapes]) * mask, d.edge(outfit.tie_color, 0.5))
+
+
+def _lapel(d, style, s):
+    top_in, top_out = d.pt(1.12, -0.3, s), d.pt(1.55, -0.25, s)
+    button = d.pt(0.06, 4.4, s)
+    if style == "shawl":
+        return [top_in, top_out] + bezier(top_out, d.pt(2.7, 0.9, s), d.pt(2.1, 3.0, s), button)
+    if style == "peak":
+        notch = [d.pt(2.0, 0.8, s), d.pt(1.92, 1.02, s), d.pt(2.75, 0.55, s)]
+        belly = bezier(d.pt(2.75, 0.55, s), d.pt(2.6, 2.2, s), button)
+    else:
+        notch = [d.pt(2.05, 0.85, s), d.pt(1.88, 1.08, s), d.pt(2.45, 1.18, s)]
+        belly = bezier(d.pt(2.45, 1.18, s), d.pt(2.5, 2.6, s), button)
+    return [top_in] + bezier(top_out, d.pt(1.75, 0.2, s), notch[0]) + notch[1:] + belly
+
+
+def _jacket(d, outfit):
+    colour = outfit.jacket_color
+    body = d.body([d.neckline("jacket")])
+    d.p.shadow(body, 0, 0.08 * d.n, 0.2 * d.n, 0.45)
+    d.p.paint(body, d.fabric(colour))
+    lapels = [_lapel(d, outfit.jacket, s) for s in (-1, 1)]
+    mask = d.p.mask(lapels)
+    d.p.shadow(mask, 0, 0.06 * d.n, 0.12 * d.n, 0.35)
+    d.p.paint(mask, d.fabric(colour, 1.07 if outfit.jacket != "shawl" else 1.12, 3))
+    d.p.paint(d.p.mask(lines=[(lap + lap[:1], 0.05 * d.n) for lap in lapels]), d.edge(colour))
+    # Breast pocket on the wearer's left (image right) and the top button.
+    welt = [d.pt(2.3, 3.25), d.pt(3.7, 3.05), d.pt(3.72, 3.3), d.pt(2.32, 3.5)]
+    if outfit.pocket_square:
+        square = [d.pt(2.55, 3.2), d.pt(2.75, 2.85), d.pt(3.05, 2.95), d.pt(3.3, 2.75), d.pt(3.5, 3.1)]
+        d.p.paint(d.p.mask([square]), d.fabric(outfit.pocket_square))
+    d.p.paint(d.p.mask(lines=[(welt + welt[:1], 0.05 * d.n)]), d.edge(colour))
+    d.p.paint(d.p.mask(dots=[(d.c, d.y0 + 4.55 * d.n, 0.16 * d.n)]), d.edge(colour, 0.45))
+    if outfit.crest:
+        _crest(d, outfit)
+
+
+def _crest(d, outfit):
+    shield = [d.pt(2.45, 2.3), d.pt(3.45, 2.3), d.pt(3.45, 3.0)] + bezier(d.pt(3.45, 3.0), d.pt(3.4, 3.6), d.pt(2.95, 3.8)) + bezier(
+        d.pt(2.95, 3.8), d.pt(2.5, 3.6), d.pt(2.45, 3.0)
+    )
+    mask = d.p.mask([shield])
+    d.p.paint(mask, d.fabric(outfit.tie_color2))
+    inner = [d.pt(2.62, 2.45), d.pt(3.28, 2.45), d.pt(3.28, 2.98), d.pt(2.95, 3.55), d.pt(2.62, 2.98)]
+    d.p.paint(d.p.mask([inner]), d.fabric(outfit.tie_color))
+    d.p.paint(d.p.mask(lines=[([d.pt(2.95, 2.5), d.pt(2.95, 3.4)], 0.08 * d.n), ([d.pt(2.7, 2.85), d.pt(3.2, 2.85)], 0.08 * d.n)]),
+              d.fabric(outfit.tie_color2))
+
+
+def _plain_jacket(d, outfit, kind, trim=False, rib=False, buttons=False):
+    colour = outfit.jacket_color
+    opening = d.neckline(kind)
+    body = d.body([opening])
+    d.p.shadow(body, 0, 0.08 * d.n, 0.18 * d.n, 0.4)
+    d.p.paint(body, d.fabric(colour))
+    edge = opening[1:-1]
+    if rib:
+        band = d.p.mask(lines=[(edge, 0.42 * d.n)]) * body
+        d.p.paint(band, d.fabric(colour, 0.93))
+        d.p.paint(d.p.mask(lines=[(edge, 0.04 * d.n)]) * body, d.edge(colour, 0.75))
+    if trim:
+        d.p.paint(d.p.mask(lines=[(edge, 0.22 * d.n)]) * body, d.fabric(colour, 1.25, 20))
+    if buttons:
+        dots = [(x + 0.12 * d.n * np.sign(x - d.c), y, 0.1 * d.n) for x, y in edge[::5] if y > d.y0 + 3.3 * d.n]
+        dots += [(d.c - 0.2 * d.n, d.y0 + y * d.n, 0.11 * d.n) for y in (3.9, 5.0, 6.1)]
+        d.p.paint(d.p.mask(dots=dots[-3:]), d.edge(colour, 0.5))

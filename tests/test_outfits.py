@@ -1,0 +1,143 @@
+"""Outfits: the catalogue, the drawing, and every outfit fitted on every portrait that shows the crown."""
+
+import importlib
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from engine import params as P
+from engine.context import Context
+from engine.errors import ParamError
+from engine.outfits import OUTFITS, measure, render, synthetic
+from engine.outfits.thumbnail import thumbnail_png
+from engine.params import CLOTHES_IDS
+from engine.pipeline import STAGES
+from engine.stages import outfit
+
+from .conftest import ARTIFACTS, PORTRAITS, needs_shared, portrait_paths
+
+CROWN_CUT_OR_TWO_PEOPLE = ("p02", "p06", "p07", "p14")
+SHEET_PORTRAITS = ("p04", "p15", "p16")  # a man in a suit, a child, a woman with long hair
+MIN_HIDDEN = 0.97  # of the person's pixels well below the chin (their clothes)
+UP_TO_GEOMETRY = [name for name, _ in STAGES[: [n for n, _ in STAGES].index("geometry") + 1]]
+
+
+def geometry_context(path, **fields):
+    ctx = Context(params=P.parse(fields), source_bytes=path.read_bytes())
+    for name in UP_TO_GEOMETRY:
+        importlib.import_module(f"engine.stages.{name}").run(ctx)
+    return ctx
+
+
+def crown_portraits():
+    return [p for p in portrait_paths() if not p.name.startswith(CROWN_CUT_OR_TWO_PEOPLE)]
+
+
+def test_it_has_one_outfit_per_accepted_id():
+    assert tuple(OUTFITS) == CLOTHES_IDS and len(OUTFITS) == 50
+    assert len({o.name for o in OUTFITS.values()}) == 50
+    with pytest.raises(ParamError) as err:
+        P.parse({"clothes_id": "man_21"})
+    assert "man_1..man_20" in err.value.message
+
+
+def test_it_draws_each_outfit_reproducibly_and_anti_aliased():
+    fit = synthetic(200, 160)
+    first, coverage = render(OUTFITS["man_1"], fit)
+    again, _ = render(OUTFITS["man_1"], fit)
+    assert np.array_equal(first, again)
+    edge = (coverage > 0.02) & (coverage < 0.98)
+    assert edge.sum() > 50  # soft edges from the supersampled drawing
+    assert coverage[-1, 20:140].min() > 0.99  # reaches the bottom edge
+    assert thumbnail_png("woman_3") == thumbnail_png("woman_3")
+    assert Image.open(io.BytesIO(thumbnail_png("child_7"))).size == (192, 192)
+
+
+def test_it_draws_different_outfits_differently():
+    fit = synthetic(200, 160)
+    images = {cid: render(OUTFITS[cid], fit)[0] for cid in CLOTHES_IDS}
+    for a, b in zip(CLOTHES_IDS, CLOTHES_IDS[1:]):
+        assert np.abs(images[a] - images[b]).mean() > 1.0, (a, b)
+
+
+def test_it_does_nothing_without_clothes_id():
+    paths = crown_portraits()
+    if not paths:
+        pytest.skip("no portraits")
+    ctx = geometry_context(paths[0])
+    canvas, alpha = ctx.canvas, ctx.canvas_alpha
+    outfit.run(ctx)
+    assert ctx.canvas is canvas and ctx.canvas_alpha is alpha
+
+
+def neck_from_matte(alpha, chin_x, chin_y, face_width):
+    """Centre and half-width of the neck from the matte, a little below the chin."""
+    row = alpha[int(min(alpha.shape[0] - 1, chin_y + 0.1 * face_width))] > 0.5
+    x = int(round(chin_x))
+    left, right = x, x
+    while left > 0 and row[left - 1]:
+        left -= 1
+    while right < row.size - 1 and row[right + 1]:
+        right += 1
+    half = min((right - left) / 2, 0.35 * face_width)  # hair beside the neck widens the run: cap it
+    return (left + right) / 2, half
+
+
+@needs_shared(PORTRAITS)
+@pytest.mark.parametrize("path", crown_portraits(), ids=lambda p: p.stem[:3])
+def test_it_fits_every_outfit_on_the_portrait(path):
+    ctx = geometry_context(path)
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    h, w = ctx.canvas_alpha.shape
+    chin_x, chin_y = ctx.canvas_landmarks[152]
+    fw = fit.face_width
+    neck_x, neck_half = neck_from_matte(ctx.canvas_alpha, chin_x, chin_y, fw)
+    below_neck = int(min(h - 1, chin_y + 0.5 * fw))
+    clothes = (ctx.canvas_alpha > 0.5) & (ctx.canvas_coverage > 0.5)
+    clothes[:below_neck] = False
+    neck_cols = slice(int(neck_x - 0.4 * neck_half), int(neck_x + 0.4 * neck_half) + 1)
+    tiles = []
+    for cid in CLOTHES_IDS:
+        dressed = outfit.dress(fit, cid, ctx.canvas, ctx.canvas_original, ctx.canvas_alpha)
+        shown = (dressed.coverage > 0.9) | (dressed.hair > 0.5)
+        # The original clothes below the neck are hidden (by the outfit, or by hair kept in front of it).
+        if clothes.any():  # (a photo cut off above the shoulders shows no clothes down there)
+            assert shown[clothes].mean() > MIN_HIDDEN, (cid, float(shown[clothes].mean()))
+        # No gap between neck and collar: the matte stays solid from the chin down to the bottom edge.
+        column = dressed.alpha[int(chin_y) :, neck_cols]
+        assert column.min() > 0.5, (cid, float(column.min()))
+        # The outfit reaches the bottom edge across the body.
+        assert dressed.coverage[-1, int(fit.cx - fit.neck) : int(fit.cx + fit.neck)].min() > 0.99, cid
+        if path.stem[:3] in SHEET_PORTRAITS:
+            tiles.append(_on_blue(dressed.canvas, dressed.alpha))
+    if tiles:
+        _save_sheet(tiles, ARTIFACTS / "outfits" / f"all_outfits_{path.stem[:3]}.png")
+
+
+def _on_blue(canvas, alpha):
+    a = alpha[..., None]
+    return np.clip(canvas * a + np.array([67, 142, 219]) * (1 - a) + 0.5, 0, 255).astype(np.uint8)
+
+
+def _save_sheet(tiles, target):
+    target.parent.mkdir(parents=True, exist_ok=True)
+    rows = [np.hstack(tiles[i : i + 10]) for i in range(0, len(tiles), 10)]
+    Image.fromarray(np.vstack(rows)).save(target)
+
+
+@needs_shared(PORTRAITS)
+def test_it_composes_with_a_background_colour_through_the_whole_pipeline():
+    from engine.pipeline import process
+
+    path = next((p for p in crown_portraits() if p.name.startswith("p16")), None)
+    if path is None:
+        pytest.skip("p16 absent")
+    result = process(path.read_bytes(), P.parse({"clothes_id": "woman_2", "bg_color": "FF0000", "format": "png"}))
+    image = np.asarray(Image.open(io.BytesIO(result.image)).convert("RGB")).astype(int)
+    red = np.array([255, 0, 0])
+    assert np.abs(image[2, 2] - red).sum() < 10  # background above the head
+    bottom = image[-3, image.shape[1] // 2 - 20 : image.shape[1] // 2 + 20]
+    assert (np.abs(bottom - red).sum(axis=1) > 60).all()  # the outfit, not the background, at the bottom
+    assert result.measurements["outfit"]["id"] == "woman_2"
