@@ -118,7 +118,8 @@ def test_it_needs_a_secret_key_in_production(monkeypatch, tmp_path):
         load(monkeypatch, tmp_path, DEBUG="0")
     conf = load(monkeypatch, tmp_path, DEBUG="false", SECRET_KEY="x" * 50)
     assert conf["DEBUG"] is False and conf["SECRET_KEY"] == "x" * 50
-    assert conf["STORAGES"]["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    static_backend = conf["STORAGES"]["staticfiles"]["BACKEND"]
+    assert static_backend == "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
 
 def test_it_needs_a_key_with_a_remote_photos_api(monkeypatch, tmp_path):
