@@ -113,10 +113,15 @@ def _errors(*codes):
         413: "image_file is 15 MB or larger.",
         429: "More requests per second than the key's limit; see Retry-After.",
     }
-    return {
+    responses = {
         str(code): {"description": words[code], "content": {"application/json": {"schema": ERROR}}}
         for code in codes
     }
+    if "429" in responses:
+        responses["429"]["headers"] = {
+            "Retry-After": {"description": "Seconds to wait (integer >= 1).", "schema": {"type": "integer"}}
+        }
+    return responses
 
 
 def openapi_document(server_url=""):
