@@ -46,6 +46,7 @@ class Fit:
     hair: np.ndarray | None = None  # HxW float32: person pixels (hair) that stay in front of the outfit
     skin_like: np.ndarray | None = None  # HxW float32: the person's skin-coloured pixels (softened)
     clothes_above: np.ndarray | None = None  # HxW float32: their own clothes above the garment's top: dropped
+    skin_row: np.ndarray | None = None  # Wx3: the neck's colours across, just above the collar line
 
     def half_width(self, y):
         """Body half-width and centre at row y (clamped to the canvas)."""
@@ -133,6 +134,7 @@ def measure(canvas, alpha, points):
     drop = cv2.dilate(drop.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & (alpha > 0.02) & ~skin_like
     fit.clothes_above = cv2.GaussianBlur(drop.astype(np.float32), (0, 0), 0.8)
     fit.skin_like = cv2.GaussianBlur(skin_like.astype(np.float32), (0, 0), 1.0)
+    fit.skin_row = _skin_row(canvas, skin_like, cx, neck, collar_y, skin)
     if distinct:
         fit.hair = _hair_in_front(hair_attached, alpha, points, cx, neck, collar_y)
     return fit
@@ -306,6 +308,29 @@ def _skin_colour(canvas, skin_like, face_skin, cx, neck, chin_y, collar_y, fw):
     neck_colour = np.median(pixels, axis=0) if len(pixels) >= 10 else face * 0.85
     # The neck often sits in the jaw's shadow; open chest skin catches more light.
     return tuple(float(v) for v in 0.55 * neck_colour + 0.45 * 0.9 * face)
+
+
+def _skin_row(canvas, skin_like, cx, neck, collar_y, fallback):
+    """The neck's colours across each column a little above the collar line, carried outward from its edges,
+    so skin drawn in a neckline continues the real neck without a seam (None if the neck is not skin there)."""
+    h, w = skin_like.shape
+    y0, y1 = int(np.clip(collar_y - 0.45 * neck, 0, h)), int(np.clip(collar_y - 0.2 * neck, 0, h))
+    x0, x1 = int(np.clip(cx - 0.8 * neck, 0, w)), int(np.clip(cx + 0.8 * neck + 1, 0, w))
+    if y1 <= y0 or x1 - x0 < 3:
+        return None
+    band = canvas[y0:y1, x0:x1].astype(np.float32)
+    ok = skin_like[y0:y1, x0:x1]
+    if ok.mean() < 0.6:
+        return None
+    counts = ok.sum(axis=0)
+    mean = (band * ok[..., None]).sum(axis=0) / np.maximum(counts, 1)[:, None]
+    mean[counts == 0] = np.asarray(fallback, np.float32)
+    row = np.empty((w, 3), np.float32)
+    row[x0:x1] = mean
+    row[:x0], row[x1:] = mean[0], mean[-1]
+    # Softened across, and lifted a little toward the open chest's brighter light.
+    row = cv2.GaussianBlur(row[None], (0, 0), sigmaX=max(1.0, 0.15 * neck), sigmaY=0.1)[0]
+    return 0.9 * row + 0.1 * np.asarray(fallback, np.float32)
 
 
 def _hair_like(lab, person, points, skin_ref):

@@ -118,7 +118,9 @@ def _skin(d, outfit):
     """Skin where the neckline is open: it hides what the person wore there and continues the neck."""
     fit = d.fit
     # Grown by a pixel so it runs under the garment's anti-aliased edge (no seam of background between).
-    mask = d.body() * cv2.dilate(d.p.mask([d.neckline(outfit.top)]), np.ones((3, 3), np.uint8))
+    neck = [d.pt(1.2, -0.3, -1), d.pt(1.2, -0.3, 1), d.pt(1.2, 60, 1), d.pt(1.2, 60, -1)]
+    region = np.maximum(d.body(), d.p.mask([neck]))  # reaches above the garment's top to blend into the neck
+    mask = region * cv2.dilate(d.p.mask([d.neckline(outfit.top)]), np.ones((3, 3), np.uint8))
     top = d.p.top
     ys = np.arange(top, fit.height, dtype=np.float32)[:, None]
     xs = np.arange(fit.width, dtype=np.float32)[None, :]
@@ -126,10 +128,24 @@ def _skin(d, outfit):
     fade = np.clip((ys - (d.y0 - 0.2 * d.n)) / (0.6 * d.n), 0, 1)
     in_neck = np.clip(1.2 - np.abs(xs - d.c) / d.n, 0, 1)
     if fit.skin_like is not None:
-        fade = np.maximum(fade, 1 - fit.skin_like[top:])  # their own collar or tie there: cover it fully
-    mask *= fade * in_neck + (1 - in_neck)
+        fade = np.maximum(fade, np.clip(1 - 2 * fit.skin_like[top:], 0, 1))  # their own collar or tie: cover it
+    beside = np.clip((ys - (d.y0 - 0.3 * d.n)) / (0.3 * d.n), 0, 1)  # a wide neckline: chest skin, soft top
+    mask *= fade * in_neck + (1 - in_neck) * beside
     light = 1.0 + 0.05 * np.clip((np.arange(fit.height, dtype=np.float32) - d.y0) / (2.5 * d.n), 0, 1)
-    d.p.paint(mask, Field(fit.skin, np.repeat(light[:, None], fit.width, axis=1)))
+    if fit.skin_row is None:
+        d.p.paint(mask, Field(fit.skin, np.repeat(light[:, None], fit.width, axis=1)))
+    else:
+        d.p.paint(mask, _RowField(fit.skin_row, light))
+
+
+class _RowField:
+    """Skin colours taken from one row of the neck, carried downward with a light gradient."""
+
+    def __init__(self, row, light):
+        self.row, self.light = row, light
+
+    def region(self, rows, cols):
+        return self.light[rows][:, None, None] * self.row[cols][None, :, :]
 
 
 def _top(d, outfit):

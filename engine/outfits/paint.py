@@ -89,13 +89,13 @@ class Painter:
         return out
 
     def paint(self, mask, colour):
-        """Put `colour` (RGB tuple, or a Field) over what is painted so far, by `mask` (window-sized)."""
+        """Put `colour` (RGB tuple, or a Field-like object with `region`) over what is painted, by `mask`."""
         ys, xs = np.nonzero(mask > 0)
         if ys.size == 0:
             return
         rows, cols = slice(ys.min(), ys.max() + 1), slice(xs.min(), xs.max() + 1)
         m = mask[rows, cols][..., None]
-        if isinstance(colour, Field):
+        if hasattr(colour, "region"):
             value = colour.region(slice(rows.start + self.top, rows.stop + self.top), cols)
         else:
             value = np.asarray(colour, np.float32)
