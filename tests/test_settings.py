@@ -169,3 +169,12 @@ def test_it_takes_the_sqlite_write_lock_at_begin():
         other.execute("ROLLBACK")
     finally:
         other.close()
+
+
+def test_it_trusts_a_tls_proxy_only_when_told(monkeypatch, tmp_path):
+    conf = load(monkeypatch, tmp_path)
+    assert "SECURE_PROXY_SSL_HEADER" not in conf and conf["SESSION_COOKIE_SECURE"] is False
+    conf = load(monkeypatch, tmp_path, SECURE_PROXY_SSL="1", SITE_URL="https://photos.example.test/")
+    assert conf["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert conf["SITE_URL"] == "https://photos.example.test"
+    assert conf["SESSION_COOKIE_SECURE"] is True and conf["CSRF_COOKIE_SECURE"] is True
