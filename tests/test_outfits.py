@@ -141,3 +141,16 @@ def test_it_composes_with_a_background_colour_through_the_whole_pipeline():
     bottom = image[-3, image.shape[1] // 2 - 20 : image.shape[1] // 2 + 20]
     assert (np.abs(bottom - red).sum(axis=1) > 60).all()  # the outfit, not the background, at the bottom
     assert result.measurements["outfit"]["id"] == "woman_2"
+
+
+def test_it_serves_the_gallery_list_and_thumbnails(client):
+    listing = client.get("/api/clothes")
+    assert listing.status_code == 200
+    clothes = listing.json()["data"]["clothes"]
+    assert [item["id"] for item in clothes] == list(CLOTHES_IDS)
+    assert all(item["name"] and item["thumbnail"].endswith(f"/api/clothes/{item['id']}.png") for item in clothes)
+    picture = client.get("/api/clothes/child_3.png")
+    assert picture.status_code == 200 and picture["Content-Type"] == "image/png"
+    assert Image.open(io.BytesIO(picture.content)).size == (192, 192)
+    missing = client.get("/api/clothes/man_99.png")
+    assert missing.status_code == 404 and "man_1..man_20" in missing.json()["message"]
