@@ -57,7 +57,7 @@ def qcluster(live_server, settings, tmp_path):
         start_new_session=True,
     )
     yield log_path
-    os.killpg(cluster.pid, signal.SIGTERM)
+    cluster.send_signal(signal.SIGTERM)  # the cluster stops its own workers; a group SIGTERM can hang it
     try:
         cluster.wait(timeout=20)
     except subprocess.TimeoutExpired:
