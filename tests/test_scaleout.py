@@ -351,3 +351,89 @@ def test_it_saves_and_reads_files_through_s3_when_a_bucket_is_set(monkeypatch, s
         assert "X-Amz-Signature=" in url and "X-Amz-Expires=" in url  # a signed URL that expires
         default_storage.delete(first)
         assert not default_storage.exists(first) and default_storage.exists(upload.original.name)
+
+
+# --- the Procfile with production settings ---------------------------------------------------------
+
+
+def _procfile():
+    lines = (REPO / "Procfile").read_text().splitlines()
+    return dict(line.split(": ", 1) for line in lines if ": " in line)
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@needs_services
+@needs_engine
+@needs_p11
+def test_it_serves_the_procfile_processes_with_production_settings(scaleout_env, tmp_path):
+    """DEBUG off, PostgreSQL, Redis, collectstatic, then the Procfile's web and worker lines, behind TLS."""
+    import httpx
+
+    port = _free_port()
+    env = {
+        **scaleout_env,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '/usr/bin:/bin')}",
+        "DEBUG": "0",
+        "SECRET_KEY": uuid.uuid4().hex * 2,
+        "ALLOWED_HOSTS": "127.0.0.1,photos.example.test",
+        "VAR_DIR": str(tmp_path / "var"),
+        "SECURE_PROXY_SSL": "1",
+        "PORT": str(port),
+        "Q_WORKERS": "1",
+        "IDPHOTO_RATE_LIMIT_PER_SECOND": "50",  # this test polls faster than a client should
+    }
+
+    def manage(*args):
+        done = subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stdout
+
+    manage("migrate", "--noinput", "-v0")
+    manage("collectstatic", "--noinput", "-v0")
+    raw = manage("create_api_key", "--name", "procfile", "--credits", "6").strip().splitlines()[-1]
+    processes = {}
+    for name, command in _procfile().items():
+        log = open(tmp_path / f"{name}.log", "w")
+        processes[name] = subprocess.Popen(["bash", "-c", f"exec {command}"], cwd=REPO, env=env, stdout=log,
+                                           stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Host": "photos.example.test", "X-Forwarded-Proto": "https", "X-API-KEY": raw}
+    try:
+        _wait_for(lambda: _status(f"{base}/healthz") == 200, 60, "gunicorn did not answer")
+        page = httpx.get(f"{base}/accounts/login/", headers=headers, timeout=10, follow_redirects=True)
+        stylesheet = re.search(r'/static/[\w/.-]+\.[0-9a-f]{12}\.css', page.text)
+        assert stylesheet, page.text[:500]  # hashed names from the manifest that collectstatic wrote
+        assert httpx.get(base + stylesheet.group(0), timeout=10).status_code == 200
+        files = {"image_file": ("p11.jpg", P11.read_bytes(), "image/jpeg")}
+        created = httpx.post(base + CREATE_URL, files=files, headers=headers, timeout=30).json()
+        task_url = f"{base}{CREATE_URL}/{created['data']['task_id']}"
+        _wait_for(lambda: httpx.get(task_url, headers=headers, timeout=10).json()["data"]["state"] == 1, 120,
+                  "the worker did not finish the task")
+        data = httpx.get(task_url, headers=headers, timeout=10).json()["data"]
+        # The proxy said https, so the signed result URL says https too.
+        assert data["image"].startswith("https://photos.example.test/api/results/"), data["image"]
+        result_url = data["image"].replace("https://photos.example.test", base)
+        photo = httpx.get(result_url, headers=headers, timeout=10)
+        assert photo.status_code == 200 and photo.content[:4] == b"\x89PNG"
+        balance = httpx.post(base + CREATE_URL, files=files, headers=headers, timeout=30).json()
+        assert balance["status"] == 400 and "not enough credits" in balance["message"]  # charged once: 6 of 6
+    finally:
+        _stop(list(processes.values()))
+    logs = "\n".join((tmp_path / f"{name}.log").read_text()[-1500:] for name in processes)
+    assert all(p.returncode == 0 for p in processes.values()), logs  # both stop cleanly on SIGTERM
+
+
+def _status(url):
+    import httpx
+
+    try:
+        return httpx.get(url, timeout=2).status_code
+    except httpx.HTTPError:
+        return None
