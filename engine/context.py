@@ -66,11 +66,12 @@ class Context:
     face: Face | None = None
     faces_found: int = 0
     level_matrix: np.ndarray | None = None  # 2x3 rotation that levelled the eyes (original -> levelled px), or None
-    valid: np.ndarray | None = None  # HxW uint8, 255 where the levelled image holds photo pixels; None: everywhere
     unlevelled: np.ndarray | None = None  # the decoded image before levelling (set only when it was rotated)
-    # matte
-    alpha: np.ndarray | None = None  # HxW float32 in [0, 1]
-    foreground: np.ndarray | None = None  # HxWx3 uint8, background colour removed from edge pixels
+    # matte: at the matte's own resolution (<= 1024 px), matte px = matte_scale * source px (pixel centres)
+    alpha: np.ndarray | None = None  # hxw float32 in [0, 1]
+    foreground: np.ndarray | None = None  # hxwx3 uint8, RVM's colours with the background removed from edges
+    valid: np.ndarray | None = None  # hxw uint8, 255 where the levelled photo has pixels; None: everywhere
+    matte_scale: float = 1.0
     # geometry
     crown_y: float | None = None
     crown_cut: bool = False

@@ -39,8 +39,10 @@ def measure(image):
     found = detect.find_face(rgb, level=False, allow_several=True)
     face = found.face
     if alpha is None:
-        alpha = matte.person_matte(rgb, face)[0]
-    crown_y, crown_cut = geometry.find_crown(alpha, face)
+        found_matte = matte.small_matte(rgb, face)
+        crown_y, crown_cut = geometry.find_crown(found_matte.alpha, face, None, found_matte.scale)
+    else:
+        crown_y, crown_cut = geometry.find_crown(alpha, face)
     chin_y, eyes_y = face.chin[1], face.eyes_mid[1]
     return {
         "face_width": round(face.width, 1),

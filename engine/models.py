@@ -61,6 +61,8 @@ def _new_rvm():
     options.intra_op_num_threads = int(os.environ.get("IDPHOTO_ENGINE_THREADS", "2"))
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
+    # Without spinning, idle threads sleep instead of burning the core the web server and worker share.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(str(rvm_weights_path()), options, providers=["CPUExecutionProvider"])
 
 

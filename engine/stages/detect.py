@@ -30,13 +30,12 @@ def run(ctx):
     if found.rotation is not None:
         ctx.unlevelled = ctx.image
         ctx.image = found.image
-        ctx.valid = found.valid
         ctx.level_matrix = found.rotation
 
 
 class FoundFace:
-    def __init__(self, face, count, image, rotation=None, valid=None):
-        self.face, self.count, self.image, self.rotation, self.valid = face, count, image, rotation, valid
+    def __init__(self, face, count, image, rotation=None):
+        self.face, self.count, self.image, self.rotation = face, count, image, rotation
 
 
 def find_face(image, level=True, allow_several=False):
@@ -56,11 +55,8 @@ def find_face(image, level=True, allow_several=False):
     rotation = leveling_matrix(face)
     h, w = image.shape[:2]
     levelled = cv2.warpAffine(image, rotation, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    valid = cv2.warpAffine(
-        np.full((h, w), 255, np.uint8), rotation, (w, h), flags=cv2.INTER_LINEAR, borderValue=0
-    )
     face = face_from_points(_apply(rotation, points), _rotate_box(rotation, main[:4]), roll=face.roll_deg)
-    return FoundFace(face, count, levelled, rotation, valid)
+    return FoundFace(face, count, levelled, rotation)
 
 
 def face_boxes(image):

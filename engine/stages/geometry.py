@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from .. import solver
+from . import matte
 from ..context import Transform
 from ..errors import ConstraintsInfeasible, CrownCut
 
@@ -26,7 +27,7 @@ QUANTITIES = ("face_width", "face_height", "head_top", "chin_top", "eyes_top")
 def run(ctx):
     p = ctx.params
     face = ctx.face
-    crown_y, crown_cut = find_crown(ctx.alpha, face, ctx.valid)
+    crown_y, crown_cut = find_crown(ctx.alpha, face, ctx.valid, ctx.matte_scale)
     ctx.crown_y, ctx.crown_cut = crown_y, crown_cut
     needs_crown = [name for name in CROWN_QUANTITIES if name in p.constraints]
     if crown_cut and needs_crown:
@@ -56,20 +57,33 @@ def source_geometry(face, crown_y):
     )
 
 
-def find_crown(alpha, face, valid=None):
-    """(crown_y, cut): top of the head in the matte above the face, and whether the photo's top cuts it."""
+def find_crown(alpha, face, valid=None, matte_scale=1.0):
+    """(crown_y, cut): top of the head in the matte above the face (source px), and whether the photo's top
+    edge cuts it. `alpha` and `valid` are at matte resolution (matte px = matte_scale * source px)."""
     h, w = alpha.shape
-    cx = (face.cheek_left[0] + face.cheek_right[0]) / 2
-    half = max(2.0, CROWN_BAND * face.width)
-    x0, x1 = int(max(0, cx - half)), int(min(w, cx + half + 1))
-    eyes_y = int(np.clip(face.eyes_mid[1], 1, h))
-    band = alpha[:eyes_y, x0:x1] > CROWN_ALPHA
+    offset = 0.5 * matte_scale - 0.5
+    cx = (face.cheek_left[0] + face.cheek_right[0]) / 2 * matte_scale + offset
+    half = max(2.0, CROWN_BAND * face.width * matte_scale)
+    x0, x1 = int(max(0, round(cx - half))), int(min(w, round(cx + half) + 1))
+    eyes_y = int(np.clip(face.eyes_mid[1] * matte_scale + offset, 2, h))
+    column = alpha[:eyes_y, x0:x1]
+    band = column > CROWN_ALPHA
     filled = band.any(axis=0)
     if not filled.any():
         return float(face.box[1]), False  # no matte above the eyes (should not happen): the face box top
-    tops = band.argmax(axis=0)[filled].astype(np.float32)
-    crown_y = float(np.percentile(tops, CROWN_PERCENTILE))
-    return crown_y, touches_photo_top(alpha, valid, x0, x1)
+    tops = band.argmax(axis=0)[filled]
+    crown = float(np.percentile(_subpixel_tops(column[:, filled], tops), CROWN_PERCENTILE))
+    return (crown - offset) / matte_scale, touches_photo_top(alpha, valid, x0, x1)
+
+
+def _subpixel_tops(column, tops):
+    """Where each column's alpha crosses CROWN_ALPHA, interpolated between the two rows around it."""
+    cols = np.arange(column.shape[1])
+    inside = column[tops, cols]
+    above = column[np.maximum(tops - 1, 0), cols]
+    step = np.where(tops > 0, inside - above, 1.0)
+    fraction = np.clip((inside - CROWN_ALPHA) / np.maximum(step, 1e-6), 0.0, 1.0)
+    return tops - fraction
 
 
 def touches_photo_top(alpha, valid, x0, x1):
@@ -95,15 +109,38 @@ def _photo_top(valid, x0, x1):
 
 
 def render_canvas(ctx, transform):
+    """Warp the photo and the matte into the output; the matte goes straight from its own resolution."""
     p = ctx.params
     size = (p.width, p.height)
-    coverage_src = ctx.valid if ctx.valid is not None else None
-    ctx.canvas = warp(ctx.foreground, transform, size, colour=True)
-    ctx.canvas_original = warp(ctx.image, transform, size, colour=True)
-    alpha = warp(ctx.alpha, transform, size, colour=False)
-    coverage = coverage_map(coverage_src, ctx.image.shape[:2], transform, size)
+    original = warp(ctx.image, transform, size, colour=True)
+    matte_transform = _from_matte(transform, ctx.matte_scale)
+    alpha = np.clip(warp(ctx.alpha, matte_transform, size, colour=False), 0.0, 1.0)
+    foreground = warp(ctx.foreground, matte_transform, size, colour=True)
+    if ctx.valid is not None:
+        coverage = warp(ctx.valid, matte_transform, size, colour=False, border=cv2.BORDER_CONSTANT)
+        coverage = coverage.astype(np.float32) / 255.0
+    else:
+        coverage = rectangle_coverage(ctx.image.shape[:2], transform, size)
+    ctx.canvas_original = original
+    ctx.canvas = edge_foreground(original, foreground, alpha)
     ctx.canvas_coverage = coverage
-    ctx.canvas_alpha = np.clip(alpha, 0.0, 1.0) * coverage
+    ctx.canvas_alpha = alpha * coverage
+
+
+def edge_foreground(original, decontaminated, alpha):
+    """Original pixels where the person is solid, RVM's background-free colours where the alpha is partial."""
+    weight = np.clip((alpha - matte.SOLID_FROM) / (matte.SOLID_TO - matte.SOLID_FROM), 0.0, 1.0)[..., None]
+    out = decontaminated.astype(np.float32) + (original.astype(np.float32) - decontaminated) * weight
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+
+def _from_matte(transform, matte_scale):
+    """The source -> output transform expressed for an array at matte resolution."""
+    if matte_scale == 1.0:
+        return transform
+    offset = 0.5 * matte_scale - 0.5
+    s = transform.scale / matte_scale
+    return Transform(scale=s, tx=transform.tx - s * offset, ty=transform.ty - s * offset)
 
 
 def warp(array, transform, size, colour, border=cv2.BORDER_REPLICATE, border_value=0):
@@ -114,12 +151,11 @@ def warp(array, transform, size, colour, border=cv2.BORDER_REPLICATE, border_val
     interpolation = cv2.INTER_CUBIC if colour and s > 1 else cv2.INTER_LINEAR
     if s >= 0.8:
         matrix = np.float32([[s, 0, transform.tx], [0, s, transform.ty]])
-        out = cv2.warpAffine(array, matrix, (width, height), flags=interpolation, borderMode=border,
-                             borderValue=border_value)
-        return out
+        return cv2.warpAffine(array, matrix, (width, height), flags=interpolation, borderMode=border,
+                              borderValue=border_value)
     # Crop what the canvas shows (plus a margin), area-filter it down to ~the output scale, then place it.
-    x0 = int(np.clip(np.floor((-transform.tx) / s) - 2 / s, 0, src_w - 1))
-    y0 = int(np.clip(np.floor((-transform.ty) / s) - 2 / s, 0, src_h - 1))
+    x0 = int(np.clip(np.floor((-transform.tx) / s - 2 / s), 0, src_w - 1))
+    y0 = int(np.clip(np.floor((-transform.ty) / s - 2 / s), 0, src_h - 1))
     x1 = int(np.clip(np.ceil((width - transform.tx) / s + 2 / s), x0 + 1, src_w))
     y1 = int(np.clip(np.ceil((height - transform.ty) / s + 2 / s), y0 + 1, src_h))
     crop = array[y0:y1, x0:x1]
@@ -133,12 +169,18 @@ def warp(array, transform, size, colour, border=cv2.BORDER_REPLICATE, border_val
                           borderValue=border_value)
 
 
-def coverage_map(valid, shape, transform, size):
-    """1 where the source photo covers the canvas, 0 outside it, fractional along its edges."""
-    if valid is None:
-        valid = np.full(shape, 255, dtype=np.uint8)
-    out = warp(valid, transform, size, colour=False, border=cv2.BORDER_CONSTANT, border_value=0)
-    return out.astype(np.float32) / 255.0
+def rectangle_coverage(shape, transform, size):
+    """Fraction of each output pixel covered by the (unrotated) source rectangle."""
+    src_h, src_w = shape
+    width, height = size
+    s = transform.scale
+
+    def axis(n_out, n_src, offset):
+        centres = np.arange(n_out, dtype=np.float32)
+        low, high = offset - 0.5 * s, offset + (n_src - 0.5) * s  # the photo's edges in output px
+        return np.clip(np.minimum(centres + 0.5, high) - np.maximum(centres - 0.5, low), 0.0, 1.0)
+
+    return np.outer(axis(height, src_h, transform.ty), axis(width, src_w, transform.tx)).astype(np.float32)
 
 
 def measurements(ctx, geometry, solution):
