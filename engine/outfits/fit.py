@@ -92,8 +92,11 @@ def measure(canvas, alpha, points):
     cx, neck = _neck(person, skin_like, chin_x, chin_y, fw)
     hair_colour, hair_attached, hair_ref = _hair_like(lab, person, points, skin_ref)
     distinct = hair_colour is not None and _hair_stands_out(hair_colour, skin_like, person, cx, neck, chin_y, fw)
+    long_hair = hair_ref is not None and _long_hair(lab, person, hair_ref, points, chin_y, cx, neck)
     if hair_colour is None:
         hair = np.zeros_like(person)
+    elif not long_hair:
+        hair = hair_colour & (np.arange(h)[:, None] < chin_y)  # short hair: below the chin it is clothing
     elif distinct:
         hair = hair_colour  # clothes look different: every hair-coloured pixel is hair
     else:
@@ -115,14 +118,13 @@ def measure(canvas, alpha, points):
     # has the colours of the clothes below the collar and is not skin.
     palette = _clothes_palette(lab, body & ~skin_like, collar_y, fw)
     rows = np.arange(h)[:, None]
-    hair_coloured = hair_colour if hair_colour is not None else np.zeros_like(person)
     near_top = (rows >= chin_y) & (rows >= garment_top[None, :] - DROP_BAND * fw)
-    drop = clothes_above & near_top & _clothes_coloured(lab, palette) & ~skin_like & ~hair_coloured
+    drop = clothes_above & near_top & _clothes_coloured(lab, palette) & ~skin_like
     if hair_ref is not None:
         # Hair in shadow or in highlights strays far from its median colour: only what is clearly not
         # hair-coloured may go, and nothing at all beside long hair.
         drop &= _distance(lab, hair_ref, 0.7, 1.0) > 2 * HAIR_DISTANCE
-        if _long_hair(lab, person, hair_ref, points, chin_y, cx, neck):
+        if long_hair:
             drop[:] = False
     count, labels, stats, _ = cv2.connectedComponentsWithStats(drop.astype(np.uint8), connectivity=8)
     big = stats[:, cv2.CC_STAT_AREA] >= (0.06 * fw) ** 2  # specks are shadows on the neck, not clothes
@@ -135,7 +137,7 @@ def measure(canvas, alpha, points):
     fit.clothes_above = cv2.GaussianBlur(drop.astype(np.float32), (0, 0), 0.8)
     fit.skin_like = cv2.GaussianBlur(skin_like.astype(np.float32), (0, 0), 1.0)
     fit.skin_row = _skin_row(canvas, skin_like, cx, neck, collar_y, skin)
-    if distinct:
+    if distinct and long_hair:
         fit.hair = _hair_in_front(hair_attached, alpha, points, cx, neck, collar_y)
     return fit
 
@@ -271,7 +273,7 @@ def _garment_top(body, points, cx, neck, collar_y, fw):
     found = np.maximum(_smooth(found, fw, 0.1), slope - MAX_RAISE * fw)
     top = np.minimum(found, top)
     rows = np.arange(h, dtype=np.float32)[:, None]
-    above = candidate & (rows < top[None, :] + 1) & (rows >= y_start)
+    above = candidate & (rows < top[None, :] + 1) & (rows >= y_start)  # solid or not: a photo may end below it
     return top, above
 
 
