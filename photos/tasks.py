@@ -23,7 +23,7 @@ from .models import Order, Upload
 log = logging.getLogger(__name__)
 
 STALE_CLAIM_SECONDS = 90  # a claimed order without a task id after this long lost its worker
-# Progress percent -> what the engine is doing then (the engine's stage order and progress marks).
+# The API reports the percent of the last finished engine stage; the text names the stage running next.
 STAGE_TEXTS = (
     (10, "Reading your photo"),
     (25, "Finding your face"),
@@ -31,6 +31,7 @@ STAGE_TEXTS = (
     (65, "Framing head and shoulders to the document rules"),
     (78, "Applying touch-ups and outfit"),
     (89, "Painting the new background"),
+    (93, "Saving the photo file"),
     (97, "Preparing the print sheet"),
     (100, "Checking the result against the rules"),
 )
@@ -50,7 +51,7 @@ def enqueue_order(order_id):
 
 def stage_text(progress):
     for limit, text in STAGE_TEXTS:
-        if progress <= limit:
+        if progress < limit:
             return text
     return STAGE_TEXTS[-1][1]
 

@@ -134,6 +134,13 @@ def test_it_takes_a_customer_from_signup_to_printed_sheet(live_server, qcluster,
     page.click("#preview-btn")
     page.wait_for_selector(".job [role=progressbar]")
     shot(page, "04-preview-progress")
+    try:  # best effort: the engine may finish between two polls
+        page.wait_for_function(
+            "Number((document.querySelector('.job [role=progressbar]') || {}).ariaValueNow || 0) >= 10", timeout=20_000
+        )
+        shot(page, "04b-preview-progress-mid")
+    except Exception:
+        pass
     page.wait_for_selector("#preview-img", timeout=180_000)
     page.wait_for_function("document.querySelector('#preview-img').complete")
     shot(page, "05-preview")

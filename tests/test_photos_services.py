@@ -230,3 +230,10 @@ def test_it_fails_and_refunds_a_job_past_the_time_limit(queued, monkeypatch, set
     order.refresh_from_db()
     assert order.status == Order.FAILED and "too long" in order.error
     assert services.balance(owner) == 10
+
+
+def test_it_names_the_engine_stage_running_next():
+    assert tasks.stage_text(0) == "Reading your photo"
+    assert tasks.stage_text(10) == "Finding your face"
+    assert tasks.stage_text(25) == "Separating you from the background"
+    assert tasks.stage_text(99) == "Checking the result against the rules"
