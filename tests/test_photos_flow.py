@@ -110,3 +110,25 @@ def test_it_says_why_a_photo_without_a_face_cannot_be_used(client):
     html = client.post("/upload/", {"photo": buffer}).content.decode()
     assert "cannot be used" in html and "No face found" in html
     assert not Upload.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_refunds_a_paid_job_the_engine_refuses_and_says_why(client, sync_queue):
+    crown_cut = PORTRAITS / "p02_sergey.png"
+    if not crown_cut.exists():
+        pytest.skip(f"{crown_cut} is absent")
+    _signup(client, "sergey")
+    with crown_cut.open("rb") as fh:
+        assert client.post("/upload/", {"photo": fh}).status_code == 302
+    upload = Upload.objects.get()
+    options = {"size_mode": "spec", "spec_id": "9", "bg_color": "FFFFFF"}  # Germany passport
+    confirm = client.post(f"/u/{upload.code}/confirm/", options).content.decode()
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', confirm).group(1)
+    client.post(f"/u/{upload.code}/order/", {**options, "idempotency_key": key, "expected_cost": "6"})
+    order = Order.objects.get(kind="final")
+    assert order.status == Order.FAILED
+    assert "top of the head" in order.error.lower()
+    kinds = sorted(LedgerEntry.objects.filter(order=order).values_list("kind", "amount"))
+    assert kinds == [("refund", 6), ("spend", -6)]
+    page = client.get(f"/o/{order.code}/").content.decode()
+    assert "credits were returned" in page and "top of the head" in page.lower()
