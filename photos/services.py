@@ -151,6 +151,8 @@ def _as_jpeg(image, side=None, quality=92):
 
 
 def create_upload(user, uploaded_file):
+    if (uploaded_file.size or 0) > MAX_UPLOAD_BYTES:  # refuse before reading it into memory
+        raise UnusablePhoto("The file is larger than 15 MB. Export a smaller JPEG or PNG and try again.")
     data = uploaded_file.read()
     image, faces = inspect_photo(data)
     name = (uploaded_file.name or "photo").rsplit("/", 1)[-1][:200]

@@ -107,6 +107,7 @@ def test_it_takes_a_customer_from_signup_to_printed_sheet(live_server, qcluster,
     shot(page, "01-home")
 
     page.click("text=Start free")
+    shot(page, "01b-signup")
     page.fill("#id_username", "jane")
     page.fill("#id_email", "jane@example.test")
     page.fill("#id_password1", "paper-Kite-93")

@@ -167,6 +167,8 @@ def test_it_explains_an_unusable_upload_on_the_page(actors):
     junk = SimpleUploadedFile("notes.jpg", b"this is not a photo", content_type="image/jpeg")
     response = client.post("/upload/", {"photo": junk}, HTTP_HX_REQUEST="true")
     assert response.status_code == 422 and "cannot be used" in response.content.decode()
+    huge = SimpleUploadedFile("huge.jpg", b"\xff" * (15 * 1024 * 1024 + 1), content_type="image/jpeg")
+    assert "larger than 15 MB" in client.post("/upload/", {"photo": huge}).content.decode()
     tiny = SimpleUploadedFile("tiny.png", png_bytes((120, 90)), content_type="image/png")
     assert "pixels" in client.post("/upload/", {"photo": tiny}).content.decode()
 
