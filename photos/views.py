@@ -52,7 +52,9 @@ def signup(request):
         if settings.PHOTOS_SIGNUP_CREDITS:
             messages.success(request, f"Welcome! {settings.PHOTOS_SIGNUP_CREDITS} free credits are in your account.")
         return redirect("photos:upload")
-    return render(request, "registration/signup.html", {"form": form})
+    return render(
+        request, "registration/signup.html", {"form": form, "signup_credits": settings.PHOTOS_SIGNUP_CREDITS}
+    )
 
 
 # --- upload and options --------------------------------------------------------------------------
