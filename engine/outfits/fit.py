@@ -92,7 +92,8 @@ def measure(canvas, alpha, points):
     cx, neck = _neck(person, skin_like, chin_x, chin_y, fw)
     hair_colour, hair_attached, hair_ref = _hair_like(lab, person, points, skin_ref)
     distinct = hair_colour is not None and _hair_stands_out(hair_colour, skin_like, person, cx, neck, chin_y, fw)
-    long_hair = hair_ref is not None and _long_hair(lab, person, hair_ref, points, chin_y, cx, neck)
+    long_hair = (hair_ref is not None and _long_hair(lab, person, hair_ref, points, chin_y, cx, neck)
+                 and _hair_frames_face(hair_attached, points))
     if hair_colour is None:
         hair = np.zeros_like(person)
     elif not long_hair:
@@ -367,6 +368,17 @@ def _long_hair(lab, person, hair_ref, points, chin_y, cx, neck):
     y0, y1 = int(np.clip(chin_y, 0, h)), int(np.clip(chin_y + 2 * neck, 0, h))
     beside = np.abs(np.arange(w) - cx) > 1.2 * neck
     return bool(attached[y0:y1, beside].mean() > 0.05) if y1 > y0 else False
+
+
+def _hair_frames_face(hair, points):
+    """Whether hair hangs beside the cheeks from the eyes down to the nose (long hair, not a dark collar)."""
+    h, w = hair.shape
+    fw = regions.face_width(points)
+    top, bottom = int(np.clip(points[468][1], 0, h)), int(np.clip(points[1][1], 0, h))
+    xl, xr = float(points[234][0]), float(points[454][0])
+    sides = [hair[top:bottom, int(max(0, xl - 0.2 * fw)) : int(max(0, xl - 0.03 * fw))],
+             hair[top:bottom, int(min(w, xr + 0.03 * fw)) : int(min(w, xr + 0.2 * fw))]]
+    return any(side.size and side.mean() > 0.4 for side in sides)
 
 
 def _hair_stands_out(hair_colour, skin_like, person, cx, neck, chin_y, fw):
