@@ -3,12 +3,10 @@
 Screenshots of every step (desktop and phone width) go to var/artifacts/browser/ to be looked at.
 """
 
-import io
 import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
