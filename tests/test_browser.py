@@ -201,5 +201,14 @@ def test_it_takes_a_customer_from_signup_to_printed_sheet(live_server, qcluster,
     workspace_link = mobile.get_attribute("text=Use this photo for another document", "href")
     mobile.goto(live_server.url + workspace_link)
     shot(mobile, "12-phone-workspace")
+
+    # Same upload, no document rules: an outfit and a touch-up are allowed and priced live.
+    mobile.click("[data-outfit=man_1]")
+    mobile.fill("input[name=smooth_factor]", "0.6")
+    mobile.wait_for_function("document.querySelector('#cost .cost-num').textContent.trim() === '23'")
+    mobile.click("#preview-btn")
+    mobile.wait_for_selector("#preview-img", timeout=180_000)
+    mobile.wait_for_function("document.querySelector('#preview-img').complete")
+    mobile.locator(".ws-result").screenshot(path=str(SHOTS / "12b-phone-outfit-preview.png"))
     context.close()
     phone.close()
