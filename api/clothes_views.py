@@ -1,7 +1,7 @@
 """The outfit gallery for pickers (no API key: public reference data).
 
-    GET /api/clothes            -> {"status", "message", "data": {"clothes": [{"id", "name", "kind", "thumbnail"}]}}
-    GET /api/clothes/<id>.png   -> a thumbnail of that outfit, drawn by the engine and cached in memory
+GET /api/clothes          -> {"status", "message", "data": {"clothes": [{"id", "name", "kind", "thumbnail"}]}}
+GET /api/clothes/<id>.png -> a thumbnail of that outfit, drawn by the engine and cached in memory
 """
 
 from django.http import HttpResponse, JsonResponse

@@ -44,7 +44,9 @@ def with_beauty(ctx, **factors):
 
 
 def skin(ctx):
-    return regions.skin_mask(ctx.canvas.shape[:2], ctx.canvas_landmarks) > 0.97  # the core, away from feathered edges
+    return (
+        regions.skin_mask(ctx.canvas.shape[:2], ctx.canvas_landmarks) > 0.97
+    )  # the core, away from feathered edges
 
 
 def high_frequency(rgb, mask):
@@ -60,8 +62,10 @@ def test_it_leaves_every_pixel_when_off_or_zero(contexts):
         arrays = (out.canvas, out.canvas_original, out.canvas_alpha, out.canvas_landmarks)
         out.params = out.params.with_changes(beauty=factors)
         beauty.run(out)
-        assert all(a is b for a, b in zip(arrays, (out.canvas, out.canvas_original, out.canvas_alpha,
-                                                    out.canvas_landmarks)))
+        assert all(
+            a is b
+            for a, b in zip(arrays, (out.canvas, out.canvas_original, out.canvas_alpha, out.canvas_landmarks))
+        )
         assert np.array_equal(out.canvas, ctx.canvas) and np.array_equal(out.canvas_alpha, ctx.canvas_alpha)
 
 
@@ -75,11 +79,15 @@ def test_it_changes_pixels_at_any_positive_factor(contexts, name):
 
 def test_it_brightens_an_underexposed_face_more_with_a_higher_factor(contexts):
     ctx = contexts[NAMES[0]]
-    levels = [filters.face_luma(with_beauty(ctx, bright=f).canvas, ctx.canvas_landmarks) for f in (1e-9, 0.5, 1.0)]
+    levels = [
+        filters.face_luma(with_beauty(ctx, bright=f).canvas, ctx.canvas_landmarks) for f in (1e-9, 0.5, 1.0)
+    ]
     assert levels[0] < levels[1] < levels[2]
     assert levels[2] - levels[0] > 0.08  # a clear lift for a dark face
     out = with_beauty(ctx, bright=1.0)
-    assert out.canvas.max() <= 255 and (out.canvas == 255).sum() <= (ctx.canvas == 255).sum()  # no new clipping
+    assert (
+        out.canvas.max() <= 255 and (out.canvas == 255).sum() <= (ctx.canvas == 255).sum()
+    )  # no new clipping
 
 
 def test_it_barely_changes_a_well_lit_face(contexts):
@@ -93,7 +101,9 @@ def test_it_barely_changes_a_well_lit_face(contexts):
 def test_it_smooths_skin_monotonically_and_leaves_the_eyes(contexts, name):
     ctx = contexts[name]
     mask = skin(ctx)
-    energy = [high_frequency(with_beauty(ctx, smooth=f).canvas if f else ctx.canvas, mask) for f in (0, 0.5, 1.0)]
+    energy = [
+        high_frequency(with_beauty(ctx, smooth=f).canvas if f else ctx.canvas, mask) for f in (0, 0.5, 1.0)
+    ]
     assert energy[0] > energy[1] > energy[2]
     out = with_beauty(ctx, smooth=1.0)
     for eye in (regions.EYE_A, regions.EYE_B, regions.BROW_A, regions.LIPS):
@@ -111,7 +121,9 @@ def jaw_and_eyes(rgb):
 @pytest.mark.parametrize("name", NAMES)
 def test_it_slims_the_jaw_and_keeps_the_eyes(contexts, name):
     ctx = contexts[name]
-    jaws, eyes = zip(*(jaw_and_eyes(with_beauty(ctx, thin_face=f).canvas if f else ctx.canvas) for f in (0, 0.5, 1.0)))
+    jaws, eyes = zip(
+        *(jaw_and_eyes(with_beauty(ctx, thin_face=f).canvas if f else ctx.canvas) for f in (0, 0.5, 1.0))
+    )
     assert jaws[0] > jaws[1] > jaws[2]
     assert (jaws[0] - jaws[2]) / jaws[0] > 0.03
     assert abs(eyes[2] - eyes[0]) / eyes[0] < 0.01
@@ -147,7 +159,9 @@ def test_it_writes_a_contact_sheet_of_each_filter(contexts):
         ctx = contexts[name]
         x0, y0, x1, y1 = regions.face_box(ctx.canvas_landmarks, ctx.canvas.shape, margin=0.15)
         for filt in FILTERS:
-            tiles = [(with_beauty(ctx, **{filt: f}) if f else ctx).canvas[y0:y1, x0:x1] for f in (0, 0.5, 1.0)]
+            tiles = [
+                (with_beauty(ctx, **{filt: f}) if f else ctx).canvas[y0:y1, x0:x1] for f in (0, 0.5, 1.0)
+            ]
             tiles = [cv2.resize(t, (220, round(220 * (y1 - y0) / (x1 - x0)))) for t in tiles]
             rows.append(np.hstack(tiles))
             assert not np.array_equal(tiles[0], tiles[2])

@@ -2,6 +2,7 @@
 
 import importlib
 import io
+import itertools
 
 import numpy as np
 import pytest
@@ -58,7 +59,7 @@ def test_it_draws_each_outfit_reproducibly_and_anti_aliased():
 def test_it_draws_different_outfits_differently():
     fit = synthetic(200, 160)
     images = {cid: render(OUTFITS[cid], fit)[0] for cid in CLOTHES_IDS}
-    for a, b in zip(CLOTHES_IDS, CLOTHES_IDS[1:]):
+    for a, b in itertools.pairwise(CLOTHES_IDS):
         assert np.abs(images[a] - images[b]).mean() > 1.0, (a, b)
 
 
@@ -75,7 +76,7 @@ def test_it_does_nothing_without_clothes_id():
 def neck_from_matte(alpha, chin_x, chin_y, face_width):
     """Centre and half-width of the neck from the matte, a little below the chin."""
     row = alpha[int(min(alpha.shape[0] - 1, chin_y + 0.1 * face_width))] > 0.5
-    x = int(round(chin_x))
+    x = round(chin_x)
     left, right = x, x
     while left > 0 and row[left - 1]:
         left -= 1
@@ -90,7 +91,7 @@ def neck_from_matte(alpha, chin_x, chin_y, face_width):
 def test_it_fits_every_outfit_on_the_portrait(path):
     ctx = geometry_context(path)
     fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
-    h, w = ctx.canvas_alpha.shape
+    h, _w = ctx.canvas_alpha.shape
     chin_x, chin_y = ctx.canvas_landmarks[152]
     fw = fit.face_width
     neck_x, neck_half = neck_from_matte(ctx.canvas_alpha, chin_x, chin_y, fw)
@@ -134,7 +135,9 @@ def test_it_composes_with_a_background_colour_through_the_whole_pipeline():
     path = next((p for p in crown_portraits() if p.name.startswith("p16")), None)
     if path is None:
         pytest.skip("p16 absent")
-    result = process(path.read_bytes(), P.parse({"clothes_id": "woman_2", "bg_color": "FF0000", "format": "png"}))
+    result = process(
+        path.read_bytes(), P.parse({"clothes_id": "woman_2", "bg_color": "FF0000", "format": "png"})
+    )
     image = np.asarray(Image.open(io.BytesIO(result.image)).convert("RGB")).astype(int)
     red = np.array([255, 0, 0])
     assert np.abs(image[2, 2] - red).sum() < 10  # background above the head
@@ -148,7 +151,9 @@ def test_it_serves_the_gallery_list_and_thumbnails(client):
     assert listing.status_code == 200
     clothes = listing.json()["data"]["clothes"]
     assert [item["id"] for item in clothes] == list(CLOTHES_IDS)
-    assert all(item["name"] and item["thumbnail"].endswith(f"/api/clothes/{item['id']}.png") for item in clothes)
+    assert all(
+        item["name"] and item["thumbnail"].endswith(f"/api/clothes/{item['id']}.png") for item in clothes
+    )
     picture = client.get("/api/clothes/child_3.png")
     assert picture.status_code == 200 and picture["Content-Type"] == "image/png"
     assert Image.open(io.BytesIO(picture.content)).size == (192, 192)

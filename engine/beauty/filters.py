@@ -33,7 +33,7 @@ def face_luma(rgb, points):
 
 
 def brighten_curve(face_level, factor):
-    """LUT for f(x) = x + s x (1 - x): lifts mid-tones most, keeps black and white where they are (no clipping)."""
+    """LUT for f(x) = x + s x (1 - x): lifts mid-tones most, keeps black and white in place (no clipping)."""
     wanted = face_level + factor * (max(TARGET_FACE_LUMA - face_level, 0.0) + BASE_LIFT)
     s = (wanted - face_level) / max(face_level * (1 - face_level), 1e-3)
     s = float(np.clip(s, 0.0, MAX_CURVE))
@@ -77,7 +77,7 @@ def smooth_skin(images, points, factor, alpha=None):
 
 
 def slim_field(shape, points, factor):
-    """Forward displacement (HxWx2 float32, output px) moving the jaw and cheeks toward the face's centre line.
+    """Forward displacement (HxWx2 float32, output px) moving jaw and cheeks toward the face's centre line.
 
     A sum of wide Gaussian pulls at the lower face contour: smooth everywhere, so no ripples. It is faded out
     over the eyes, brows, nose and mouth (kept as they are), above the eyes (hair, temples) and below the chin
@@ -96,7 +96,9 @@ def slim_field(shape, points, factor):
         field += (weight * g)[..., None] * direction
     protect = np.zeros((h, w), np.float32)
     for indices in regions.FEATURES:
-        protect = np.maximum(protect, regions.hull_mask((h, w), points, indices, fw * 0.05).astype(np.float32) / 255)
+        protect = np.maximum(
+            protect, regions.hull_mask((h, w), points, indices, fw * 0.05).astype(np.float32) / 255
+        )
     protect = cv2.GaussianBlur(protect, (0, 0), fw * 0.05)
     eyes_y = float((points[468][1] + points[473][1]) / 2)
     nose_y = float(points[regions.NOSE_TIP][1])
@@ -124,15 +126,18 @@ def slim_face(images, alpha, points, factor):
     ys, xs = np.mgrid[0 : y1 - y0, 0 : x1 - x0].astype(np.float32)
     # Inverse map: the pixel at x came from s with s + D(s) = x; one fixed-point step is exact enough for
     # displacements this small and smooth.
-    first = cv2.remap(field, xs - field[..., 0], ys - field[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    first = cv2.remap(
+        field, xs - field[..., 0], ys - field[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
     map_x, map_y = xs - first[..., 0], ys - first[..., 1]
 
     def warp(array, interpolation):
         if array is None:
             return None
         out = array.copy()
-        out[y0:y1, x0:x1] = cv2.remap(array[y0:y1, x0:x1], map_x, map_y, interpolation,
-                                      borderMode=cv2.BORDER_REPLICATE)
+        out[y0:y1, x0:x1] = cv2.remap(
+            array[y0:y1, x0:x1], map_x, map_y, interpolation, borderMode=cv2.BORDER_REPLICATE
+        )
         return out
 
     images = [warp(im, cv2.INTER_CUBIC) for im in images]
@@ -140,7 +145,9 @@ def slim_face(images, alpha, points, factor):
     if alpha is not None:
         np.clip(alpha, 0, 1, out=alpha)
     moved = points.copy()
-    inside = (local[:, 0] >= 0) & (local[:, 1] >= 0) & (local[:, 0] < x1 - x0 - 1) & (local[:, 1] < y1 - y0 - 1)
+    inside = (
+        (local[:, 0] >= 0) & (local[:, 1] >= 0) & (local[:, 0] < x1 - x0 - 1) & (local[:, 1] < y1 - y0 - 1)
+    )
     ix = np.round(local[inside]).astype(int)
     moved[inside] += field[ix[:, 1], ix[:, 0]]
     return images, alpha, moved

@@ -3,8 +3,44 @@
 import cv2
 import numpy as np
 
-FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377, 152,
-             148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109)
+FACE_OVAL = (
+    10,
+    338,
+    297,
+    332,
+    284,
+    251,
+    389,
+    356,
+    454,
+    323,
+    361,
+    288,
+    397,
+    365,
+    379,
+    378,
+    400,
+    377,
+    152,
+    148,
+    176,
+    149,
+    150,
+    136,
+    172,
+    58,
+    132,
+    93,
+    234,
+    127,
+    162,
+    21,
+    54,
+    103,
+    67,
+    109,
+)
 EYE_A = (33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7)
 EYE_B = (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249)
 BROW_A = (70, 63, 105, 66, 107, 55, 65, 52, 53, 46)
@@ -15,8 +51,24 @@ FEATURES = (EYE_A, EYE_B, BROW_A, BROW_B, LIPS, NOSTRILS)
 # The lower face contour from one cheek round the chin to the other, and how strongly slimming pulls each
 # point (0 at the cheekbones and the chin, strongest at the jaw angle).
 JAW_PULL = {
-    93: 0.25, 132: 0.55, 58: 0.85, 172: 1.0, 136: 0.95, 150: 0.75, 149: 0.5, 176: 0.3, 148: 0.12,
-    323: 0.25, 361: 0.55, 288: 0.85, 397: 1.0, 365: 0.95, 379: 0.75, 378: 0.5, 400: 0.3, 377: 0.12,
+    93: 0.25,
+    132: 0.55,
+    58: 0.85,
+    172: 1.0,
+    136: 0.95,
+    150: 0.75,
+    149: 0.5,
+    176: 0.3,
+    148: 0.12,
+    323: 0.25,
+    361: 0.55,
+    288: 0.85,
+    397: 1.0,
+    365: 0.95,
+    379: 0.75,
+    378: 0.5,
+    400: 0.3,
+    377: 0.12,
 }
 JAW_WIDTH_PAIR = (172, 397)
 CHIN, NOSE_TIP, CHEEK_A, CHEEK_B = 152, 1, 234, 454
@@ -32,7 +84,7 @@ def hull_mask(shape, points, indices, grow=0):
     hull = cv2.convexHull(np.round(points[list(indices)] * 4).astype(np.int32))
     cv2.fillConvexPoly(mask, hull, 255, lineType=cv2.LINE_AA, shift=2)
     if grow > 0:
-        k = 2 * int(round(grow)) + 1
+        k = 2 * round(grow) + 1
         mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     return mask
 
@@ -53,13 +105,15 @@ def skin_mask(shape, points, alpha=None):
     fw = face_width(points)
     feather = max(1.0, fw * 0.025)
     oval = polygon_mask(shape, points, FACE_OVAL)
-    k = 2 * int(round(feather * 1.5)) + 1
+    k = 2 * round(feather * 1.5) + 1
     oval = cv2.erode(oval, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     skin = cv2.GaussianBlur(oval.astype(np.float32) / 255, (0, 0), feather)
     grow = fw * 0.035
     for indices in FEATURES:
         core = hull_mask(shape, points, indices) > 0
-        grown = cv2.GaussianBlur(hull_mask(shape, points, indices, grow).astype(np.float32) / 255, (0, 0), feather)
+        grown = cv2.GaussianBlur(
+            hull_mask(shape, points, indices, grow).astype(np.float32) / 255, (0, 0), feather
+        )
         skin *= 1.0 - grown
         skin[core] = 0.0
     if alpha is not None:

@@ -9,10 +9,30 @@ from dataclasses import dataclass
 
 from ..params import CLOTHES_IDS
 
-NAVY, CHARCOAL, BLACK, GREY, LIGHT_GREY = (32, 40, 66), (58, 60, 66), (26, 26, 30), (112, 116, 122), (168, 170, 174)
+NAVY, CHARCOAL, BLACK, GREY, LIGHT_GREY = (
+    (32, 40, 66),
+    (58, 60, 66),
+    (26, 26, 30),
+    (112, 116, 122),
+    (168, 170, 174),
+)
 WHITE, CREAM, LIGHT_BLUE, PINK = (246, 246, 244), (240, 232, 214), (190, 212, 236), (238, 200, 206)
-BURGUNDY, RED, DARK_RED, GREEN, BOTTLE, TEAL = (110, 28, 44), (178, 34, 40), (128, 20, 30), (40, 96, 60), (24, 64, 44), (22, 100, 108)
-BEIGE, CAMEL, BROWN, GOLD, SILVER, SKY = (196, 176, 146), (176, 134, 86), (84, 58, 42), (196, 160, 60), (170, 172, 180), (96, 150, 206)
+BURGUNDY, RED, DARK_RED, GREEN, BOTTLE, TEAL = (
+    (110, 28, 44),
+    (178, 34, 40),
+    (128, 20, 30),
+    (40, 96, 60),
+    (24, 64, 44),
+    (22, 100, 108),
+)
+BEIGE, CAMEL, BROWN, GOLD, SILVER, SKY = (
+    (196, 176, 146),
+    (176, 134, 86),
+    (84, 58, 42),
+    (196, 160, 60),
+    (170, 172, 180),
+    (96, 150, 206),
+)
 MAROON, ROYAL = (96, 30, 40), (40, 70, 150)
 
 
@@ -35,7 +55,16 @@ class Outfit:
 def _catalogue():
     man = [
         ("Navy suit, white shirt, red tie", "collar", WHITE, "notch", NAVY, "plain", RED),
-        ("Charcoal suit, white shirt, striped navy tie", "collar", WHITE, "notch", CHARCOAL, "stripe", NAVY, SILVER),
+        (
+            "Charcoal suit, white shirt, striped navy tie",
+            "collar",
+            WHITE,
+            "notch",
+            CHARCOAL,
+            "stripe",
+            NAVY,
+            SILVER,
+        ),
         ("Black suit, white shirt, black tie", "collar", WHITE, "notch", BLACK, "plain", BLACK),
         ("Grey suit, light blue shirt, burgundy tie", "collar", LIGHT_BLUE, "notch", GREY, "plain", BURGUNDY),
         ("Navy suit, light blue shirt, open collar", "collar_open", LIGHT_BLUE, "notch", NAVY, None),
@@ -50,8 +79,26 @@ def _catalogue():
         ("Light blue shirt, open collar", "collar_open", LIGHT_BLUE, None, None, None),
         ("Pink shirt, grey tie", "collar", PINK, None, None, "plain", CHARCOAL),
         ("Grey suit, white shirt, open collar", "collar_open", WHITE, "notch", GREY, None),
-        ("Charcoal peak-lapel suit, white shirt, red striped tie", "collar", WHITE, "peak", CHARCOAL, "stripe", RED, NAVY),
-        ("Navy blazer, white shirt, striped burgundy tie", "collar", WHITE, "notch", ROYAL, "stripe", BURGUNDY, SILVER),
+        (
+            "Charcoal peak-lapel suit, white shirt, red striped tie",
+            "collar",
+            WHITE,
+            "peak",
+            CHARCOAL,
+            "stripe",
+            RED,
+            NAVY,
+        ),
+        (
+            "Navy blazer, white shirt, striped burgundy tie",
+            "collar",
+            WHITE,
+            "notch",
+            ROYAL,
+            "stripe",
+            BURGUNDY,
+            SILVER,
+        ),
         ("Black shirt, open collar", "collar_open", BLACK, None, None, None),
         ("Grey V-neck sweater, white shirt, navy tie", "collar", WHITE, "sweater", GREY, "plain", NAVY),
     ]
@@ -84,7 +131,17 @@ def _catalogue():
         ("White polo", "polo", WHITE, None),
         ("Red polo", "polo", RED, None),
         ("School blazer, striped tie (navy)", "collar", WHITE, "notch", NAVY, "stripe", MAROON, GOLD, True),
-        ("School blazer, striped tie (green)", "collar", WHITE, "notch", BOTTLE, "stripe", BOTTLE, GOLD, True),
+        (
+            "School blazer, striped tie (green)",
+            "collar",
+            WHITE,
+            "notch",
+            BOTTLE,
+            "stripe",
+            BOTTLE,
+            GOLD,
+            True,
+        ),
         ("School sweater, white shirt, navy tie", "collar", WHITE, "sweater", LIGHT_GREY, "plain", NAVY),
         ("White shirt, red tie", "collar", WHITE, None, None, "plain", DARK_RED),
         ("Navy cardigan, white round-collar blouse", "peterpan", WHITE, "cardigan", NAVY),

@@ -21,7 +21,9 @@ COLLAR_DROP = (0.08, 0.40)  # chin-to-collar distance, in face widths (the neck 
 MIN_SHOULDER_HALF = 1.0  # the outfit is at least this wide (half, in face widths) at the shoulders
 SHOULDER_DROP = 0.32  # from the collar to the shoulder point, in face widths
 OUTLINE_PAD = 1.5  # px the outfit reaches past the matte outline, so no original clothing shows at its edge
-SKIN_DISTANCE = 24.0  # Lab distance (chroma weighted 1.6, lightness 0.35) under which a pixel is skin-coloured
+SKIN_DISTANCE = (
+    24.0  # Lab distance (chroma weighted 1.6, lightness 0.35) under which a pixel is skin-coloured
+)
 HAIR_DISTANCE = 22.0
 MAX_RAISE = 0.15  # face widths the garment's top may rise above a typical shoulder line to cover clothes
 DROP_BAND = 0.3  # face widths above the garment's top where the person's own clothes are dropped
@@ -76,7 +78,11 @@ def _lab(rgb):
 def _distance(lab, ref, lightness_weight=0.35, chroma_weight=1.6):
     """Colour distance that forgives shading (lightness) more than a change of hue."""
     d = lab - ref
-    return np.sqrt((d[..., 0] * lightness_weight) ** 2 + (chroma_weight * d[..., 1]) ** 2 + (chroma_weight * d[..., 2]) ** 2)
+    return np.sqrt(
+        (d[..., 0] * lightness_weight) ** 2
+        + (chroma_weight * d[..., 1]) ** 2
+        + (chroma_weight * d[..., 2]) ** 2
+    )
 
 
 def measure(canvas, alpha, points):
@@ -87,13 +93,20 @@ def measure(canvas, alpha, points):
     lab = _lab(canvas.astype(np.float32))
     person = alpha > PERSON
     face_skin = regions.skin_mask((h, w), points) > 0.5
-    skin_ref = np.median(lab[face_skin], axis=0) if face_skin.sum() > 20 else np.array([60, 15, 15], np.float32)
+    skin_ref = (
+        np.median(lab[face_skin], axis=0) if face_skin.sum() > 20 else np.array([60, 15, 15], np.float32)
+    )
     skin_like = (_distance(lab, skin_ref) < SKIN_DISTANCE) & person
     cx, neck = _neck(person, skin_like, chin_x, chin_y, fw)
     hair_colour, hair_attached, hair_ref = _hair_like(lab, person, points, skin_ref)
-    distinct = hair_colour is not None and _hair_stands_out(hair_colour, skin_like, person, cx, neck, chin_y, fw)
-    long_hair = (hair_ref is not None and _long_hair(lab, person, hair_ref, points, chin_y, cx, neck)
-                 and _hair_frames_face(hair_attached, points))
+    distinct = hair_colour is not None and _hair_stands_out(
+        hair_colour, skin_like, person, cx, neck, chin_y, fw
+    )
+    long_hair = (
+        hair_ref is not None
+        and _long_hair(lab, person, hair_ref, points, chin_y, cx, neck)
+        and _hair_frames_face(hair_attached, points)
+    )
     if hair_colour is None:
         hair = np.zeros_like(person)
     elif not long_hair:
@@ -101,7 +114,9 @@ def measure(canvas, alpha, points):
     elif distinct:
         hair = hair_colour  # clothes look different: every hair-coloured pixel is hair
     else:
-        hair = hair_attached & (np.arange(h)[:, None] < chin_y)  # below the chin it cannot be told from clothes
+        hair = hair_attached & (
+            np.arange(h)[:, None] < chin_y
+        )  # below the chin it cannot be told from clothes
     body = person & ~hair
     collar_y = _collar_line(body, skin_like, cx, neck, chin_y, fw)
     # Every person pixel below the collar line is covered (hair too: what hangs in front is put back).
@@ -112,7 +127,9 @@ def measure(canvas, alpha, points):
     # Hair hangs beside the face; further out, below the chin, a dark mass is a shoulder even if it has the
     # hair's colour.
     shoulders = body | (person & (np.abs(np.arange(w) - cx) > HAIR_SPAN * fw)[None, :])
-    garment_top, clothes_above = _garment_top(shoulders & (~skin_like | beyond_neck), points, cx, neck, collar_y, fw)
+    garment_top, clothes_above = _garment_top(
+        shoulders & (~skin_like | beyond_neck), points, cx, neck, collar_y, fw
+    )
     skin = _skin_colour(canvas, skin_like, face_skin, cx, neck, chin_y, collar_y, fw)
     fit = Fit(h, w, cx, neck, collar_y, chin_y, fw, left, right, skin, garment_top)
     # Their own clothes standing above the garment's top (a high collar, a hood) leave the matte; only what
@@ -134,7 +151,11 @@ def measure(canvas, alpha, points):
     near_neck[np.unique(labels[:, band])] = True
     keep = np.flatnonzero(big & near_neck)
     drop = np.isin(labels, keep[keep > 0])
-    drop = cv2.dilate(drop.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & (alpha > 0.02) & ~skin_like
+    drop = (
+        cv2.dilate(drop.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+        & (alpha > 0.02)
+        & ~skin_like
+    )
     fit.clothes_above = cv2.GaussianBlur(drop.astype(np.float32), (0, 0), 0.8)
     fit.skin_like = cv2.GaussianBlur(skin_like.astype(np.float32), (0, 0), 1.0)
     fit.skin_row = _skin_row(canvas, skin_like, cx, neck, collar_y, skin)
@@ -184,7 +205,12 @@ def _neck(person, skin_like, chin_x, chin_y, fw):
     h = person.shape[0]
     low, high = NECK_RANGE[0] * fw, NECK_RANGE[1] * fw
     k = 2 * int(0.03 * fw) + 1
-    closed = cv2.morphologyEx(skin_like.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+    closed = (
+        cv2.morphologyEx(
+            skin_like.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+        )
+        > 0
+    )
     for mask in (closed, person):
         runs = []
         for y in range(int(chin_y + 0.06 * fw), int(min(h, chin_y + NECK_PROBE * 2 * fw))):
@@ -210,7 +236,7 @@ def _shoulders_start(body, cx, neck, chin_y, fw):
 def _outline(body, cx, neck, collar_y, fw):
     """Left/right body edges per row from collar_y down: the matte's outline, made monotone (shoulders do
     not narrow downward), smoothed, padded, and never narrower than a typical shoulder line."""
-    h, w = body.shape
+    h, _w = body.shape
     ys = np.arange(h, dtype=np.float32)
     left = np.full(h, np.inf, np.float32)
     right = np.full(h, -np.inf, np.float32)
@@ -274,7 +300,9 @@ def _garment_top(body, points, cx, neck, collar_y, fw):
     found = np.maximum(_smooth(found, fw, 0.1), slope - MAX_RAISE * fw)
     top = np.minimum(found, top)
     rows = np.arange(h, dtype=np.float32)[:, None]
-    above = candidate & (rows < top[None, :] + 1) & (rows >= y_start)  # solid or not: a photo may end below it
+    above = (
+        candidate & (rows < top[None, :] + 1) & (rows >= y_start)
+    )  # solid or not: a photo may end below it
     return top, above
 
 
@@ -301,8 +329,12 @@ def _clothes_coloured(lab, palette):
 
 
 def _skin_colour(canvas, skin_like, face_skin, cx, neck, chin_y, collar_y, fw):
-    """The colour for skin shown in a neckline: the neck's just above the collar line, lifted toward the face's."""
-    face = np.median(canvas[face_skin], axis=0) if face_skin.sum() > 20 else np.array([200, 160, 140], np.float32)
+    """Colour for skin in a neckline: the neck's just above the collar line, lifted toward the face's."""
+    face = (
+        np.median(canvas[face_skin], axis=0)
+        if face_skin.sum() > 20
+        else np.array([200, 160, 140], np.float32)
+    )
     y1 = int(collar_y)
     y0 = int(max(chin_y + 0.03 * fw, y1 - 0.5 * neck))
     x0, x1 = int(max(0, cx - 0.5 * neck)), int(max(0, cx + 0.5 * neck)) + 1
@@ -315,7 +347,7 @@ def _skin_colour(canvas, skin_like, face_skin, cx, neck, chin_y, collar_y, fw):
 
 def _skin_row(canvas, skin_like, cx, neck, collar_y, fallback):
     """The neck's colours across each column a little above the collar line, carried outward from its edges,
-    so skin drawn in a neckline continues the real neck without a seam (None if the neck is not skin there)."""
+    so skin drawn in a neckline continues the real neck without a seam (None if the neck is not skin)."""
     h, w = skin_like.shape
     y0, y1 = int(np.clip(collar_y - 0.45 * neck, 0, h)), int(np.clip(collar_y - 0.2 * neck, 0, h))
     x0, x1 = int(np.clip(cx - 0.8 * neck, 0, w)), int(np.clip(cx + 0.8 * neck + 1, 0, w))
@@ -351,7 +383,7 @@ def _hair_like(lab, person, points, skin_ref):
     if _distance(hair_ref[None], skin_ref)[0] < SKIN_DISTANCE:
         return None, None, None
     like = (_distance(lab, hair_ref, 0.7, 1.0) < HAIR_DISTANCE) & person
-    count, labels = cv2.connectedComponents(like.astype(np.uint8), connectivity=8)
+    _count, labels = cv2.connectedComponents(like.astype(np.uint8), connectivity=8)
     eyes_y = int(np.clip((points[468][1] + points[473][1]) / 2, 1, h))
     head = np.unique(labels[:eyes_y][like[:eyes_y]])
     return like, np.isin(labels, head[head > 0]), hair_ref
@@ -361,7 +393,7 @@ def _long_hair(lab, person, hair_ref, points, chin_y, cx, neck):
     """Whether hair (loosely by colour, connected to the head's) reaches below the chin beside the neck."""
     h, w = person.shape
     loose = (_distance(lab, hair_ref, 0.7, 1.0) < 1.6 * HAIR_DISTANCE) & person
-    count, labels = cv2.connectedComponents(loose.astype(np.uint8), connectivity=8)
+    _count, labels = cv2.connectedComponents(loose.astype(np.uint8), connectivity=8)
     eyes_y = int(np.clip((points[468][1] + points[473][1]) / 2, 1, h))
     head = np.unique(labels[:eyes_y][loose[:eyes_y]])
     attached = np.isin(labels, head[head > 0])
@@ -376,8 +408,10 @@ def _hair_frames_face(hair, points):
     fw = regions.face_width(points)
     top, bottom = int(np.clip(points[468][1], 0, h)), int(np.clip(points[1][1], 0, h))
     xl, xr = float(points[234][0]), float(points[454][0])
-    sides = [hair[top:bottom, int(max(0, xl - 0.2 * fw)) : int(max(0, xl - 0.03 * fw))],
-             hair[top:bottom, int(min(w, xr + 0.03 * fw)) : int(min(w, xr + 0.2 * fw))]]
+    sides = [
+        hair[top:bottom, int(max(0, xl - 0.2 * fw)) : int(max(0, xl - 0.03 * fw))],
+        hair[top:bottom, int(min(w, xr + 0.03 * fw)) : int(min(w, xr + 0.2 * fw))],
+    ]
     return any(side.size and side.mean() > 0.4 for side in sides)
 
 
@@ -404,7 +438,7 @@ def _hair_in_front(hair_like, alpha, points, cx, neck, collar_y):
     cy = int(np.clip(collar_y, 1, h - 1))
     above = hair_like.copy()
     above[cy:] = False
-    count, labels = cv2.connectedComponents(above.astype(np.uint8), connectivity=8)
+    _count, labels = cv2.connectedComponents(above.astype(np.uint8), connectivity=8)
     head = set(np.unique(labels[: max(1, eyes_y)][above[: max(1, eyes_y)]]).tolist()) - {0}
     if not head:
         return None
@@ -418,7 +452,7 @@ def _hair_in_front(hair_like, alpha, points, cx, neck, collar_y):
     below = hair_like & curtain[None, :]
     below[:cy] = False
     below[max(0, cy - 3) : cy] = attached[max(0, cy - 3) : cy] & curtain[None, :]
-    count, labels = cv2.connectedComponents(below.astype(np.uint8), connectivity=8)
+    _count, labels = cv2.connectedComponents(below.astype(np.uint8), connectivity=8)
     seeds = set(np.unique(labels[max(0, cy - 3) : cy]).tolist()) - {0}
     keep = np.isin(labels, list(seeds)) & (np.arange(h)[:, None] >= cy)
     soft = cv2.GaussianBlur(keep.astype(np.float32), (0, 0), 0.8)

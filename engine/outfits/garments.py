@@ -41,10 +41,14 @@ class Drawing:
             ys = np.arange(y0, fit.height + 1, dtype=np.float32)
             rows = np.clip(ys.astype(int), 0, fit.height - 1)
             left = [(float(fit.left[y0]), y_top)] + [(float(fit.left[r]), float(y)) for r, y in zip(rows, ys)]
-            right = [(float(fit.right[y0]), y_top)] + [(float(fit.right[r]), float(y)) for r, y in zip(rows, ys)]
+            right = [(float(fit.right[y0]), y_top)] + [
+                (float(fit.right[r]), float(y)) for r, y in zip(rows, ys)
+            ]
             bottom = fit.height + 2
             outline = left + [(left[-1][0], bottom), (right[-1][0], bottom)] + right[::-1]
-            top = [(-2.0, float(fit.garment_top[0]))] + [(x + 0.5, float(t)) for x, t in enumerate(fit.garment_top)]
+            top = [(-2.0, float(fit.garment_top[0]))] + [
+                (x + 0.5, float(t)) for x, t in enumerate(fit.garment_top)
+            ]
             top += [(fit.width + 2.0, float(fit.garment_top[-1])), (fit.width + 2.0, bottom), (-2.0, bottom)]
             self._body = self.p.mask([outline]) * self.p.mask([top])
         if not holes:
@@ -128,7 +132,9 @@ def _skin(d, outfit):
     fade = np.clip((ys - (d.y0 - 0.2 * d.n)) / (0.6 * d.n), 0, 1)
     in_neck = np.clip(1.2 - np.abs(xs - d.c) / d.n, 0, 1)
     if fit.skin_like is not None:
-        fade = np.maximum(fade, np.clip(1 - 2 * fit.skin_like[top:], 0, 1))  # their own collar or tie: cover it
+        fade = np.maximum(
+            fade, np.clip(1 - 2 * fit.skin_like[top:], 0, 1)
+        )  # their own collar or tie: cover it
     beside = np.clip((ys - (d.y0 - 0.3 * d.n)) / (0.3 * d.n), 0, 1)  # a wide neckline: chest skin, soft top
     mask *= fade * in_neck + (1 - in_neck) * beside
     light = 1.0 + 0.05 * np.clip((np.arange(fit.height, dtype=np.float32) - d.y0) / (2.5 * d.n), 0, 1)
@@ -196,7 +202,10 @@ def _shirt_collar(d, outfit):
     mask = d.p.mask(leaves)
     d.p.shadow(mask, 0, 0.08 * d.n, 0.12 * d.n, 0.4)
     d.p.paint(mask, d.fabric(outfit.top_color, 1.03))
-    d.p.paint(d.p.mask(lines=[(leaf + leaf[:1], 0.045 * d.n) for leaf in leaves]) * mask, d.edge(outfit.top_color, 0.78))
+    d.p.paint(
+        d.p.mask(lines=[(leaf + leaf[:1], 0.045 * d.n) for leaf in leaves]) * mask,
+        d.edge(outfit.top_color, 0.78),
+    )
 
 
 def _polo_collar(d, outfit):
@@ -208,7 +217,10 @@ def _polo_collar(d, outfit):
     mask = d.p.mask(leaves)
     d.p.shadow(mask, 0, 0.08 * d.n, 0.12 * d.n, 0.4)
     d.p.paint(mask, d.fabric(outfit.top_color, 1.02))
-    d.p.paint(d.p.mask(lines=[(leaf + leaf[:1], 0.05 * d.n) for leaf in leaves]) * mask, d.edge(outfit.top_color, 0.75))
+    d.p.paint(
+        d.p.mask(lines=[(leaf + leaf[:1], 0.05 * d.n) for leaf in leaves]) * mask,
+        d.edge(outfit.top_color, 0.75),
+    )
 
 
 def _peter_pan(d, outfit):
@@ -216,7 +228,10 @@ def _peter_pan(d, outfit):
     mask = d.p.mask(leaves, holes=[ellipse(d.c, d.y0 - 0.1 * d.n, 0.95 * d.n, 0.7 * d.n)])
     d.p.shadow(mask, 0, 0.06 * d.n, 0.1 * d.n, 0.35)
     d.p.paint(mask, d.fabric(outfit.top_color, 1.03))
-    d.p.paint(d.p.mask(lines=[(leaf + leaf[:1], 0.04 * d.n) for leaf in leaves]) * mask, d.edge(outfit.top_color, 0.8))
+    d.p.paint(
+        d.p.mask(lines=[(leaf + leaf[:1], 0.04 * d.n) for leaf in leaves]) * mask,
+        d.edge(outfit.top_color, 0.8),
+    )
 
 
 def _bow(d, outfit):
@@ -227,21 +242,31 @@ def _bow(d, outfit):
         mask = d.p.mask(shapes)
         d.p.shadow(mask, 0, 0.06 * d.n, 0.1 * d.n, 0.3)
         d.p.paint(mask, d.fabric(outfit.top_color, gloss))
-        d.p.paint(d.p.mask(lines=[(s + s[:1], 0.035 * d.n) for s in shapes]) * mask, d.edge(outfit.top_color, 0.8))
+        d.p.paint(
+            d.p.mask(lines=[(s + s[:1], 0.035 * d.n) for s in shapes]) * mask, d.edge(outfit.top_color, 0.8)
+        )
 
 
 def _tie(d, outfit):
     if outfit.tie == "bow":
         return
     blade = [d.pt(0.17, 0.75, -1), d.pt(0.17, 0.75, 1), d.pt(0.52, 4.6, 1), d.pt(0, 5.3), d.pt(0.52, 4.6, -1)]
-    knot = bezier(d.pt(0.32, 0.28, -1), d.pt(0, 0.18), d.pt(0.32, 0.28, 1)) + [d.pt(0.19, 0.9, 1), d.pt(0.19, 0.9, -1)]
+    knot = bezier(d.pt(0.32, 0.28, -1), d.pt(0, 0.18), d.pt(0.32, 0.28, 1)) + [
+        d.pt(0.19, 0.9, 1),
+        d.pt(0.19, 0.9, -1),
+    ]
     for shape in (blade, knot):
         mask = d.p.mask([shape])
         d.p.shadow(mask, 0, 0.07 * d.n, 0.1 * d.n, 0.35)
         d.p.paint(mask, d.fabric(outfit.tie_color, 1.0 if shape is blade else 1.08))
         if outfit.tie == "stripe":
             stripes = [
-                [d.pt(-1.5 + k, 0.5 + 0.0), d.pt(-1.3 + k, 0.5), d.pt(-1.3 + k + 6, 6.5), d.pt(-1.5 + k + 6, 6.5)]
+                [
+                    d.pt(-1.5 + k, 0.5 + 0.0),
+                    d.pt(-1.3 + k, 0.5),
+                    d.pt(-1.3 + k + 6, 6.5),
+                    d.pt(-1.5 + k + 6, 6.5),
+                ]
                 for k in np.arange(-6, 3, 0.75)
             ]
             stripe = d.p.mask(stripes) * mask
@@ -250,13 +275,17 @@ def _tie(d, outfit):
 
 
 def _bow_tie(d, outfit):
-    wings = [[d.pt(0.15, 0.5, s), d.pt(1.0, 0.22, s), d.pt(1.05, 1.05, s), d.pt(0.15, 0.82, s)] for s in (-1, 1)]
+    wings = [
+        [d.pt(0.15, 0.5, s), d.pt(1.0, 0.22, s), d.pt(1.05, 1.05, s), d.pt(0.15, 0.82, s)] for s in (-1, 1)
+    ]
     knot = [d.pt(0.2, 0.45, -1), d.pt(0.2, 0.45, 1), d.pt(0.2, 0.87, 1), d.pt(0.2, 0.87, -1)]
     for shapes, gloss in ((wings, 1.0), ([knot], 1.25)):
         mask = d.p.mask(shapes)
         d.p.shadow(mask, 0, 0.06 * d.n, 0.1 * d.n, 0.35)
         d.p.paint(mask, d.fabric(outfit.tie_color, gloss, 14))
-        d.p.paint(d.p.mask(lines=[(s + s[:1], 0.04 * d.n) for s in shapes]) * mask, d.edge(outfit.tie_color, 0.5))
+        d.p.paint(
+            d.p.mask(lines=[(s + s[:1], 0.04 * d.n) for s in shapes]) * mask, d.edge(outfit.tie_color, 0.5)
+        )
 
 
 def _lapel(d, style, s):
@@ -295,15 +324,24 @@ def _jacket(d, outfit):
 
 
 def _crest(d, outfit):
-    shield = [d.pt(2.45, 2.3), d.pt(3.45, 2.3), d.pt(3.45, 3.0)] + bezier(d.pt(3.45, 3.0), d.pt(3.4, 3.6), d.pt(2.95, 3.8)) + bezier(
-        d.pt(2.95, 3.8), d.pt(2.5, 3.6), d.pt(2.45, 3.0)
+    shield = (
+        [d.pt(2.45, 2.3), d.pt(3.45, 2.3), d.pt(3.45, 3.0)]
+        + bezier(d.pt(3.45, 3.0), d.pt(3.4, 3.6), d.pt(2.95, 3.8))
+        + bezier(d.pt(2.95, 3.8), d.pt(2.5, 3.6), d.pt(2.45, 3.0))
     )
     mask = d.p.mask([shield])
     d.p.paint(mask, d.fabric(outfit.tie_color2))
     inner = [d.pt(2.62, 2.45), d.pt(3.28, 2.45), d.pt(3.28, 2.98), d.pt(2.95, 3.55), d.pt(2.62, 2.98)]
     d.p.paint(d.p.mask([inner]), d.fabric(outfit.tie_color))
-    d.p.paint(d.p.mask(lines=[([d.pt(2.95, 2.5), d.pt(2.95, 3.4)], 0.08 * d.n), ([d.pt(2.7, 2.85), d.pt(3.2, 2.85)], 0.08 * d.n)]),
-              d.fabric(outfit.tie_color2))
+    d.p.paint(
+        d.p.mask(
+            lines=[
+                ([d.pt(2.95, 2.5), d.pt(2.95, 3.4)], 0.08 * d.n),
+                ([d.pt(2.7, 2.85), d.pt(3.2, 2.85)], 0.08 * d.n),
+            ]
+        ),
+        d.fabric(outfit.tie_color2),
+    )
 
 
 def _plain_jacket(d, outfit, kind, trim=False, rib=False, buttons=False):
@@ -320,6 +358,8 @@ def _plain_jacket(d, outfit, kind, trim=False, rib=False, buttons=False):
     if trim:
         d.p.paint(d.p.mask(lines=[(edge, 0.22 * d.n)]) * body, d.fabric(colour, 1.25, 20))
     if buttons:
-        dots = [(x + 0.12 * d.n * np.sign(x - d.c), y, 0.1 * d.n) for x, y in edge[::5] if y > d.y0 + 3.3 * d.n]
+        dots = [
+            (x + 0.12 * d.n * np.sign(x - d.c), y, 0.1 * d.n) for x, y in edge[::5] if y > d.y0 + 3.3 * d.n
+        ]
         dots += [(d.c - 0.2 * d.n, d.y0 + y * d.n, 0.11 * d.n) for y in (3.9, 5.0, 6.1)]
         d.p.paint(d.p.mask(dots=dots[-3:]), d.edge(colour, 0.5))

@@ -83,7 +83,9 @@ class Painter:
         for seq, width in lines:
             draw.line(tr(seq), fill=255, width=max(1, round(width * ss)), joint="curve")
         for x, y, r in dots:
-            draw.ellipse([(x - r - x0) * ss, (y - r - y0) * ss, (x + r - x0) * ss, (y + r - y0) * ss], fill=255)
+            draw.ellipse(
+                [(x - r - x0) * ss, (y - r - y0) * ss, (x + r - x0) * ss, (y + r - y0) * ss], fill=255
+            )
         small = img.resize((x1 - x0, y1 - y0), Image.BOX)
         out[y0 - self.top : y1 - self.top, x0:x1] = np.asarray(small, np.float32) / 255.0
         return out
@@ -103,7 +105,7 @@ class Painter:
         self.cov[rows, cols] += m[..., 0] * (1 - self.cov[rows, cols])
 
     def shadow(self, mask, dx, dy, blur, strength):
-        """Darken what is already painted under a soft, offset copy of `mask` (the shape about to be drawn)."""
+        """Darken what is painted under a soft, offset copy of `mask` (the shape about to be drawn)."""
         matrix = np.float32([[1, 0, dx], [0, 1, dy]])
         shifted = cv2.warpAffine(mask, matrix, (mask.shape[1], mask.shape[0]))
         soft = cv2.GaussianBlur(shifted, (0, 0), max(0.5, blur))

@@ -25,8 +25,12 @@ def thumbnail_png(outfit_id, size=THUMB_SIZE):
     backdrop *= np.linspace(1.0, 0.93, size, dtype=np.float32)[:, None, None]
     neck = Painter(size, size)
     top = fit.collar_y - 1.6 * fit.neck
-    column = [(fit.cx - fit.neck, top), (fit.cx + fit.neck, top), (fit.cx + fit.neck * 1.05, fit.collar_y + fit.neck),
-              (fit.cx - fit.neck * 1.05, fit.collar_y + fit.neck)]
+    column = [
+        (fit.cx - fit.neck, top),
+        (fit.cx + fit.neck, top),
+        (fit.cx + fit.neck * 1.05, fit.collar_y + fit.neck),
+        (fit.cx - fit.neck * 1.05, fit.collar_y + fit.neck),
+    ]
     shade = np.repeat(np.linspace(0.86, 1.0, size, dtype=np.float32)[:, None], size, axis=1)  # chin's shadow
     neck.paint(neck.mask([column]), Field(SKIN, shade))
     rgb, cov = neck.result()

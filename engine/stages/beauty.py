@@ -16,7 +16,9 @@ def run(ctx):
     images = [ctx.canvas, ctx.canvas_original]
     points = ctx.canvas_landmarks
     if "thin_face" in factors:
-        images, ctx.canvas_alpha, points = filters.slim_face(images, ctx.canvas_alpha, points, factors["thin_face"])
+        images, ctx.canvas_alpha, points = filters.slim_face(
+            images, ctx.canvas_alpha, points, factors["thin_face"]
+        )
         ctx.canvas_landmarks = points
     if "bright" in factors:
         images = filters.brighten(images, points, factors["bright"])

@@ -21,7 +21,11 @@ def run(ctx):
     fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
     dressed = dress(fit, outfit_id, ctx.canvas, ctx.canvas_original, ctx.canvas_alpha)
     ctx.canvas, ctx.canvas_original, ctx.canvas_alpha = dressed.canvas, dressed.original, dressed.alpha
-    ctx.measurements["outfit"] = {"id": outfit_id, "collar_y": round(fit.collar_y, 1), "neck_px": round(2 * fit.neck, 1)}
+    ctx.measurements["outfit"] = {
+        "id": outfit_id,
+        "collar_y": round(fit.collar_y, 1),
+        "neck_px": round(2 * fit.neck, 1),
+    }
 
 
 class Dressed(NamedTuple):
