@@ -236,3 +236,15 @@ def test_it_charges_once_when_the_pay_button_is_hit_from_many_threads(monkeypatc
     assert statuses == [200] * 5
     assert Order.objects.filter(owner=owner, kind="final").count() == 1
     assert services.balance(owner) == 24
+
+
+def test_it_registers_the_models_in_django_admin_with_a_read_only_ledger(actors):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.test", "x-Very-long-9")
+    client = client_for(admin)
+    for model in ("upload", "order", "ledgerentry", "staffaction", "wallet", "localapikey"):
+        assert client.get(f"/admin/photos/{model}/").status_code == 200, model
+    entry = actors["owner"].ledger.first()
+    assert client.post(f"/admin/photos/ledgerentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.get("/admin/photos/ledgerentry/add/").status_code == 403
