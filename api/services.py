@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import engine
+from engine.compliance import checks_for_error
 from engine.errors import EngineError, ParamError, ProcessingTimeout
 
 from . import fetch
@@ -364,7 +365,7 @@ def run_task(task_id):
         _finish_failed(task.task_id, exc.state, str(exc), type(exc).__name__)
     except EngineError as exc:
         state = exc.state if exc.state < 0 else STATE_FAILED
-        _finish_failed(task.task_id, state, exc.message, exc.kind)
+        _finish_failed(task.task_id, state, exc.message, exc.kind, checks=checks_for_error(exc))
     except Exception:
         log.exception("task %s failed", task.task_id)
         _finish_failed(task.task_id, STATE_FAILED, "Processing failed because of an internal error.", "internal")
@@ -414,9 +415,10 @@ def charge(task):
         log.warning("task %s was already charged", task.task_id)
 
 
-def _finish_failed(task_id, state, detail, kind):
+def _finish_failed(task_id, state, detail, kind, checks=()):
     Task.objects.filter(task_id=task_id, state__in=UNFINISHED_STATES).update(
-        state=state, state_detail=detail, error_kind=kind[:40], completed_at=timezone.now()
+        state=state, state_detail=detail, error_kind=kind[:40], completed_at=timezone.now(),
+        checks=_jsonable(list(checks)),
     )
 
 
@@ -501,7 +503,8 @@ def task_data(task, request):
     }
     if task.state != STATE_DONE:
         if task.state < 0:
-            data["error"] = task.error_kind
+            # The failing checks say what to change in the photo ("take it from further away").
+            data.update(error=task.error_kind, checks=task.checks)
         return data
     if task.results_deleted or not task.result:
         data["state_detail"] += " The result files were deleted after their retention time."

@@ -260,6 +260,7 @@ def test_it_refuses_a_photo_without_a_face_as_minus_14(client, key):
 def test_it_refuses_a_photo_with_two_people_as_minus_14(client, key):
     data = post(client, key[1], image_file=upload(two_faces_jpg()), sync="1").json()["data"]
     assert data["state"] == -14 and data["error"] == "several_faces", data
+    assert [check["id"] for check in data["checks"] if check["status"] == "fail"] == ["one_face"]
 
 
 @needs_engine
@@ -268,6 +269,8 @@ def test_it_refuses_a_photo_with_the_head_cut_off_as_minus_14(client, key):
     photo = upload((P11.parent / "p02_sergey.png").read_bytes(), "p02.png")
     data = post(client, key[1], image_file=photo, sync="1").json()["data"]
     assert data["state"] == -14 and data["error"] == "crown_cut" and "head" in data["state_detail"]
+    failing = [check for check in data["checks"] if check["status"] == "fail"]
+    assert failing and "further away" in failing[0]["fix"]
 
 
 @needs_engine
