@@ -12,4 +12,5 @@ urlpatterns = [
     path("api/specs/<int:spec_id>", specs_views.spec_detail, name="spec"),
     path("api/clothes", clothes_views.clothes_list, name="clothes"),
     path("api/clothes/<str:clothes_id>.png", clothes_views.clothes_thumbnail, name="clothes_thumbnail"),
+    path("api/<path:rest>", views.not_found),  # keep last
 ]

@@ -96,3 +96,9 @@ def result_file(request, token):
 
 def openapi_json(request):
     return JsonResponse(openapi_document(request.build_absolute_uri("/").rstrip("/")))
+
+
+@csrf_exempt
+def not_found(request, rest):
+    """Any other path under /api/ answers in the API's JSON shape, not with the site's HTML 404 page."""
+    return reply(404, f"Not found: {request.path}. Check the URL and the task_id.")

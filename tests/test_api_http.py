@@ -519,3 +519,9 @@ def test_it_defaults_to_async_and_a_url_return(client, key):
     assert list(response.json()["data"]) == ["task_id"]
     task = Task.objects.get()
     assert (task.sync, task.return_type, task.state) == (False, 1, 0)
+
+
+def test_it_answers_unknown_api_paths_with_json_404(client, key):
+    response = client.get("/api/tasks/visual/external/idphoto/", HTTP_X_API_KEY=key[1])
+    assert response.status_code == 404
+    assert response.json()["status"] == 404 and "Not found" in response.json()["message"]
