@@ -4,11 +4,13 @@ import importlib
 import io
 import itertools
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
 
 from engine import params as P
+from engine.beauty import regions
 from engine.context import Context
 from engine.errors import ParamError
 from engine.outfits import OUTFITS, measure, render, synthetic
@@ -159,3 +161,64 @@ def test_it_serves_the_gallery_list_and_thumbnails(client):
     assert Image.open(io.BytesIO(picture.content)).size == (192, 192)
     missing = client.get("/api/clothes/man_99.png")
     assert missing.status_code == 404 and "man_1..man_20" in missing.json()["message"]
+
+
+HAIR, SKIN, TOP = (150, 60, 25), (225, 180, 155), (40, 90, 170)
+
+
+def drawn_long_hair(points, h, w):
+    """A drawn person on a real face mesh: auburn hair over the crown and down both sides past the shoulders,
+    skin-coloured face and neck, a blue top (colours that a matte and a photo of long hair would give)."""
+    fw = regions.face_width(points)
+    cx, chin, top_y = float(points[152][0]), float(points[152][1]), float(points[10][1])
+    canvas = np.zeros((h, w, 3), np.uint8)
+    alpha = np.zeros((h, w), np.float32)
+
+    def fill(poly, colour):
+        cv2.fillPoly(canvas, [np.int32(poly)], colour)
+        cv2.fillPoly(alpha, [np.int32(poly)], 1.0)
+
+    fill(
+        [
+            (cx - 1.6 * fw, chin + 0.45 * fw),
+            (cx + 1.6 * fw, chin + 0.45 * fw),
+            (cx + 1.6 * fw, h),
+            (cx - 1.6 * fw, h),
+        ],
+        TOP,
+    )
+    neck = [
+        (cx - 0.28 * fw, chin - 0.2 * fw),
+        (cx + 0.28 * fw, chin - 0.2 * fw),
+        (cx + 0.3 * fw, chin + 0.6 * fw),
+    ]
+    fill([*neck, (cx - 0.3 * fw, chin + 0.6 * fw)], SKIN)
+    crown = ((int(cx), int(top_y + 0.1 * fw)), (int(0.62 * fw), int(0.45 * fw)), 0, 180, 360)
+    cv2.ellipse(canvas, *crown, HAIR, -1)
+    cv2.ellipse(alpha, *crown, 1.0, -1)
+    strands = []
+    for side in (-1, 1):
+        x0, x1 = sorted((cx + side * 0.47 * fw, cx + side * 0.72 * fw))
+        fill([(x0, top_y), (x1, top_y), (x1, h), (x0, h)], HAIR)
+        strands.append(slice(int(x0) + 2, int(x1) - 1))
+    face = regions.polygon_mask((h, w), points, regions.FACE_OVAL) > 127
+    canvas[face], alpha[face] = SKIN, 1.0
+    return canvas, alpha, strands
+
+
+@needs_shared(PORTRAITS)
+def test_it_keeps_long_hair_over_the_shoulders_in_front_of_the_outfit():
+    paths = crown_portraits()
+    if not paths:
+        pytest.skip("no portraits")
+    mesh = geometry_context(paths[-1]).canvas_landmarks
+    h, w = P.DEFAULT_SIZE[1], P.DEFAULT_SIZE[0]
+    canvas, alpha, strands = drawn_long_hair(mesh, h, w)
+    fit = measure(canvas, alpha, mesh)
+    dressed = outfit.dress(fit, "man_1", canvas, canvas.copy(), alpha)
+    below = slice(int(fit.collar_y) + 3, h)
+    for strand in strands:
+        shown = dressed.canvas[below, strand].reshape(-1, 3).astype(int)
+        assert (np.abs(shown - HAIR).sum(axis=1) < 12).mean() > 0.95  # the hair, not the jacket
+    chest = dressed.canvas[below, int(fit.cx - fit.neck) : int(fit.cx + fit.neck)].reshape(-1, 3).astype(int)
+    assert (np.abs(chest - TOP).sum(axis=1) < 30).mean() < 0.01  # the blue top is gone

@@ -420,7 +420,7 @@ def _hair_stands_out(hair_colour, skin_like, person, cx, neck, chin_y, fw):
     be told from the clothes, and the outfit treats it as clothing)."""
     h, w = person.shape
     y0 = int(np.clip(chin_y + 0.45 * fw, 0, h))
-    band = np.abs(np.arange(w) - cx) < 2.5 * neck
+    band = np.abs(np.arange(w) - cx) < 1.5 * neck  # the chest centre, where hair rarely falls
     chest = (person & ~skin_like)[y0:, band]
     if chest.sum() < 30:
         return True
