@@ -136,6 +136,15 @@ TEMPLATES = [
 ]
 
 
+# IMMEDIATE transactions take the write lock at BEGIN, so two writers queue instead of failing with
+# "database is locked" half-way through; busy_timeout is how long they queue. The credit ledgers rely on it.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
+}
+
+
 def _databases():
     url = env_str("DATABASE_URL")
     if url:
@@ -147,18 +156,14 @@ def _databases():
             db = dj_database_url.parse(url, conn_max_age=max_age, conn_health_checks=True)
         except ValueError as exc:
             raise ImproperlyConfigured(f"DATABASE_URL is not a database URL Django can use: {exc}") from None
+        if db["ENGINE"] == "django.db.backends.sqlite3":  # a sqlite:// URL keeps the same locking
+            db["OPTIONS"] = {**SQLITE_OPTIONS, **db.get("OPTIONS", {})}
         return {"default": db}
     return {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "db.sqlite3")),
-            # IMMEDIATE transactions take the write lock at BEGIN, so two writers queue instead of
-            # failing with "database is locked" half-way through; busy_timeout is how long they queue.
-            "OPTIONS": {
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000;",
-            },
+            "OPTIONS": dict(SQLITE_OPTIONS),
             # One test database file per test process, so parallel runs never share one; a file (not
             # :memory:) so a live server thread and a qcluster subprocess can open the same database.
             "TEST": {"NAME": env_str("SQLITE_TEST_PATH", str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3"))},

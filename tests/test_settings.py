@@ -178,3 +178,11 @@ def test_it_trusts_a_tls_proxy_only_when_told(monkeypatch, tmp_path):
     assert conf["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
     assert conf["SITE_URL"] == "https://photos.example.test"
     assert conf["SESSION_COOKIE_SECURE"] is True and conf["CSRF_COOKIE_SECURE"] is True
+
+
+def test_it_keeps_the_sqlite_locking_for_a_sqlite_database_url(monkeypatch, tmp_path):
+    conf = load(monkeypatch, tmp_path, DATABASE_URL=f"sqlite:///{tmp_path}/other.sqlite3")
+    db = conf["DATABASES"]["default"]
+    assert db["NAME"] == f"{tmp_path}/other.sqlite3"
+    assert db["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert "busy_timeout=20000" in db["OPTIONS"]["init_command"]
