@@ -141,8 +141,11 @@ def test_it_takes_a_customer_from_signup_to_printed_sheet(live_server, qcluster,
     except Exception:
         pass
     page.wait_for_selector("#preview-img", timeout=180_000)
-    page.wait_for_function("document.querySelector('#preview-img').complete")
+    page.wait_for_function("!!document.querySelector('#preview-img') && document.querySelector('#preview-img').complete")
     shot(page, "05-preview")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    shot(page, "05b-preview-wide")
+    page.set_viewport_size({"width": 1366, "height": 900})
     preview_src = page.get_attribute("#preview-img", "src")
     preview_path = tmp_path / "preview.png"
     preview_path.write_bytes(page.request.get(live_server.url + preview_src).body())
@@ -158,7 +161,7 @@ def test_it_takes_a_customer_from_signup_to_printed_sheet(live_server, qcluster,
     page.wait_for_url("**/o/**")
     shot(page, "07-order-progress")
     page.wait_for_selector("#download-photo", timeout=180_000)
-    page.wait_for_function("document.querySelector('#result-img').complete")
+    page.wait_for_function("!!document.querySelector('#result-img') && document.querySelector('#result-img').complete")
     shot(page, "08-order-done")
 
     photo = downloaded(page, "#download-photo", tmp_path / "photo.png")
@@ -206,9 +209,14 @@ def test_it_takes_a_customer_from_signup_to_printed_sheet(live_server, qcluster,
     mobile.click("[data-outfit=man_1]")
     mobile.fill("input[name=smooth_factor]", "0.6")
     mobile.wait_for_function("document.querySelector('#cost .cost-num').textContent.trim() === '23'")
+    old_src = mobile.get_attribute("#preview-img", "src")  # the Germany preview is shown at first
     mobile.click("#preview-btn")
-    mobile.wait_for_selector("#preview-img", timeout=180_000)
-    mobile.wait_for_function("document.querySelector('#preview-img').complete")
+    mobile.wait_for_function(
+        "old => { const img = document.querySelector('#preview-img');"
+        " return !!img && img.getAttribute('src') !== old && img.complete; }",
+        arg=old_src,
+        timeout=180_000,
+    )
     mobile.locator(".ws-result").screenshot(path=str(SHOTS / "12b-phone-outfit-preview.png"))
     context.close()
     phone.close()
