@@ -4,25 +4,24 @@ GET /api/clothes          -> {"status", "message", "data": {"clothes": [{"id", "
 GET /api/clothes/<id>.png -> a thumbnail of that outfit, drawn by the engine and cached in memory
 """
 
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
 
 from engine.outfits import OUTFITS
 from engine.outfits.thumbnail import thumbnail_png
 from engine.params import CLOTHES_IDS
 
+from .views import public_view, reply
+
 CACHE_SECONDS = 86400
 
 
 def _reply(status, message, data=None):
-    response = JsonResponse({"status": status, "message": message, "data": data if data is not None else {}})
-    response.status_code = status
-    response["Cache-Control"] = f"public, max-age={CACHE_SECONDS if status == 200 else 60}"
-    return response
+    max_age = CACHE_SECONDS if status == 200 else 60
+    return reply(status, message, data, headers={"Cache-Control": f"public, max-age={max_age}"})
 
 
-@require_GET
+@public_view
 def clothes_list(request):
     items = [
         {
@@ -36,7 +35,7 @@ def clothes_list(request):
     return _reply(200, "success", {"total": len(items), "clothes": items})
 
 
-@require_GET
+@public_view
 def clothes_thumbnail(request, clothes_id):
     if clothes_id not in OUTFITS:
         return _reply(404, "clothes_id: must be one of man_1..man_20, woman_1..woman_20, child_1..child_10")

@@ -124,6 +124,50 @@ def _errors(*codes):
     return responses
 
 
+def _public_get(operation_id, summary, parameters, ok):
+    """A read-only reference endpoint that needs no API key."""
+    return {
+        "get": {
+            "operationId": operation_id,
+            "summary": summary,
+            "security": [],
+            "parameters": parameters,
+            "responses": {
+                "200": {"description": ok, "content": {"application/json": {"schema": _envelope({"type": "object"})}}},
+                "400": {"description": "Bad query parameter.", "content": {"application/json": {"schema": ERROR}}},
+                "404": {"description": "Unknown id.", "content": {"application/json": {"schema": ERROR}}},
+            },
+        }
+    }
+
+
+def _query(name, schema, description):
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+REFERENCE_PATHS = {
+    "/api/specs": _public_get(
+        "listSpecs",
+        "Document specifications (spec_id), searchable.",
+        [
+            _query("q", {"type": "string"}, "Words that must all match: country, document, size (35x45, 2x2)."),
+            _query("country", {"type": "string"}, "Country name or ISO code."),
+            _query("document", {"type": "string"}, "Document kind, e.g. passport, visa."),
+            _query("limit", {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}, "Page size."),
+            _query("offset", {"type": "integer", "minimum": 0, "default": 0}, "Page start."),
+        ],
+        "A page of specs: {total, offset, limit, specs}.",
+    ),
+    "/api/specs/{spec_id}": _public_get(
+        "getSpec",
+        "One document specification.",
+        [{"name": "spec_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "The spec: size in mm and px, dpi, background, bands, allowed edits, source.",
+    ),
+    "/api/clothes": _public_get("listClothes", "The outfit gallery (clothes_id) with thumbnails.", [], "{total, clothes}"),
+}
+
+
 def openapi_document(server_url=""):
     task_response = {"content": {"application/json": {"schema": _envelope(TASK)}}}
     return {
@@ -165,5 +209,6 @@ def openapi_document(server_url=""):
                     "responses": {"200": {"description": "The task.", **task_response}, **_errors(401, 404, 429)},
                 }
             },
+            **REFERENCE_PATHS,
         },
     }

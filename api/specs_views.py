@@ -6,23 +6,17 @@
 Same envelope as the rest of the API: {"status", "message", "data"}.
 """
 
-from django.http import JsonResponse
-from django.views.decorators.http import require_GET
 
 from engine import specs
+
+from .views import public_view, reply
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
 
 
 def _reply(status, message, data=None):
-    response = JsonResponse(
-        {"status": status, "message": message, "data": data if data is not None else {}},
-        json_dumps_params={"ensure_ascii": False},
-    )
-    response.status_code = status
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return reply(status, message, data, headers={"Cache-Control": "public, max-age=3600"})
 
 
 def _int_arg(request, name, default, low, high):
@@ -34,7 +28,7 @@ def _int_arg(request, name, default, low, high):
     return int(raw)
 
 
-@require_GET
+@public_view
 def spec_list(request):
     try:
         limit = _int_arg(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
@@ -61,7 +55,7 @@ def spec_list(request):
     )
 
 
-@require_GET
+@public_view
 def spec_detail(request, spec_id):
     try:
         spec = specs.get(spec_id)

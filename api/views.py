@@ -18,11 +18,28 @@ log = logging.getLogger(__name__)
 
 
 def reply(status, message, data=None, headers=None):
-    response = JsonResponse({"status": status, "message": message, "data": data if data is not None else {}})
+    """Every API answer: the seed's {status, message, data} envelope, HTTP status equal to `status`."""
+    response = JsonResponse(
+        {"status": status, "message": message, "data": data if data is not None else {}},
+        json_dumps_params={"ensure_ascii": False},
+    )
     response.status_code = status
     for name, value in (headers or {}).items():
         response[name] = value
     return response
+
+
+def public_view(view):
+    """A read-only reference endpoint: no key, GET only, every answer in the JSON envelope."""
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return reply(405, "Method not allowed: use GET.", headers={"Allow": "GET"})
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def api_view(method):
