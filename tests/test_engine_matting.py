@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from engine import foreground
 from engine.errors import EngineError
 from engine.stages import detect, matte
 
@@ -33,7 +34,7 @@ def _matte(rgb):
         face = detect.find_face(rgb, level=False, allow_several=True).face
     except EngineError:
         face = None  # the blurred faces are often not found; the whole matte is then kept
-    return matte.person_matte(rgb, face)[0]
+    return matte.full_alpha(rgb, face)
 
 
 @pytest.fixture(scope="module")
@@ -71,3 +72,18 @@ def test_it_mattes_unblurred_faces_closely(sads):
     clear = [v for k, v in sads.items() if k not in BLURRED]
     assert statistics.median(clear) <= 8
     assert max(clear) <= 20
+
+
+def test_it_recovers_dark_hair_colour_from_edge_pixels_on_a_white_wall():
+    # A dark strand colour (40) mixed with a white wall (250): the observed edge pixels are light grey.
+    height, width = 60, 200
+    alpha = np.tile(np.clip(np.linspace(-0.5, 1.5, width), 0, 1), (height, 1)).astype(np.float32)
+    hair, wall = np.array([40, 35, 30], np.float32), np.array([250, 250, 250], np.float32)
+    observed = (alpha[..., None] * hair + (1 - alpha[..., None]) * wall + 0.5).astype(np.uint8)
+    estimated = foreground.estimate(observed, alpha)
+    edge = (alpha > 0.1) & (alpha < 0.9)
+    error = np.abs(estimated[edge].astype(np.float32) - hair).max()
+    assert error < 12, error
+    assert np.abs(observed[edge].astype(np.float32) - hair).mean() > 80  # what compositing the raw pixels would show
+    solid = alpha >= 0.97
+    assert (estimated[solid] == observed[solid]).all()  # solid pixels are the original ones

@@ -122,3 +122,82 @@ def test_it_clips_a_polygon_by_a_half_plane():
     half = solver.clip(square, (1.0, 0.0, 1.0))  # s <= 1
     assert solver.centroid(half) == pytest.approx((0.5, 1.0))
     assert solver.clip(square, (1.0, 0.0, -1.0)) == []  # s <= -1: nothing left
+
+
+# --- the geometry stage's image helpers, on synthetic arrays ---
+
+import numpy as np  # noqa: E402
+
+from engine.context import Face, Transform  # noqa: E402
+from engine.stages import geometry  # noqa: E402
+
+
+def _face(cx=100.0, eyes_y=120.0, chin_y=190.0, width=80.0):
+    half = width / 2
+    return Face(
+        box=(cx - half, eyes_y - 40, cx + half, chin_y), score=1.0, landmarks=np.zeros((478, 2), np.float32),
+        eye_left=(cx - 20, eyes_y), eye_right=(cx + 20, eyes_y), chin=(cx, chin_y),
+        cheek_left=(cx - half, eyes_y + 20), cheek_right=(cx + half, eyes_y + 20), roll_deg=0.0,
+    )
+
+
+def _head_matte(top, height=260, width=200, cx=100.0):
+    """A disc-shaped head whose top is at `top`, on a body below it."""
+    yy, xx = np.mgrid[0:height, 0:width].astype(np.float32)
+    radius = 70.0
+    head = ((xx - cx) ** 2 + (yy - (top + radius)) ** 2) <= radius**2
+    body = yy >= top + 1.6 * radius
+    return (head | body).astype(np.float32)
+
+
+def test_it_finds_the_crown_at_the_top_of_the_head():
+    crown, cut = geometry.find_crown(_head_matte(top=30.0), _face())
+    assert crown == pytest.approx(30.0, abs=2.5)  # 20th percentile over the middle half of the face
+    assert cut is False
+
+
+def test_it_ignores_a_few_stray_hairs_above_the_crown():
+    alpha = _head_matte(top=30.0)
+    alpha[5:31, 99:101] = 1.0  # two columns of hair standing up
+    crown, _ = geometry.find_crown(alpha, _face())
+    assert crown == pytest.approx(30.0, abs=2.5)
+
+
+def test_it_finds_the_crown_on_a_smaller_matte():
+    # The same head matted at half resolution: the crown comes back in source pixels.
+    small = _head_matte(top=15.0, height=130, width=100, cx=50.0)
+    crown, _ = geometry.find_crown(small, _face(), matte_scale=0.5)
+    assert crown == pytest.approx(30.0 + 0.5, abs=4.0)
+
+
+def test_it_sees_a_head_running_off_the_top_of_the_photo():
+    crown, cut = geometry.find_crown(_head_matte(top=-20.0), _face())
+    assert cut is True and crown == pytest.approx(0.0, abs=1.0)
+
+
+def test_it_area_filters_when_shrinking_a_lot():
+    # A one-pixel checkerboard shrunk 6 times must become flat grey, not an aliased pattern.
+    board = ((np.indices((600, 600)).sum(axis=0) % 2) * 255).astype(np.uint8)
+    out = geometry.warp(board, Transform(scale=1 / 6, tx=0.0, ty=0.0), (100, 100), colour=False)
+    assert abs(float(out[5:-5, 5:-5].mean()) - 127.5) < 3
+    assert float(out[5:-5, 5:-5].std()) < 3
+
+
+def test_it_places_the_source_where_the_transform_says():
+    source = np.zeros((400, 400), np.float32)
+    source[200, 100] = 1.0
+    for scale in (0.25, 1.0, 2.0):
+        transform = Transform(scale=scale, tx=10.0, ty=20.0)
+        out = geometry.warp(source, transform, (1000, 1000), colour=False)
+        y, x = np.unravel_index(np.argmax(out), out.shape)
+        want_x, want_y = transform.point(100, 200)
+        assert abs(x - want_x) <= 1 and abs(y - want_y) <= 1, scale
+
+
+def test_it_marks_the_canvas_outside_the_photo_as_uncovered():
+    # A 100x100 photo at scale 2 placed at (50, 0): it covers x 49..249 and y -1..199 of a 300x300 canvas.
+    coverage = geometry.rectangle_coverage((100, 100), Transform(scale=2.0, tx=50.0, ty=0.0), (300, 300))
+    assert coverage[100, 150] == 1.0
+    assert coverage[250, 150] == 0.0  # below the photo
+    assert coverage[100, 10] == 0.0 and coverage[100, 290] == 0.0
+    assert 0.0 < coverage[100, 49] < 1.0  # the edge pixel is partly covered

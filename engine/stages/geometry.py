@@ -3,14 +3,14 @@
 The crown (top of the head, hair included) is the top of the matte above the face. The solver
 (engine/solver.py) turns the requested bounds into a scale and offset; then the image, the original, the
 alpha and the coverage are resampled into the output size. Downscaling goes through an area filter first
-(a plain bilinear warp at ratios like 1/6 aliases hair and fabric into noise).
+(a plain bilinear warp at ratios like 1/6 aliases hair and fabric into noise). The foreground colours of
+hair edges are estimated on the canvas (engine/foreground.py) so the new background shows no halo.
 """
 
 import cv2
 import numpy as np
 
-from .. import solver
-from . import matte
+from .. import foreground, solver
 from ..context import Transform
 from ..errors import ConstraintsInfeasible, CrownCut
 
@@ -115,23 +115,15 @@ def render_canvas(ctx, transform):
     original = warp(ctx.image, transform, size, colour=True)
     matte_transform = _from_matte(transform, ctx.matte_scale)
     alpha = np.clip(warp(ctx.alpha, matte_transform, size, colour=False), 0.0, 1.0)
-    foreground = warp(ctx.foreground, matte_transform, size, colour=True)
     if ctx.valid is not None:
         coverage = warp(ctx.valid, matte_transform, size, colour=False, border=cv2.BORDER_CONSTANT)
         coverage = coverage.astype(np.float32) / 255.0
     else:
         coverage = rectangle_coverage(ctx.image.shape[:2], transform, size)
     ctx.canvas_original = original
-    ctx.canvas = edge_foreground(original, foreground, alpha)
+    ctx.canvas = foreground.estimate(original, alpha)
     ctx.canvas_coverage = coverage
     ctx.canvas_alpha = alpha * coverage
-
-
-def edge_foreground(original, decontaminated, alpha):
-    """Original pixels where the person is solid, RVM's background-free colours where the alpha is partial."""
-    weight = np.clip((alpha - matte.SOLID_FROM) / (matte.SOLID_TO - matte.SOLID_FROM), 0.0, 1.0)[..., None]
-    out = decontaminated.astype(np.float32) + (original.astype(np.float32) - decontaminated) * weight
-    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
 def _from_matte(transform, matte_scale):

@@ -2,11 +2,10 @@
 
 RVM runs on a copy at most MATTE_MAX_SIDE px on its long side, and the matte stays at that resolution
 (`ctx.matte_scale` matte px per source px): the geometry stage resamples it straight into the output,
-which is as sharp as upsampling it to the source first and much cheaper for large photos.
-RVM's `fgr` output (the person's colours with the background taken out of edge pixels) becomes the
-foreground wherever the alpha is partial, so hair edges carry no fringe of the old background onto a new
-colour; where the alpha is ~1 the original pixels are kept for full detail. The matte holds every person in
-the frame: only the region connected to the chosen face is kept.
+which is as sharp as upsampling it to the source first and much cheaper for large photos. The matte holds
+every person in the frame: only the region connected to the chosen face is kept. RVM's own foreground
+colours are kept in `ctx.foreground`; the canvas uses the estimate of engine/foreground.py, which removes
+more of the old background from hair edges.
 """
 
 from dataclasses import dataclass
@@ -17,15 +16,16 @@ import numpy as np
 from .. import models
 
 MATTE_MAX_SIDE = 1024
-RVM_INTERNAL_SIDE = 448  # the side RVM's encoder works at (downsample_ratio = this / input long side)
+# The side RVM's encoder works at (downsample_ratio = this / input long side). 448 scores a little better on
+# the reference set but leaves blobs of window light beside the ears in p09; 480 and 512 do not.
+RVM_INTERNAL_SIDE = 480
 RVM_PASSES = 1  # feeding the recurrent state back on the same frame refines the matte a little per pass
 KEEP_THRESHOLD = 0.08  # alpha above this counts as "person" when finding the face's connected region
 KEEP_GROW = 0.012  # keep faint pixels this close (fraction of the long side) to the face's region
 # RVM leaves faint smears (a few % alpha) over busy backgrounds and stops just short of 1 inside the person:
-# stretching [TAIL_LOW, TAIL_HIGH] to [0, 1] removes both (SAD on the reference set: median 11.6 -> 10.2,
-# mean 25.4 -> 23.1). Symmetric about 0.5, so the alpha = 0.5 outline (crown, clothes) does not move.
+# stretching [TAIL_LOW, TAIL_HIGH] to [0, 1] removes both (SAD on the reference set: median 12.4 -> 11.6,
+# mean 26.6 -> 26.1). Symmetric about 0.5, so the alpha = 0.5 outline (crown, clothes) does not move.
 TAIL_LOW, TAIL_HIGH = 0.05, 0.95
-SOLID_FROM, SOLID_TO = 0.85, 0.97  # alpha ramp over which the foreground goes from RVM colours to original
 
 
 @dataclass
@@ -76,15 +76,13 @@ def small_matte(image, face=None, rotation=None):
     return result
 
 
-def person_matte(image, face=None):
-    """(alpha float32 HxW, foreground uint8 HxWx3) at the size of `image` (for measuring and tests)."""
+def full_alpha(image, face=None):
+    """The person's alpha (float32 HxW) at the size of `image` (for measuring matting quality)."""
     result = small_matte(image, face)
     h, w = image.shape[:2]
-    alpha, fgr = result.alpha, result.foreground
-    if result.scale != 1.0:
-        alpha = cv2.resize(alpha, (w, h), interpolation=cv2.INTER_LINEAR)
-        fgr = cv2.resize(fgr, (w, h), interpolation=cv2.INTER_LINEAR)
-    return np.clip(alpha, 0.0, 1.0), edge_foreground(image, fgr, alpha)
+    if result.scale == 1.0:
+        return result.alpha
+    return np.clip(cv2.resize(result.alpha, (w, h), interpolation=cv2.INTER_LINEAR), 0.0, 1.0)
 
 
 def _rotate(result, rotation):
@@ -139,10 +137,3 @@ def keep_face_region(alpha, face, matte):
     zone = cv2.dilate(keep, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (grow, grow)))
     near = cv2.blur(zone.astype(np.float32), (grow, grow))  # soft border: no hard step where the zone ends
     return alpha * np.maximum(near, keep)
-
-
-def edge_foreground(image, fgr, alpha):
-    """Original pixels where the person is solid, RVM's decontaminated colours where the alpha is partial."""
-    weight = np.clip((alpha - SOLID_FROM) / (SOLID_TO - SOLID_FROM), 0.0, 1.0)[..., None]
-    out = fgr.astype(np.float32) + (image.astype(np.float32) - fgr) * weight
-    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
