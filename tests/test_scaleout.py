@@ -95,10 +95,10 @@ def scaleout_env():
     import psycopg
     import redis
 
+    redis_db = _free_redis_db()
     name = f"idphoto_scaleout_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    redis_db = _free_redis_db()
     try:
         yield {
             **os.environ,
