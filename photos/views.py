@@ -108,7 +108,7 @@ def workspace(request, code):
         "clothes_groups": [(kind, [f"{kind}_{n}" for n in range(1, count + 1)]) for kind, count in CLOTHES_RANGES.items()],
         "specs": options.search_specs(""),
         "specs_available": options.specs_module() is not None,
-        "cost": 6,
+        "cost": options.price_of({}),  # the default options, priced by the API's function
         **_balance_context(request),
     }
     return render(request, "photos/workspace.html", context)
