@@ -1,5 +1,7 @@
 """Views with named actors: the owner, another user and staff. No engine run is needed here."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -185,6 +187,14 @@ def test_it_signs_up_with_welcome_credits_and_resets_passwords(db, settings, mai
     client.post("/accounts/logout/")
     client.post("/accounts/password-reset/", {"email": "newbie@example.test"})
     assert "/accounts/reset/" in mailoutbox[0].body
+    link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mailoutbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert "Choose a new password" in form_page.content.decode()
+    done = client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": "Fresh-Pass-42x", "new_password2": "Fresh-Pass-42x"}, follow=True
+    )
+    assert "Password saved" in done.content.decode()
+    assert client.login(username="newbie", password="Fresh-Pass-42x")
 
 
 def test_it_finds_documents_and_shows_their_rules(actors):
