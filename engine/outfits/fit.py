@@ -18,8 +18,10 @@ NECK_RANGE = (0.36, 0.72)  # plausible neck widths, in face widths
 NECK_DEFAULT = 0.55
 SHOULDER_START = 1.8  # the shoulders begin where the body is this many neck widths wide
 COLLAR_DROP = (0.08, 0.40)  # chin-to-collar distance, in face widths (the neck must stay visible)
-MIN_SHOULDER_HALF = 1.0  # the outfit is at least this wide (half, in face widths) at the shoulders
-SHOULDER_DROP = 0.32  # from the collar to the shoulder point, in face widths
+MIN_SHOULDER_HALF = 1.15  # the outfit is at least this wide (half, in face widths) at the shoulders
+SHOULDER_ROUND = 1.5  # shape of the shoulder line: higher keeps it flatter near the neck, rounder at the end
+ARM_FLARE = 0.18  # below the shoulder points the arms widen the silhouette this much per pixel down
+SHOULDER_DROP = 0.36  # from the collar to the shoulder point, in face widths
 OUTLINE_PAD = 1.5  # px the outfit reaches past the matte outline, so no original clothing shows at its edge
 SKIN_DISTANCE = (
     24.0  # Lab distance (chroma weighted 1.6, lightness 0.35) under which a pixel is skin-coloured
@@ -247,8 +249,7 @@ def _outline(body, cx, neck, collar_y, fw):
             left[y], right[y] = cols[0], cols[-1] + 1
     left[start:] = np.minimum.accumulate(left[start:])
     right[start:] = np.maximum.accumulate(right[start:])
-    t = np.clip((ys - collar_y) / (SHOULDER_DROP * fw), 0, 1)
-    default_half = neck + (MIN_SHOULDER_HALF * fw - neck) * (1 - (1 - t) ** 2.2)
+    default_half = typical_half_width(ys, neck, collar_y, fw)
     left = np.minimum(np.where(np.isfinite(left), left - OUTLINE_PAD, cx - neck), cx - default_half)
     right = np.maximum(np.where(np.isfinite(right), right + OUTLINE_PAD, cx + neck), cx + default_half)
     return _smooth(left, fw), _smooth(right, fw)
@@ -260,13 +261,22 @@ def _smooth(values, fw, size=0.06):
     return np.convolve(padded, np.ones(k, np.float32) / k, mode="valid").astype(np.float32)
 
 
+def typical_half_width(ys, neck, collar_y, fw):
+    """Half-width of a typical body per row: the neck, the shoulder line rounding over to the shoulder points,
+    then the arms flaring out a little."""
+    drop = SHOULDER_DROP * fw
+    t = np.clip((ys - collar_y) / drop, 0, 1)
+    shoulders = neck + (MIN_SHOULDER_HALF * fw - neck) * (1 - (1 - t) ** SHOULDER_ROUND)
+    return shoulders + ARM_FLARE * np.clip(ys - collar_y - drop, 0, None)
+
+
 def default_slope(width, cx, neck, collar_y, fw):
     """Per column, the height of a typical shoulder line: level with the collar line across the neck, then
     falling to the shoulder points (the inverse of the outline's default half-width)."""
     dx = np.abs(np.arange(width, dtype=np.float32) - cx)
     span = max(1.0, MIN_SHOULDER_HALF * fw - neck)
     u = np.clip((dx - neck) / span, 0, 1)
-    t = 1 - (1 - u) ** (1 / 2.2)
+    t = 1 - (1 - u) ** (1 / SHOULDER_ROUND)
     return (collar_y + t * SHOULDER_DROP * fw).astype(np.float32)
 
 
@@ -465,7 +475,6 @@ def synthetic(height, width, skin=(224, 182, 160)):
     cx, neck = width / 2, 0.27 * fw
     collar_y = height * 0.34
     ys = np.arange(height, dtype=np.float32)
-    t = np.clip((ys - collar_y) / (SHOULDER_DROP * fw), 0, 1)
-    half = neck + (1.12 * fw - neck) * (1 - (1 - t) ** 2.2)
+    half = typical_half_width(ys, neck, collar_y, fw)
     top = default_slope(width, cx, neck, collar_y, fw)
     return Fit(height, width, cx, neck, collar_y, collar_y - 0.25 * fw, fw, cx - half, cx + half, skin, top)
