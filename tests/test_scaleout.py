@@ -264,6 +264,7 @@ def test_it_shares_the_redis_queue_between_two_qclusters_processing_each_task_on
     from api import services as api_services
     from api.models import STATE_DONE, CreditEntry, Task
     from django_q.models import Success
+    from photos.models import LedgerEntry, Order
 
     settings.IDPHOTO_RATE_LIMIT_PER_SECOND = 1000
     logs = [tmp_path / "cluster-a.log", tmp_path / "cluster-b.log"]
@@ -278,8 +279,11 @@ def test_it_shares_the_redis_queue_between_two_qclusters_processing_each_task_on
             response = client.post(CREATE_URL, fields, **auth(raw))
             assert response.status_code == 200, response.content
             task_ids.append(response.json()["data"]["task_id"])
+        # And a paid web-app order, whose queue task calls the API, which queues its own task.
+        order = _paid_order()
         unfinished = Task.objects.filter(task_id__in=task_ids, completed_at__isnull=True)
         _wait_for(lambda: not unfinished.exists(), 240, "the tasks did not finish")
+        _wait_for(lambda: Order.objects.get(pk=order.pk).is_finished, 120, "the web order did not finish")
         # The result monitor writes the queue's own record just after the task's rows.
         success = Success.objects.filter(name__in=[f"idphoto-{t}" for t in task_ids])
         _wait_for(lambda: success.count() == TASKS, 30, "django-q2 did not record every task")
@@ -291,8 +295,14 @@ def test_it_shares_the_redis_queue_between_two_qclusters_processing_each_task_on
     assert all("has stopped" in log.read_text() for log in logs), diagnostics
     states = Task.objects.filter(task_id__in=task_ids).values_list("state", flat=True)
     assert set(states) == {STATE_DONE}, diagnostics
+    order.refresh_from_db()
+    assert order.status == Order.DONE, (order.error, diagnostics)
+    assert order.result.storage.exists(order.result.name)
+    kinds = list(LedgerEntry.objects.filter(order=order).values_list("kind", flat=True))
+    assert kinds == ["spend"] and order.owner.wallet.balance == 4
     runs = [_processed(log) for log in logs]
-    assert sorted(runs[0] + runs[1]) == sorted(f"idphoto-{t}" for t in task_ids), diagnostics  # each once
+    expected = sorted(f"idphoto-{t}" for t in [*task_ids, order.api_task_id])
+    assert sorted(runs[0] + runs[1]) == expected, diagnostics  # each API task ran once
     assert runs[0] and runs[1], f"one cluster did all the work: {runs}"
     for task_id in task_ids:
         spends = CreditEntry.objects.filter(task__task_id=task_id, kind="spend")
@@ -302,6 +312,24 @@ def test_it_shares_the_redis_queue_between_two_qclusters_processing_each_task_on
     for task in Task.objects.filter(task_id__in=task_ids):
         assert task.result.storage.exists(task.result.name)
     connection.close()
+
+
+def _paid_order():
+    """A customer with 10 credits orders a 6-credit photo of p11."""
+    from django.core.files.base import ContentFile
+
+    from photos import services
+    from photos.models import Upload
+    from tests.photos_support import make_user
+
+    owner = make_user("scaleout-customer", credits=10)
+    upload = Upload(owner=owner, original_name="p11.jpg", width=1, height=1, check_ok=True, faces_found=1)
+    upload.original.save("p11.jpg", ContentFile(P11.read_bytes()), save=False)
+    upload.save()
+    params = {"px_width": "413", "px_height": "531", "format": "png"}
+    order, created = services.create_paid_order(owner, upload, params, 6, "scaleout-confirm")
+    assert created
+    return order
 
 
 def _named(data, name):
