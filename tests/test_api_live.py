@@ -1,20 +1,16 @@
 """The API over real HTTP: a live server, django-q2 in sync mode, a real qcluster, parallel clients."""
 
-import os
-import signal
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from django.db import connection
 from PIL import Image
 
 from api import services
 from api.models import CreditEntry, Task
-from tests.api_support import CREATE_URL, P11, REPO, needs_engine, needs_p11
+from tests.api_support import CREATE_URL, P11, needs_engine, needs_p11
+from tests.processes import start_manage, stop
 
 pytestmark = [pytest.mark.django_db(transaction=True), needs_engine, needs_p11]
 
@@ -71,24 +67,11 @@ def test_it_processes_async_tasks_in_a_real_qcluster(live_server, fast_rate_limi
     response = create(live_server, raw, sync="0")
     task_id = response.json()["data"]["task_id"]
     assert query(live_server, raw, task_id).json()["data"]["state"] == 0  # nobody works on it yet
-    env = {
-        **os.environ,
-        "SQLITE_PATH": str(connection.settings_dict["NAME"]),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "Q_WORKERS": "1",
-    }
-    log = open(tmp_path / "qcluster.log", "w")
-    cluster = subprocess.Popen([sys.executable, "manage.py", "qcluster"], cwd=REPO, env=env, stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    cluster = start_manage(["qcluster"], tmp_path / "qcluster.log", Q_WORKERS="1")
     try:
         data, seen = wait_for_final_state(live_server, raw, task_id, 120)
     finally:
-        os.killpg(cluster.pid, signal.SIGTERM)
-        try:
-            cluster.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(cluster.pid, signal.SIGKILL)
-        log.close()
+        stop([cluster])
     assert data["state"] == 1, (tmp_path / "qcluster.log").read_text()[-2000:]
     assert Image.open(__import__("io").BytesIO(httpx.get(data["image"], timeout=30).content)).size == (295, 413)
     assert CreditEntry.objects.filter(task__task_id=task_id, kind="spend").count() == 1

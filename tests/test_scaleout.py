@@ -9,7 +9,6 @@ locks and a shared broker. Everything skips with a reason when PostgreSQL or Red
 import os
 import random
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from django.conf import settings as django_settings
 from django.db import connection, connections
 
 from tests.api_support import CREATE_URL, P11, auth, needs_engine, needs_p11
+from tests.processes import start_manage, stop
 
 REPO = Path(__file__).resolve().parent.parent
 PG_HOST, PG_PORT = "127.0.0.1", 5432
@@ -201,39 +201,11 @@ def test_it_refunds_once_and_charges_once_when_workers_race(monkeypatch):
 
 
 def _start_qcluster(log_path):
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        # The workers must use pytest-django's test database, not the one DATABASE_URL names.
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
-        "Q_WORKERS": "1",
-    }
-    log = open(log_path, "w")
-    process = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    log.close()
-    return process
+    return start_manage(["qcluster"], log_path, Q_WORKERS="1")
 
 
 def _stop(processes, grace=10):
-    """SIGTERM every cluster at once; kill the process group of one still running after `grace` seconds.
-
-    Only the qcluster process gets SIGTERM: it stops its workers in about a second, whereas a SIGTERM
-    to the whole process group leaves the cluster hanging.
-    """
-    for process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + grace
-    for process in processes:
-        try:
-            process.wait(timeout=max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+    stop(processes, grace)
 
 
 def _wait_for(condition, seconds, what):
