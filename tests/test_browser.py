@@ -3,18 +3,14 @@
 Screenshots of every step (desktop and phone width) go to var/artifacts/browser/ to be looked at.
 """
 
-import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-from django.db import connection
 from PIL import Image
 
-from .conftest import ARTIFACTS, PORTRAITS, REPO
+from .conftest import ARTIFACTS, PORTRAITS
+from .processes import start_manage, stop
 
 PORTRAIT = PORTRAITS / "p11_hivision_test0.jpg"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -39,29 +35,13 @@ pytestmark = [
 def qcluster(live_server, settings, tmp_path):
     """A real worker cluster on the live server's database and media folder."""
     settings.PHOTOS_API_BASE_URL = ""
-    env = {
-        **os.environ,
-        "SQLITE_PATH": str(connection.settings_dict["NAME"]),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "Q_WORKERS": "2",
-        "PHOTOS_POLL_INTERVAL": "0.5",
-        "PHOTOS_SIGNUP_CREDITS": "30",
-        "IDPHOTO_RATE_LIMIT_PER_SECOND": "50",
-    }
     log_path = tmp_path / "qcluster.log"
-    log = open(log_path, "w")
-    cluster = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True,
+    cluster = start_manage(
+        ["qcluster"], log_path, Q_WORKERS="2", PHOTOS_POLL_INTERVAL="0.5", PHOTOS_SIGNUP_CREDITS="30",
+        IDPHOTO_RATE_LIMIT_PER_SECOND="50",
     )
     yield log_path
-    cluster.send_signal(signal.SIGTERM)  # the cluster stops its own workers; a group SIGTERM can hang it
-    try:
-        cluster.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(cluster.pid, signal.SIGKILL)
-        cluster.wait()
-    log.close()
+    stop([cluster], grace=20)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import time
 import httpx
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from api import services as api_services
 from api.models import ApiKey
@@ -18,6 +17,7 @@ from photos.local_api import local_api_key
 from photos.models import LocalApiKey
 
 from .conftest import REPO
+from .processes import child_env
 
 
 @pytest.mark.django_db
@@ -58,9 +58,8 @@ def _children(pid):
 @pytest.mark.django_db(transaction=True)
 def test_it_serves_web_and_worker_and_stops_both_on_sigterm(settings, tmp_path):
     port = _free_port()
-    env = {**os.environ, "SQLITE_PATH": str(connection.settings_dict["NAME"]), "MEDIA_ROOT": str(tmp_path)}
     serve = subprocess.Popen(
-        [sys.executable, "manage.py", "serve", "--port", str(port)], cwd=REPO, env=env,
+        [sys.executable, "manage.py", "serve", "--port", str(port)], cwd=REPO, env=child_env(),
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
     try:
