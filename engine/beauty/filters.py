@@ -19,6 +19,14 @@ SHARP_AMOUNT = 1.4  # unsharp-mask gain at factor 1
 SHARP_OVERSHOOT = 3.0  # grey levels a sharpened pixel may pass its 3x3 neighbourhood's range (no halos)
 
 
+WORK_FACE_WIDTH = 220  # px: smoothing and the slimming field are computed with the face at most this wide
+
+
+def work_scale(face_width):
+    """Scale at which the costly filters run: 1 for ID-photo sizes, less for large outputs."""
+    return min(1.0, WORK_FACE_WIDTH / max(face_width, 1.0))
+
+
 def luma(rgb):
     rgb = rgb.astype(np.float32)
     return rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
@@ -59,16 +67,22 @@ def smooth_skin(images, points, factor, alpha=None):
     crop_alpha = None if alpha is None else alpha[y0:y1, x0:x1]
     mask = regions.skin_mask((y1 - y0, x1 - x0), local, crop_alpha)[..., None] * (SMOOTH_BLEND * factor)
     fw = regions.face_width(points)
-    sigma_space = max(1.5, fw * 0.022)
+    scale = work_scale(fw)
+    sigma_space = max(1.5, fw * scale * 0.022)
     out = []
     for im in images:
         if im is None:
             out.append(None)
             continue
         crop = im[y0:y1, x0:x1]
+        small = (
+            crop if scale == 1.0 else cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        )
         # Two passes of a moderate bilateral filter flatten pores and blotches but stop at real edges.
-        smooth = cv2.bilateralFilter(crop, -1, 22, sigma_space)
+        smooth = cv2.bilateralFilter(small, -1, 22, sigma_space)
         smooth = cv2.bilateralFilter(smooth, -1, 16, sigma_space)
+        if scale != 1.0:
+            smooth = cv2.resize(smooth, (crop.shape[1], crop.shape[0]), interpolation=cv2.INTER_LINEAR)
         blended = crop.astype(np.float32) + mask * (smooth.astype(np.float32) - crop)
         result = im.copy()
         result[y0:y1, x0:x1] = np.clip(blended + 0.5, 0, 255).astype(np.uint8)
@@ -122,7 +136,14 @@ def slim_face(images, alpha, points, factor):
     base = images[0]
     x0, y0, x1, y1 = regions.face_box(points, base.shape, margin=0.7)
     local = points - np.array([x0, y0], np.float32)
-    field = slim_field((y1 - y0, x1 - x0), local, factor)
+    scale = work_scale(regions.face_width(points))
+    if scale == 1.0:
+        field = slim_field((y1 - y0, x1 - x0), local, factor)
+    else:  # the field is smooth: compute it on a smaller grid and scale it up
+        small = slim_field(
+            (max(2, round((y1 - y0) * scale)), max(2, round((x1 - x0) * scale))), local * scale, factor
+        )
+        field = cv2.resize(small, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR) / scale
     ys, xs = np.mgrid[0 : y1 - y0, 0 : x1 - x0].astype(np.float32)
     # Inverse map: the pixel at x came from s with s + D(s) = x; one fixed-point step is exact enough for
     # displacements this small and smooth.

@@ -18,10 +18,10 @@ NECK_RANGE = (0.36, 0.72)  # plausible neck widths, in face widths
 NECK_DEFAULT = 0.55
 SHOULDER_START = 1.8  # the shoulders begin where the body is this many neck widths wide
 COLLAR_DROP = (0.08, 0.40)  # chin-to-collar distance, in face widths (the neck must stay visible)
-MIN_SHOULDER_HALF = 1.15  # the outfit is at least this wide (half, in face widths) at the shoulders
+MIN_SHOULDER_HALF = 1.35  # the outfit is at least this wide (half, in face widths) at the shoulders
 SHOULDER_ROUND = 1.5  # shape of the shoulder line: higher keeps it flatter near the neck, rounder at the end
-ARM_FLARE = 0.18  # below the shoulder points the arms widen the silhouette this much per pixel down
-SHOULDER_DROP = 0.36  # from the collar to the shoulder point, in face widths
+ARM_FLARE = 0.08  # below the shoulder points the arms widen the silhouette this much per pixel down
+SHOULDER_DROP = 0.42  # from the collar to the shoulder point, in face widths
 OUTLINE_PAD = 1.5  # px the outfit reaches past the matte outline, so no original clothing shows at its edge
 SKIN_DISTANCE = (
     24.0  # Lab distance (chroma weighted 1.6, lightness 0.35) under which a pixel is skin-coloured
