@@ -193,3 +193,14 @@ def _finish(order, data, client):
 
 def _sheet_ext(data):
     return "png" if data[:8] == b"\x89PNG\r\n\x1a\n" else "jpg"
+
+
+def sweep_stuck_orders():
+    """Scheduled: re-queue orders whose queue message was lost (a worker killed hard; Redis does not
+    redeliver). The re-run resumes polling, or fails and refunds once when the time limit has passed."""
+    grace = timezone.now() - timezone.timedelta(seconds=STALE_CLAIM_SECONDS + settings.PHOTOS_POLL_SLICE_SECONDS)
+    stuck = Order.objects.filter(status__in=[Order.QUEUED, Order.PROCESSING], created__lt=grace)
+    ids = list(stuck.values_list("pk", flat=True)[:500])
+    for order_id in ids:
+        enqueue_order(order_id)
+    return f"re-queued {len(ids)}"

@@ -237,3 +237,19 @@ def test_it_names_the_engine_stage_running_next():
     assert tasks.stage_text(10) == "Finding your face"
     assert tasks.stage_text(25) == "Separating you from the background"
     assert tasks.stage_text(99) == "Checking the result against the rules"
+
+
+@pytest.mark.django_db
+def test_it_requeues_orders_whose_queue_message_was_lost(queued):
+    from django.utils import timezone
+
+    owner = make_user("owner", credits=20)
+    lost, _ = services.create_paid_order(owner, make_upload(owner), PARAMS, 6, "lost")
+    fresh, _ = services.create_paid_order(owner, make_upload(owner), PARAMS, 6, "fresh")
+    done, _ = services.create_paid_order(owner, make_upload(owner), PARAMS, 6, "done")
+    queued.clear()
+    an_hour_ago = timezone.now() - timezone.timedelta(hours=1)
+    Order.objects.filter(pk__in=[lost.pk, done.pk]).update(created=an_hour_ago)
+    Order.objects.filter(pk=done.pk).update(status=Order.DONE)
+    assert tasks.sweep_stuck_orders() == "re-queued 1"
+    assert queued == [lost.pk]
