@@ -308,7 +308,8 @@ def _garment_top(body, points, cx, neck, collar_y, fw):
     # Raised at most a little: taller things (a fur collar, a space suit's ring) are dropped from the matte
     # instead (see clothes_above), so the garment keeps a natural shoulder line.
     found = np.maximum(_smooth(found, fw, 0.1), slope - MAX_RAISE * fw)
-    top = np.minimum(found, top)
+    # Smoothed again after the cap, so where the raise starts or is capped there is no step in the line.
+    top = np.minimum(_smooth(np.minimum(found, top), fw, 0.2), top)
     rows = np.arange(h, dtype=np.float32)[:, None]
     above = (
         candidate & (rows < top[None, :] + 1) & (rows >= y_start)
