@@ -472,7 +472,7 @@ def _hair_in_front(hair_like, alpha, points, cx, neck, collar_y):
 
 def synthetic(height, width, skin=(224, 182, 160)):
     """A fit for a typical person, for gallery thumbnails (no photo)."""
-    fw = width * 0.42
+    fw = width * 0.3  # the shoulders (about 2.7 face widths) fit inside the picture
     cx, neck = width / 2, 0.27 * fw
     collar_y = height * 0.34
     ys = np.arange(height, dtype=np.float32)
