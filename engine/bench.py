@@ -35,7 +35,11 @@ def floor_ms(result_timings, image):
         detect.mesh_points(image, main)
     detection = (time.perf_counter() - started) * 1000
     factor = min(1.0, matte.MATTE_MAX_SIDE / max(image.shape[:2]))
-    small = image if factor == 1.0 else cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    small = (
+        image
+        if factor == 1.0
+        else cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    )
     started = time.perf_counter()
     matte.run_rvm(small)
     matting = (time.perf_counter() - started) * 1000
@@ -60,7 +64,9 @@ def main(argv=None):
     parser.add_argument("folder", type=Path)
     parser.add_argument("--repeat", type=int, default=3, help="runs per image (the median one counts)")
     parser.add_argument("--min-side", type=int, default=0, help="also report images whose long side >= this")
-    parser.add_argument("--fastest", action="store_true", help="count each image's fastest run, not its median")
+    parser.add_argument(
+        "--fastest", action="store_true", help="count each image's fastest run, not its median"
+    )
     parser.add_argument("pairs", nargs="*", help="engine parameters as key=value")
     args = parser.parse_args(argv)
     params = parse(dict(pair.split("=", 1) for pair in args.pairs))
@@ -69,8 +75,10 @@ def main(argv=None):
         print(f"no images in {args.folder}", file=sys.stderr)
         return 2
     models.warm_up()
-    print(f"{'fastest' if args.fastest else 'median'} of {args.repeat} runs per image; load average "
-          f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}")
+    print(
+        f"{'fastest' if args.fastest else 'median'} of {args.repeat} runs per image; load average "
+        f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}"
+    )
     rows = []
     for path in paths:
         try:
@@ -79,7 +87,9 @@ def main(argv=None):
             print(f"{path.name:40s} refused: {exc.kind}")
             continue
         rows.append((path.name, max(shape), timings, floor))
-        print(f"{path.name:40s} {shape[1]}x{shape[0]:<5d} total {timings['total']:7.1f} ms  floor {floor:6.1f} ms")
+        print(
+            f"{path.name:40s} {shape[1]}x{shape[0]:<5d} total {timings['total']:7.1f} ms  floor {floor:6.1f} ms"
+        )
     report(rows, "all images")
     if args.min_side:
         report([r for r in rows if r[1] >= args.min_side], f"images with long side >= {args.min_side} px")
@@ -102,7 +112,7 @@ def report(rows, title):
 
 def _p90(values):
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(0.9 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(0.9 * (len(values) - 1)))]
 
 
 if __name__ == "__main__":

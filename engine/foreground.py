@@ -52,8 +52,13 @@ def _sample(prior, xs, ys, factor, block=1024):
     map_x[:count] = xs * factor + offset
     map_y[:count] = ys * factor + offset
     # remap wants a 2-D map under 32767 on each side: the points go in rows of `block`.
-    values = cv2.remap(prior, map_x.reshape(rows, block), map_y.reshape(rows, block), cv2.INTER_LINEAR,
-                       borderMode=cv2.BORDER_REPLICATE)
+    values = cv2.remap(
+        prior,
+        map_x.reshape(rows, block),
+        map_y.reshape(rows, block),
+        cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
     return values.reshape(-1, 3)[:count]
 
 
@@ -74,7 +79,9 @@ def spread(image, mask, size, smallest=4):
     mean = levels[-1][0].reshape(-1, 3).sum(axis=0) / max(total, 1e-6)
     result = np.broadcast_to(mean.astype(np.float32), levels[-1][0].shape)
     for vw, w in reversed(levels):
-        coarse = cv2.resize(np.ascontiguousarray(result), (w.shape[1], w.shape[0]), interpolation=cv2.INTER_LINEAR)
+        coarse = cv2.resize(
+            np.ascontiguousarray(result), (w.shape[1], w.shape[0]), interpolation=cv2.INTER_LINEAR
+        )
         trust = np.clip(w * 4.0, 0.0, 1.0)[..., None]  # a quarter of a cell covered is enough to use it
         own = vw / np.maximum(w, 1e-6)[..., None]
         result = own * trust + coarse * (1.0 - trust)

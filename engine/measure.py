@@ -20,7 +20,9 @@ def load_rgba(image):
     elif isinstance(image, str) or hasattr(image, "__fspath__"):
         image = Image.open(image)
     if isinstance(image, Image.Image):
-        image = np.asarray(image.convert("RGBA") if image.mode in ("RGBA", "LA", "PA") else image.convert("RGB"))
+        image = np.asarray(
+            image.convert("RGBA") if image.mode in ("RGBA", "LA", "PA") else image.convert("RGB")
+        )
     array = np.asarray(image)
     if array.ndim == 2:
         array = np.dstack([array] * 3)

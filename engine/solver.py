@@ -109,10 +109,14 @@ def implicit_bounds(width, height, crown_known=True):
     size = f"{width}x{height} px"
     bounds = [
         Bound("chin_top", None, height, implicit=f"the chin inside the {size} output (chin_top <= {height})"),
-        Bound("face_width", None, width, implicit=f"the face inside the {size} output (face_width <= {width})"),
+        Bound(
+            "face_width", None, width, implicit=f"the face inside the {size} output (face_width <= {width})"
+        ),
     ]
     if crown_known:
-        bounds.append(Bound("head_top", 0, None, implicit="the top of the head inside the output (head_top >= 0)"))
+        bounds.append(
+            Bound("head_top", 0, None, implicit="the top of the head inside the output (head_top >= 0)")
+        )
     return bounds
 
 
@@ -144,7 +148,11 @@ def solve(geometry, constraints, width, height, crown_known=True):
 def _with_default_band(geometry, hard, height):
     band = default_bounds(height)
     # All of the band if the caller's bounds allow it, else the parts of it that fit (head position first).
-    for subset in (band, [b for b in band if b.name == "head_top"], [b for b in band if b.name == "face_height"]):
+    for subset in (
+        band,
+        [b for b in band if b.name == "head_top"],
+        [b for b in band if b.name == "face_height"],
+    ):
         polygon = feasible_polygon(geometry, hard + subset)
         if polygon and not _touches_box(polygon):
             return polygon
@@ -256,7 +264,9 @@ def explain(geometry, conflict):
     kinds = {b.name for b in conflict}
     if kinds == {"face_width", "face_height"}:
         ratio = geometry.face_height / geometry.face_width
-        message += f" In this photo the face (chin to top of head) is {ratio:.2f} times as tall as it is wide."
+        message += (
+            f" In this photo the face (chin to top of head) is {ratio:.2f} times as tall as it is wide."
+        )
     elif len(kinds & {"head_top", "chin_top", "eyes_top", "face_height"}) > 1:
         eyes = (geometry.eyes_y - geometry.crown_y) / geometry.face_height
         message += (

@@ -13,20 +13,29 @@ P11 = PORTRAITS / "p11_hivision_test0.jpg"
 
 def _engine(*args):
     return subprocess.run(
-        [sys.executable, "-m", "engine", *map(str, args)], cwd=REPO, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "engine", *map(str, args)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
 @needs_shared(P11)
 def test_it_writes_the_photo_and_prints_the_measurements(tmp_path):
     out = tmp_path / "out.jpg"
-    done = _engine(P11, out, "size=413x531", "format=jpg", "bg_color=438EDB", "face_height=400", "head_top=50")
+    done = _engine(
+        P11, out, "size=413x531", "format=jpg", "bg_color=438EDB", "face_height=400", "head_top=50"
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["ok"] is True
     assert abs(report["measurements"]["face_height"]["px"] - 400) <= 0.5
     assert abs(report["measurements"]["head_top"]["px"] - 50) <= 0.5
-    assert report["measurements"]["face_height"]["mm"] == round(report["measurements"]["face_height"]["px"] * 25.4 / 300, 2)
+    assert report["measurements"]["face_height"]["mm"] == round(
+        report["measurements"]["face_height"]["px"] * 25.4 / 300, 2
+    )
     assert "matte" in report["timings_ms"] and "total" in report["timings_ms"]
     with Image.open(out) as image:
         assert image.size == (413, 531) and image.format == "JPEG"
@@ -55,7 +64,13 @@ def test_it_reports_a_photo_without_a_face(tmp_path):
 def test_it_remeasures_a_photo_from_the_command_line(tmp_path):
     out = tmp_path / "out.png"
     assert _engine(P11, out, "size=413x531", "face_height=380", "head_top=40").returncode == 0
-    done = subprocess.run([sys.executable, "-m", "engine.measure", str(out)], cwd=REPO, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "engine.measure", str(out)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     got = json.loads(done.stdout.strip().splitlines()[-1])
     assert abs(got["face_height"] - 380) <= 8 and abs(got["head_top"] - 40) <= 8

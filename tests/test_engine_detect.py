@@ -32,8 +32,9 @@ def test_it_prefers_the_most_central_of_equally_large_faces():
 
 
 def test_it_ignores_a_much_smaller_face():
-    main, count = detect.choose_main([(0, 0, 300, 300, 0.9), (500, 500, 580, 580, 0.9)], 800, 800)
-    assert count == 1
+    big = (0, 0, 300, 300, 0.9)
+    main, count = detect.choose_main([big, (500, 500, 580, 580, 0.9)], 800, 800)
+    assert main == big and count == 1
 
 
 def test_it_says_when_there_is_no_face():
@@ -86,3 +87,15 @@ def test_it_levels_the_eyes_of_a_tilted_photo(angle):
     again = detect.find_face(found.image, level=False).face
     assert abs(again.roll_deg) < 1.0
     assert found.image.shape == tilted.shape
+
+
+@needs_shared(P11)
+def test_it_gives_the_same_landmarks_when_called_from_several_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    rgb = _rgb(P11)
+    alone = detect.find_face(rgb).face.landmarks
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: detect.find_face(rgb).face.landmarks, range(8)))
+    for landmarks in results:
+        assert np.abs(landmarks - alone).max() < 1e-3

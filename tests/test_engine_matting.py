@@ -84,6 +84,7 @@ def test_it_recovers_dark_hair_colour_from_edge_pixels_on_a_white_wall():
     edge = (alpha > 0.1) & (alpha < 0.9)
     error = np.abs(estimated[edge].astype(np.float32) - hair).max()
     assert error < 12, error
-    assert np.abs(observed[edge].astype(np.float32) - hair).mean() > 80  # what compositing the raw pixels would show
+    # Compositing the raw pixels would show this far from the hair colour:
+    assert np.abs(observed[edge].astype(np.float32) - hair).mean() > 80
     solid = alpha >= 0.97
     assert (estimated[solid] == observed[solid]).all()  # solid pixels are the original ones

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from engine import params, pipeline, solver
-from engine.errors import CrownCut, EngineError, SeveralFaces
+from engine.errors import ConstraintsInfeasible, CrownCut, EngineError, SeveralFaces
 from engine.measure import measure
 
 from .conftest import ARTIFACTS, portrait_paths
@@ -19,8 +19,14 @@ pytestmark = [pytest.mark.shared, pytest.mark.slow]
 CROWN_CUT = ("p02", "p06", "p07")
 TWO_PEOPLE = ("p14",)
 REQUEST_35X45 = {
-    "mm_width": "35", "mm_height": "45", "dpi": "300", "bg_color": "438EDB",
-    "min_face_height": "376", "max_face_height": "425", "min_head_top": "24", "max_head_top": "71",
+    "mm_width": "35",
+    "mm_height": "45",
+    "dpi": "300",
+    "bg_color": "438EDB",
+    "min_face_height": "376",
+    "max_face_height": "425",
+    "min_head_top": "24",
+    "max_head_top": "71",
 }
 # Re-measuring the output (a new detection and matte on the finished photo) agrees with what the engine
 # planned within a few pixels. Measured on the 12 portraits with a visible crown at 413x531: face_height
@@ -71,8 +77,10 @@ def test_it_meets_the_35x45_bands_when_the_output_is_remeasured(key, runs_35x45,
     assert not isinstance(result, EngineError), result
     assert Image.open(io.BytesIO(result.image)).size == (413, 531)
     got = remeasured_35x45[key]
-    print(f"{key}: re-measured face_height {got['face_height']} head_top {got['head_top']}; engine said "
-          f"{result.measurements['face_height']['px']} / {result.measurements['head_top']['px']}")
+    print(
+        f"{key}: re-measured face_height {got['face_height']} head_top {got['head_top']}; engine said "
+        f"{result.measurements['face_height']['px']} / {result.measurements['head_top']['px']}"
+    )
     assert 376 <= got["face_height"] <= 425
     assert 24 <= got["head_top"] <= 71
     assert not got["crown_cut"]
@@ -84,7 +92,9 @@ def test_it_reports_what_a_remeasurement_finds(key, runs_35x45, remeasured_35x45
     got = remeasured_35x45[key]
     for name, tolerance in NOISE_PX.items():
         assert abs(got[name] - reported[name]["px"]) <= tolerance, (name, got[name], reported[name])
-    assert reported["face_height"]["mm"] == pytest.approx(reported["face_height"]["px"] * 25.4 / 300, abs=0.01)
+    assert reported["face_height"]["mm"] == pytest.approx(
+        reported["face_height"]["px"] * 25.4 / 300, abs=0.01
+    )
     assert reported["faces_found"] == 1 and reported["crown_cut"] is False
     # The face is centred horizontally.
     assert abs(got["face_cx"] - 413 / 2) <= 6
@@ -116,8 +126,12 @@ def test_it_frames_a_default_photo_in_the_documented_band(runs_default):
         assert not isinstance(result, EngineError), (key, result)
         got = measure(result.image)
         assert got["size"] == [295, 413]
-        assert low * 413 - NOISE_PX["face_height"] <= got["face_height"] <= high * 413 + NOISE_PX["face_height"], key
-        assert top_low * 413 - NOISE_PX["head_top"] <= got["head_top"] <= top_high * 413 + NOISE_PX["head_top"], key
+        assert (
+            low * 413 - NOISE_PX["face_height"] <= got["face_height"] <= high * 413 + NOISE_PX["face_height"]
+        ), key
+        assert (
+            top_low * 413 - NOISE_PX["head_top"] <= got["head_top"] <= top_high * 413 + NOISE_PX["head_top"]
+        ), key
 
 
 def test_it_warns_when_a_small_photo_is_enlarged_a_lot(runs_35x45):
@@ -136,3 +150,29 @@ def test_it_says_when_the_body_is_cut_by_the_photo(runs_default):
     result = runs_default["p12"]
     assert result.measurements["body_cut"] is True
     assert any("shoulders are cut off" in w for w in result.warnings)
+
+
+def test_it_names_constraints_the_photo_cannot_meet_together():
+    if "p11" not in PORTRAITS:
+        pytest.skip("p11 is absent")
+    request = {"size": "413x531", "face_width": "300", "face_height": "300"}
+    with pytest.raises(ConstraintsInfeasible) as caught:
+        pipeline.process(PORTRAITS["p11"].read_bytes(), params.parse(request))
+    error = caught.value
+    assert error.state == -14
+    assert "face_width = 300 px" in error.message and "face_height = 300 px" in error.message
+    assert "times as tall as it is wide" in error.message
+    assert sorted(error.data["constraints"]) == ["face_height = 300 px", "face_width = 300 px"]
+
+
+def test_it_frames_an_exact_request_and_the_output_confirms_it():
+    if "p04" not in PORTRAITS:
+        pytest.skip("p04 is absent")
+    request = {"size": "600x800", "face_height": "500", "eyes_top": "300", "bg_color": "FFFFFF"}
+    result = pipeline.process(PORTRAITS["p04"].read_bytes(), params.parse(request))
+    assert result.measurements["face_height"]["px"] == pytest.approx(500, abs=0.5)
+    assert result.measurements["eyes_top"]["px"] == pytest.approx(300, abs=0.5)
+    got = measure(result.image)
+    assert got["size"] == [600, 800]
+    assert abs(got["face_height"] - 500) <= NOISE_PX["face_height"]
+    assert abs(got["eyes_top"] - 300) <= NOISE_PX["eyes_top"]

@@ -1,8 +1,11 @@
 """The framing solver on its own: pure geometry, no images."""
 
+import numpy as np
 import pytest
 
 from engine import solver
+from engine.context import Face, Transform
+from engine.stages import geometry
 
 # A face as the solver sees it in a source photo: crown at y=100, eyes at 260, chin at 500 (face height 400),
 # 260 px from cheek to cheek, centred at x=600.
@@ -79,7 +82,9 @@ def test_it_lets_the_caller_win_over_a_contradicting_default_band():
 def test_it_names_contradicting_constraints():
     # This face is 400/260 = 1.54 times as tall as wide: 300 px wide means 462 px tall, not 380.
     with pytest.raises(solver.Infeasible) as caught:
-        solver.solve(FACE, {"face_width": (300, 300), "face_height": (380, 380), "eyes_top": (200, 260)}, W, H)
+        solver.solve(
+            FACE, {"face_width": (300, 300), "face_height": (380, 380), "eyes_top": (200, 260)}, W, H
+        )
     message = caught.value.message
     assert "face_width = 300 px" in message and "face_height = 380 px" in message
     assert "eyes_top" not in message  # not part of the contradiction
@@ -126,18 +131,19 @@ def test_it_clips_a_polygon_by_a_half_plane():
 
 # --- the geometry stage's image helpers, on synthetic arrays ---
 
-import numpy as np  # noqa: E402
-
-from engine.context import Face, Transform  # noqa: E402
-from engine.stages import geometry  # noqa: E402
-
 
 def _face(cx=100.0, eyes_y=120.0, chin_y=190.0, width=80.0):
     half = width / 2
     return Face(
-        box=(cx - half, eyes_y - 40, cx + half, chin_y), score=1.0, landmarks=np.zeros((478, 2), np.float32),
-        eye_left=(cx - 20, eyes_y), eye_right=(cx + 20, eyes_y), chin=(cx, chin_y),
-        cheek_left=(cx - half, eyes_y + 20), cheek_right=(cx + half, eyes_y + 20), roll_deg=0.0,
+        box=(cx - half, eyes_y - 40, cx + half, chin_y),
+        score=1.0,
+        landmarks=np.zeros((478, 2), np.float32),
+        eye_left=(cx - 20, eyes_y),
+        eye_right=(cx + 20, eyes_y),
+        chin=(cx, chin_y),
+        cheek_left=(cx - half, eyes_y + 20),
+        cheek_right=(cx + half, eyes_y + 20),
+        roll_deg=0.0,
     )
 
 

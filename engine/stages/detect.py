@@ -16,7 +16,8 @@ from ..context import Face
 from ..errors import NoFace, SeveralFaces
 
 DETECT_MAX_SIDE = 1280  # the detector works at 192x192 inside; a smaller copy only saves conversion time
-COMPARABLE_AREA = 0.4  # a second face at least this fraction of the main face's area makes the photo ambiguous
+# A second face at least this fraction of the main face's area makes the photo ambiguous.
+COMPARABLE_AREA = 0.4
 MIN_SCORE = 0.5
 MESH_CROP = 2.2  # crop side for the mesh, in face-box sizes
 LEVEL_MIN_DEG = 0.3  # below this the rotation is not worth its resampling
@@ -54,7 +55,9 @@ def find_face(image, level=True, allow_several=False):
         return FoundFace(face, count, image)
     rotation = leveling_matrix(face)
     h, w = image.shape[:2]
-    levelled = cv2.warpAffine(image, rotation, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    levelled = cv2.warpAffine(
+        image, rotation, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
     face = face_from_points(_apply(rotation, points), _rotate_box(rotation, main[:4]), roll=face.roll_deg)
     return FoundFace(face, count, levelled, rotation)
 
@@ -63,7 +66,11 @@ def face_boxes(image):
     """Detected faces as (x0, y0, x1, y1, score) in pixels of `image`."""
     h, w = image.shape[:2]
     factor = min(1.0, DETECT_MAX_SIDE / max(h, w))
-    small = image if factor == 1.0 else cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    small = (
+        image
+        if factor == 1.0
+        else cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    )
     boxes = []
     for det in models.detect_faces(small):
         score = float(det.score[0]) if det.score else 0.0

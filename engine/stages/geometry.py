@@ -15,7 +15,8 @@ from ..context import Transform
 from ..errors import ConstraintsInfeasible, CrownCut
 
 CROWN_ALPHA = 0.5  # matte value that counts as "head"
-CROWN_BAND = 0.25  # half-width of the column band searched for the crown, in face widths around the face centre
+# Half-width of the column band searched for the crown, in face widths around the face centre.
+CROWN_BAND = 0.25
 CROWN_PERCENTILE = 20  # of the per-column tops: a few stray hairs standing up do not move the crown
 CROWN_EDGE_ROWS = 3  # rows along the photo's top edge examined for hair running off it
 CROWN_EDGE_ALPHA = 0.3  # mean matte there (5-column average) that means the head runs off the top
@@ -143,8 +144,9 @@ def warp(array, transform, size, colour, border=cv2.BORDER_REPLICATE, border_val
     interpolation = cv2.INTER_CUBIC if colour and s > 1 else cv2.INTER_LINEAR
     if s >= 0.8:
         matrix = np.float32([[s, 0, transform.tx], [0, s, transform.ty]])
-        return cv2.warpAffine(array, matrix, (width, height), flags=interpolation, borderMode=border,
-                              borderValue=border_value)
+        return cv2.warpAffine(
+            array, matrix, (width, height), flags=interpolation, borderMode=border, borderValue=border_value
+        )
     # Crop what the canvas shows (plus a margin), area-filter it down to ~the output scale, then place it.
     x0 = int(np.clip(np.floor((-transform.tx) / s - 2 / s), 0, src_w - 1))
     y0 = int(np.clip(np.floor((-transform.ty) / s - 2 / s), 0, src_h - 1))
@@ -157,8 +159,9 @@ def warp(array, transform, size, colour, border=cv2.BORDER_REPLICATE, border_val
     bx = kx * 0.5 - s * 0.5 + s * x0 + transform.tx
     by = ky * 0.5 - s * 0.5 + s * y0 + transform.ty
     matrix = np.float32([[kx, 0, bx], [0, ky, by]])
-    return cv2.warpAffine(small, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=border,
-                          borderValue=border_value)
+    return cv2.warpAffine(
+        small, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=border, borderValue=border_value
+    )
 
 
 def rectangle_coverage(shape, transform, size):

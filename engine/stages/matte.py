@@ -53,7 +53,12 @@ def run(ctx):
     # and rotate the small matte.
     source = ctx.image if ctx.level_matrix is None else ctx.unlevelled
     result = small_matte(source, ctx.face, ctx.level_matrix)
-    ctx.alpha, ctx.foreground, ctx.valid, ctx.matte_scale = result.alpha, result.foreground, result.valid, result.scale
+    ctx.alpha, ctx.foreground, ctx.valid, ctx.matte_scale = (
+        result.alpha,
+        result.foreground,
+        result.valid,
+        result.scale,
+    )
 
 
 def small_matte(image, face=None, rotation=None):
@@ -108,8 +113,15 @@ def run_rvm(rgb):
     state = [np.zeros((1, 1, 1, 1), dtype=np.float32)] * 4
     for _ in range(RVM_PASSES):
         fgr, pha, *state = session.run(
-            None, {"src": src, "r1i": state[0], "r2i": state[1], "r3i": state[2], "r4i": state[3],
-                   "downsample_ratio": ratio},
+            None,
+            {
+                "src": src,
+                "r1i": state[0],
+                "r2i": state[1],
+                "r3i": state[2],
+                "r4i": state[3],
+                "downsample_ratio": ratio,
+            },
         )
     alpha = np.clip((pha[0, 0] - TAIL_LOW) * (1.0 / (TAIL_HIGH - TAIL_LOW)), 0.0, 1.0)
     foreground = np.clip(fgr[0].transpose(1, 2, 0) * 255.0 + 0.5, 0, 255).astype(np.uint8)
