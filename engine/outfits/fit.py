@@ -158,6 +158,8 @@ def measure(canvas, alpha, points):
         & (alpha > 0.02)
         & ~skin_like
     )
+    face = regions.polygon_mask((h, w), points, regions.FACE_OVAL) > 0
+    drop |= _collar_beside_neck(person, skin_like, hair_colour, face, cx, neck, chin_y, fw, garment_top)
     fit.clothes_above = cv2.GaussianBlur(drop.astype(np.float32), (0, 0), 0.8)
     fit.skin_like = cv2.GaussianBlur(skin_like.astype(np.float32), (0, 0), 1.0)
     fit.skin_row = _skin_row(canvas, skin_like, cx, neck, collar_y, skin)
@@ -315,6 +317,25 @@ def _garment_top(body, points, cx, neck, collar_y, fw):
         candidate & (rows < top[None, :] + 1) & (rows >= y_start)
     )  # solid or not: a photo may end below it
     return top, above
+
+
+def _collar_beside_neck(person, skin_like, hair_colour, face, cx, neck, chin_y, fw, garment_top):
+    """Their own collar standing beside the neck above the new garment: neither skin, hair nor face, from
+    about the chin down and close to the neck (a beard hangs in the middle, so that stays)."""
+    h, w = person.shape
+    rows = np.arange(h)[:, None]
+    dx = np.abs(np.arange(w) - cx)[None, :]
+    zone = (
+        (rows >= chin_y + 0.03 * fw)
+        & (rows < garment_top[None, :] + 1)
+        & (dx > 1.15 * neck)
+        & (dx < 2.0 * neck)
+    )
+    collar = person & ~skin_like & zone & ~face
+    if hair_colour is not None:
+        collar &= ~cv2.dilate(hair_colour.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    grown = cv2.dilate(collar.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    return grown & ~(skin_like & ~collar)  # its anti-aliased rim too, but never the neck's skin
 
 
 def _clothes_palette(lab, clothes, collar_y, fw, colours=3):
