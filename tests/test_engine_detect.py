@@ -99,3 +99,16 @@ def test_it_gives_the_same_landmarks_when_called_from_several_threads():
         results = list(pool.map(lambda _: detect.find_face(rgb).face.landmarks, range(8)))
     for landmarks in results:
         assert np.abs(landmarks - alone).max() < 1e-3
+
+
+@needs_shared(P11)
+@pytest.mark.parametrize("quarter_turns", [1, 2, 3])
+def test_it_turns_a_sideways_or_upside_down_photo_upright(quarter_turns):
+    upright = _rgb(P11)
+    expected = detect.find_face(upright).face
+    lying = np.ascontiguousarray(np.rot90(upright, quarter_turns))  # as if the orientation tag were lost
+    found = detect.find_face(lying)
+    assert found.turned == (4 - quarter_turns) % 4
+    assert found.source.shape == upright.shape
+    assert np.hypot(*np.subtract(found.face.chin, expected.chin)) < 3
+    assert np.hypot(*np.subtract(found.face.eyes_mid, expected.eyes_mid)) < 3
