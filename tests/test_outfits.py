@@ -1,5 +1,6 @@
 """Outfits: the catalogue, the drawing, and every outfit fitted on every portrait that shows the crown."""
 
+import dataclasses
 import importlib
 import io
 import itertools
@@ -222,3 +223,93 @@ def test_it_keeps_long_hair_over_the_shoulders_in_front_of_the_outfit():
         assert (np.abs(shown - HAIR).sum(axis=1) < 12).mean() > 0.95  # the hair, not the jacket
     chest = dressed.canvas[below, int(fit.cx - fit.neck) : int(fit.cx + fit.neck)].reshape(-1, 3).astype(int)
     assert (np.abs(chest - TOP).sum(axis=1) < 30).mean() < 0.01  # the blue top is gone
+
+
+HAIR_FRONT_OUTFITS = ("man_1", "woman_1", "woman_13", "child_3")
+
+
+def portrait(prefix):
+    path = next((p for p in crown_portraits() if p.name.startswith(prefix)), None)
+    if path is None:
+        pytest.skip(f"{prefix} absent")
+    return path
+
+
+def hair_regions(ctx, fit):
+    """(beside, chest): the person's pixels beside the neck from the collar line down a quarter of the face's
+    height, within the head's outline at the nose (where long hair hangs); and the neck's column under the
+    chin from a little below the collar line down."""
+    alpha, points = ctx.canvas_alpha, ctx.canvas_landmarks
+    h, w = alpha.shape
+    face_height = points[152][1] - points[10][1]
+    head = np.flatnonzero(alpha[int(points[1][1])] > 0.5)
+    xs, rows = np.arange(w), np.arange(h)[:, None]
+    band = (rows >= fit.collar_y) & (rows < fit.collar_y + 0.25 * face_height)
+    sides = (xs >= head[0]) & (xs <= head[-1]) & (np.abs(xs - fit.cx) > 1.3 * fit.neck)
+    column = np.abs(xs - fit.cx) < 0.6 * fit.neck
+    return band & sides[None, :] & (alpha > 0.5), (rows >= fit.collar_y + 0.1 * face_height) & column[None, :]
+
+
+@pytest.fixture(scope="module")
+def dressed_long_hair():
+    """p16 and p15 (long hair) dressed in a few outfits, each with and without the hair kept in front."""
+    out = {}
+    for prefix in ("p16", "p15"):
+        ctx = geometry_context(portrait(prefix))
+        fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+        bare = dataclasses.replace(fit, hair=None)
+        pairs = [
+            (
+                outfit.dress(bare, cid, ctx.canvas, None, ctx.canvas_alpha),
+                outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha),
+            )
+            for cid in HAIR_FRONT_OUTFITS
+        ]
+        out[prefix] = ctx, fit, pairs
+        before = np.hstack(
+            [_on_blue(ctx.canvas, ctx.canvas_alpha)] + [_on_blue(b.canvas, b.alpha) for b, _ in pairs]
+        )
+        after = np.hstack(
+            [_on_blue(ctx.canvas, ctx.canvas_alpha)] + [_on_blue(a.canvas, a.alpha) for _, a in pairs]
+        )
+        target = ARTIFACTS / "outfits" / f"hair_front_{prefix}.png"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        Image.fromarray(np.vstack([before, after])).save(target)
+    return out
+
+
+@needs_shared(PORTRAITS)
+def test_it_keeps_black_hair_in_front_of_a_black_blazer(dressed_long_hair):
+    ctx, fit, pairs = dressed_long_hair["p16"]
+    beside, chest = hair_regions(ctx, fit)
+    assert beside.sum() > 1000 and chest.sum() > 300
+    for bare, dressed in pairs:
+        original = np.abs(dressed.canvas.astype(int) - ctx.canvas).sum(axis=-1) < 6
+        covered = np.abs(bare.canvas.astype(int) - ctx.canvas).sum(axis=-1) < 6
+        assert covered[beside].mean() < 0.1  # without the hair kept, the outfit hides it all
+        assert original[beside].mean() > 0.5  # the long hair over the shoulders is still there
+        assert dressed.coverage[chest].min() > 0.98 and dressed.hair[chest].max() == 0  # the outfit's chest
+        assert dressed.alpha[chest].min() > 0.98
+
+
+@needs_shared(PORTRAITS)
+def test_it_keeps_a_childs_hair_over_both_shoulders(dressed_long_hair):
+    ctx, fit, pairs = dressed_long_hair["p15"]
+    rows, xs = np.nonzero(fit.hair > 0.5)
+    assert (xs < fit.cx - 1.15 * fit.neck).sum() > 300 and (xs > fit.cx + 1.15 * fit.neck).sum() > 300
+    assert rows.max() > fit.collar_y  # down over the shoulders, past where the garment begins
+    _beside, chest = hair_regions(ctx, fit)
+    for bare, dressed in pairs:
+        # Where the hair is kept the photo's own pixels show; elsewhere the outfit is as without hair.
+        kept = fit.hair > 0.99
+        assert np.abs(dressed.canvas[kept].astype(int) - ctx.canvas[kept]).max() <= 3
+        assert np.array_equal(dressed.canvas[fit.hair == 0], bare.canvas[fit.hair == 0])
+        assert dressed.coverage[chest].min() > 0.98 and dressed.hair[chest].max() == 0
+
+
+@needs_shared(PORTRAITS)
+@pytest.mark.parametrize("prefix", ["p04", "p11", "p10", "p13"])
+def test_it_keeps_no_hair_in_front_on_short_hair(prefix):
+    ctx = geometry_context(portrait(prefix))
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    assert fit.hair is None

@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from ..beauty import regions
+from .hair import hair_in_front
 
 PERSON = 0.5  # matte value that counts as person
 NECK_PROBE = 0.12  # the neck is measured this many face widths below the chin
@@ -163,8 +164,8 @@ def measure(canvas, alpha, points):
     fit.clothes_above = cv2.GaussianBlur(drop.astype(np.float32), (0, 0), 0.8)
     fit.skin_like = cv2.GaussianBlur(skin_like.astype(np.float32), (0, 0), 1.0)
     fit.skin_row = _skin_row(canvas, skin_like, cx, neck, collar_y, skin)
-    if distinct and long_hair:
-        fit.hair = _hair_in_front(hair_attached, alpha, points, cx, neck, collar_y)
+    hair = hair_in_front(canvas, alpha, points, cx, neck, collar_y)
+    fit.hair = hair if hair.max() > 0.5 else None
     return fit
 
 
@@ -457,38 +458,6 @@ def _hair_stands_out(hair_colour, skin_like, person, cx, neck, chin_y, fw):
     if chest.sum() < 30:
         return True
     return bool(hair_colour[y0:, band][chest].mean() < 0.5)
-
-
-def _hair_in_front(hair_like, alpha, points, cx, neck, collar_y):
-    """Hair falling past the collar line beside the neck (long hair over the shoulders): it stays in front.
-
-    Only hair connected to the head's hair above the collar line counts, and only in the columns where that
-    hair reaches the collar line, so dark clothing below is not mistaken for hair.
-    """
-    h, w = hair_like.shape
-    eyes_y = int((points[468][1] + points[473][1]) / 2)
-    cy = int(np.clip(collar_y, 1, h - 1))
-    above = hair_like.copy()
-    above[cy:] = False
-    _count, labels = cv2.connectedComponents(above.astype(np.uint8), connectivity=8)
-    head = set(np.unique(labels[: max(1, eyes_y)][above[: max(1, eyes_y)]]).tolist()) - {0}
-    if not head:
-        return None
-    attached = np.isin(labels, list(head))
-    xs = np.arange(w)
-    beside = np.abs(xs - cx) > neck * 1.1
-    curtain = attached[max(0, cy - 3) : cy].any(axis=0) & beside
-    if not curtain.any():
-        return None
-    curtain = cv2.dilate(curtain.astype(np.uint8)[None], np.ones((1, 5), np.uint8))[0] > 0
-    below = hair_like & curtain[None, :]
-    below[:cy] = False
-    below[max(0, cy - 3) : cy] = attached[max(0, cy - 3) : cy] & curtain[None, :]
-    _count, labels = cv2.connectedComponents(below.astype(np.uint8), connectivity=8)
-    seeds = set(np.unique(labels[max(0, cy - 3) : cy]).tolist()) - {0}
-    keep = np.isin(labels, list(seeds)) & (np.arange(h)[:, None] >= cy)
-    soft = cv2.GaussianBlur(keep.astype(np.float32), (0, 0), 0.8)
-    return np.clip(soft, 0, 1) * np.clip(alpha, 0, 1)
 
 
 def synthetic(height, width, skin=(224, 182, 160)):

@@ -1,0 +1,246 @@
+"""Long hair that falls over the shoulders: which pixels below the collar line stay in front of the outfit.
+
+The evidence comes from the photo itself. Hair that hangs beside the cheeks (person pixels outside the face
+oval, between the eyes and the chin, that are not skin) teaches what this person's hair looks like: a few
+colours plus how much fine texture it has (strands and their sheen). The person's own clothes on the chest,
+in the column under the chin where hair rarely falls, teach what the clothes look like. Below the chin each
+person pixel beside the neck goes to the nearer of the two models; black hair on a black blazer still
+differs there (the hair is a little lighter and warmer, and strands are textured where cloth is smooth).
+
+What counts as hair must also hang from the hair above: it is connected to the hair beside the cheeks, it
+stays outside the neck column (the outfit's collar and tie stay visible), and it does not reach further in
+than the hair's inner edge at the chin. The mask is worked out with the face about WORK_FACE px wide (so the
+texture measure means the same at any output size), cleaned, and feathered.
+"""
+
+import cv2
+import numpy as np
+
+from ..beauty import regions
+
+WORK_FACE = 150.0  # face width (px) at which hair is told from clothes
+LIGHTNESS_WEIGHT = 0.6  # Lab lightness counts less than hue: hair in shadow and in highlight is still hair
+TEXTURE_WEIGHT = 0.3  # gradient energy (lightness units per px, blurred) next to the colour
+FRAMES_FACE = 0.35  # of the strips beside the cheeks: hair must fill this much to be long hair
+NECK_CLEAR = 1.15  # neck half-widths around the centre line where hair never covers the outfit
+INNER_SLACK = 0.06  # face widths hair may drift inward of its inner edge at the chin
+MARGIN = 0.9  # a pixel is hair when its distance to the hair model is below MARGIN x the clothes'
+BALD = 8.0  # feature distance under which the top of the head counts as skin
+SMOOTH_CLOTH = 0.27  # of the hair's typical texture: smoother than this is cloth
+STRAND = 0.12  # face widths: narrower dark bands below the chin are not locks of hair
+FEATHER = 1.0  # px (working scale) of the mask's soft edge
+
+
+def hair_in_front(canvas, alpha, points, cx, neck, collar_y):
+    """HxW float32 in [0, 1]: the person's pixels kept in front of the outfit (0 where there is no long hair).
+
+    `cx`/`neck` are the neck's centre and half-width, `collar_y` the collar line, all in canvas pixels.
+    """
+    h, w = alpha.shape
+    fw = regions.face_width(points)
+    scale = min(1.0, WORK_FACE / max(fw, 1.0))
+    size = (max(8, round(w * scale)), max(8, round(h * scale)))
+    small = cv2.resize(canvas, size, interpolation=cv2.INTER_AREA) if scale < 1 else canvas
+    small_alpha = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA) if scale < 1 else alpha
+    sx, sy = size[0] / w, size[1] / h
+    mask = _hair_mask(
+        small,
+        small_alpha,
+        points * np.array([sx, sy], np.float32),
+        cx * sx,
+        neck * sx,
+        collar_y * sy,
+    )
+    if mask is None:
+        return np.zeros((h, w), np.float32)
+    if scale < 1:
+        mask = cv2.resize(mask, (w, h), interpolation=cv2.INTER_LINEAR)
+    return np.clip(mask, 0, 1) * np.clip(alpha, 0, 1)
+
+
+def _features(canvas):
+    lab = cv2.cvtColor(canvas, cv2.COLOR_RGB2LAB).astype(np.float32)
+    lightness = lab[..., 0] * (100.0 / 255.0)
+    gx = cv2.Sobel(lightness, cv2.CV_32F, 1, 0)
+    gy = cv2.Sobel(lightness, cv2.CV_32F, 0, 1)
+    texture = cv2.blur(np.hypot(gx, gy), (7, 7))
+    return np.dstack(
+        [LIGHTNESS_WEIGHT * lightness, lab[..., 1] - 128, lab[..., 2] - 128, TEXTURE_WEIGHT * texture]
+    )
+
+
+def _textured(features, hair, fw):
+    """Where the photo has at least a fair share of the texture of the hair beside the cheeks: strands and
+    their sheen, where cloth of the same dark colour is smooth (all True when the hair itself is flat)."""
+    texture = features[..., 3] / TEXTURE_WEIGHT
+    typical = float(np.median(texture[hair]))
+    if typical < 1.0:
+        return np.ones(texture.shape, bool)
+    k = max(3, int(0.05 * fw) | 1)
+    return cv2.blur(texture, (k, k)) > SMOOTH_CLOTH * typical
+
+
+def _centres(samples, count=4):
+    samples = samples[:: max(1, len(samples) // 3000)].astype(np.float32)
+    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
+    cv2.setRNGSeed(11)
+    _, _, centres = cv2.kmeans(samples, min(count, len(samples)), None, criteria, 2, cv2.KMEANS_PP_CENTERS)
+    return centres
+
+
+def _nearest(features, centres):
+    return np.min([np.linalg.norm(features - c, axis=-1) for c in centres], axis=0)
+
+
+def _hair_mask(canvas, alpha, points, cx, neck, collar_y):
+    h, w = alpha.shape
+    fw = regions.face_width(points)
+    person = alpha > 0.5
+    chin_y = float(points[regions.CHIN][1])
+    eyes_y = float((points[468][1] + points[473][1]) / 2)
+    rows = np.arange(h)[:, None]
+    dx = np.abs(np.arange(w) - cx)[None, :]
+    face = regions.polygon_mask((h, w), points, regions.FACE_OVAL) > 0
+    k = 2 * int(0.03 * fw) + 1
+    face = cv2.dilate(face.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+    features = _features(canvas)
+    face_skin = regions.skin_mask((h, w), points) > 0.5
+    if face_skin.sum() < 30:
+        return None
+    skin_dist = _nearest(features, _centres(features[face_skin]))
+    beside = _hair_beside_cheeks(features, skin_dist, person & ~face, rows, dx, eyes_y, chin_y, fw)
+    if beside is None or beside.sum() < 30 or not _frames_face(beside, points, fw):
+        return None
+    # Not hair: whatever the chest column under the collar shows (their clothes, an open neckline's skin),
+    # and the face's skin (light hair and a cream blouse can both be near skin in colour).
+    chest = person & (rows > collar_y + 0.1 * fw) & (dx < NECK_CLEAR * neck)
+    hair_dist = _nearest(features, _centres(features[beside]))
+    other = [features[chest]] if chest.sum() >= 30 else []
+    other_dist = _nearest(features, _centres(np.concatenate(other), 6)) if other else skin_dist
+    hairy = hair_dist < MARGIN * other_dist
+    hairy &= person & ~face & _textured(features, beside, fw)
+    hairy = cv2.medianBlur(hairy.astype(np.uint8), 5) > 0
+    # Hanging from the hair above, beside the neck and not further in than the hair's inner edge.
+    start = int(np.clip(chin_y - 0.25 * fw, 0, h))
+    allowed = (dx > NECK_CLEAR * neck) & (rows >= start)
+    allowed &= _within_inner_edge(beside | hairy, cx, neck, start, int(np.clip(collar_y, 0, h)), fw)
+    hairy &= allowed
+    # Hair hangs in locks; a thin dark band (a strap, a lapel's edge) is not hair even where it touches it.
+    # Strands come with thin gaps (cloth, or highlights near the clothes' colour) between them: closed across
+    # first, within the allowed region.
+    gap = max(3, int(0.05 * fw) | 1)
+    hairy = (
+        cv2.morphologyEx(hairy.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((3, gap), np.uint8)) > 0
+    ) & allowed
+    k = max(3, int(STRAND * fw) | 1)
+    locks = cv2.morphologyEx(hairy.astype(np.uint8), cv2.MORPH_OPEN, np.ones((1, k), np.uint8))
+    _count, labels = cv2.connectedComponents(locks, connectivity=8)
+    seed_rows = slice(start, int(np.clip(chin_y, 0, h)))
+    seeds = np.unique(labels[seed_rows][(locks > 0)[seed_rows] & beside[seed_rows]])
+    keep = np.isin(labels, seeds[seeds > 0])
+    keep = (cv2.dilate(keep.astype(np.uint8), np.ones((3, k), np.uint8)) > 0) & hairy  # the locks' edges
+    keep &= _within_outer_edge(beside, cx, start, int(np.clip(chin_y, 0, h)), fw)
+    if not keep.any():
+        return None
+    close = 2 * int(0.025 * fw) + 1  # gaps between strands where the cloth showed through
+    keep = cv2.morphologyEx(
+        keep.astype(np.uint8), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (close, close))
+    )
+    drop = max(3, int(0.3 * fw) | 1)  # and along: locks hang down, so a short break in one is closed
+    keep = cv2.morphologyEx(keep, cv2.MORPH_CLOSE, np.ones((drop, 1), np.uint8)) & allowed
+    keep = _fill_across(keep > 0, cx)
+    keep = cv2.medianBlur(_cut_below_tips(keep, cx, int(np.clip(chin_y, 0, h)), STRAND * fw), 5)
+    # A smooth outline (the classification's staircase blurred away), then a soft edge.
+    smooth = cv2.GaussianBlur(keep.astype(np.float32), (0, 0), 2 * FEATHER) > 0.5
+    soft = cv2.GaussianBlur(smooth.astype(np.float32), (0, 0), FEATHER)
+    # Faded in across the neck column's edge, so the collar never meets a hard line of hair.
+    ramp = np.clip((dx - NECK_CLEAR * neck) / max(1.0, 0.08 * fw), 0, 1)
+    return (soft * ramp).astype(np.float32)
+
+
+def _fill_across(mask, cx):
+    """Each row's hair filled between its innermost and outermost pixel on each side of the centre line: a
+    lock is solid across, and a hole in it is only where its colour came close to the clothes' (uint8)."""
+    out = np.zeros(mask.shape, np.uint8)
+    centre = int(np.clip(round(cx), 0, mask.shape[1]))
+    for y in np.flatnonzero(mask.any(axis=1)):
+        for lo, hi in ((0, centre), (centre, mask.shape[1])):
+            cols = np.flatnonzero(mask[y, lo:hi])
+            if cols.size:
+                out[y, lo + cols[0] : lo + cols[-1] + 1] = 1
+    return out
+
+
+def _hair_beside_cheeks(features, skin_dist, outside_face, rows, dx, eyes_y, chin_y, fw):
+    """The hair hanging beside the cheeks, from the eyes to the chin: pixels that look like the hair on the
+    head (above the eyes, outside the face) more than like the face's skin, and are connected to it. A collar
+    or a neighbour's shoulder that rises beside the face is neither (None when the head shows no hair)."""
+    crown = outside_face & (rows < eyes_y)
+    if crown.sum() < 30:
+        return None
+    crown_dist = _nearest(features, _centres(features[crown]))
+    if np.median(skin_dist[crown]) < BALD:  # what is above the eyes looks like the face's skin
+        return None
+    like = outside_face & (crown_dist <= np.percentile(crown_dist[crown], 97)) & (crown_dist < skin_dist)
+    like &= rows < chin_y
+    _count, labels = cv2.connectedComponents(like.astype(np.uint8), connectivity=8)
+    head = np.unique(labels[crown & like])
+    attached = np.isin(labels, head[head > 0])
+    return attached & (rows >= eyes_y) & (dx < 1.0 * fw)
+
+
+def _cut_below_tips(mask, cx, y0, min_width):
+    """Below row y0, each side ends where its lock narrows to less than `min_width` for a few rows: the hair's
+    tips; a strap or a seam that carries on below them in the same column is clothing (uint8)."""
+    out = mask.copy()
+    centre = int(np.clip(round(cx), 0, mask.shape[1]))
+    for cols in (slice(0, centre), slice(centre, mask.shape[1])):
+        narrow = mask[y0:, cols].sum(axis=1) < min_width
+        run = np.convolve(narrow.astype(np.int32), np.ones(3, np.int32), mode="valid")
+        ends = np.flatnonzero(run == 3)
+        if ends.size:
+            out[y0 + ends[0] :, cols] = 0
+    return out
+
+
+def _frames_face(beside, points, fw):
+    """Whether hair fills the strips just outside the cheeks, from the nose to the chin, on either side."""
+    h, w = beside.shape
+    top, bottom = int(np.clip(points[1][1], 0, h)), int(np.clip(points[regions.CHIN][1], 0, h))
+    xl, xr = float(points[regions.CHEEK_A][0]), float(points[regions.CHEEK_B][0])
+    if xl > xr:
+        xl, xr = xr, xl
+    strips = [
+        beside[top:bottom, int(np.clip(xl - 0.25 * fw, 0, w)) : int(np.clip(xl, 0, w))],
+        beside[top:bottom, int(np.clip(xr, 0, w)) : int(np.clip(xr + 0.25 * fw, 0, w))],
+    ]
+    return any(strip.size and strip.mean() > FRAMES_FACE for strip in strips)
+
+
+def _within_outer_edge(beside, cx, y0, y1, fw):
+    """Columns (1xW) no further out than the hair beside the cheeks reaches between rows y0 and y1: the hair's
+    outline continues straight down, and a shoulder that sticks out beyond it is clothing."""
+    xs = np.arange(beside.shape[1])
+    cols = np.flatnonzero(beside[y0 : max(y0 + 1, y1)].any(axis=0))
+    if cols.size == 0:
+        return np.zeros((1, xs.size), bool)
+    slack = INNER_SLACK * fw
+    return ((xs >= cols.min() - slack) & (xs <= cols.max() + slack))[None, :]
+
+
+def _within_inner_edge(hairish, cx, neck, y0, y1, fw):
+    """Columns (as a 1xW mask) no further in than the hair's inner edge on each side between rows y0 and y1
+    (hair hangs straight down; what lies between the hair and the neck below the collar is clothing)."""
+    w = hairish.shape[1]
+    xs = np.arange(w)
+    out = np.zeros(w, bool)
+    band = hairish[y0 : max(y0 + 1, y1)]
+    for side in (-1, 1):
+        outside = side * (xs - cx) > NECK_CLEAR * neck
+        cols = np.flatnonzero(band.any(axis=0) & outside)
+        if cols.size == 0:
+            continue
+        inner = cols.max() if side < 0 else cols.min()
+        limit = inner + side * -INNER_SLACK * fw
+        out |= (xs <= limit) if side < 0 else (xs >= limit)
+    return out[None, :]
