@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from .errors import ConstraintsInfeasible, CrownCut, NoFace, SeveralFaces
+from .mesh import FACE_OVAL
 
 log = logging.getLogger(__name__)
 MM_PER_INCH = 25.4
@@ -33,44 +34,6 @@ LIP_UPPER_INNER, LIP_LOWER_INNER = 13, 14
 EYE_RIGHT = {"corners": (33, 133), "pairs": ((160, 144), (159, 145), (158, 153))}
 EYE_LEFT = {"corners": (362, 263), "pairs": ((385, 380), (386, 374), (387, 373))}
 CHEEK_R, CHEEK_L = 205, 425  # mid-cheek points, below the eyes and beside the nose
-FACE_OVAL = (
-    10,
-    338,
-    297,
-    332,
-    284,
-    251,
-    389,
-    356,
-    454,
-    323,
-    361,
-    288,
-    397,
-    365,
-    379,
-    378,
-    400,
-    377,
-    152,
-    148,
-    176,
-    149,
-    150,
-    136,
-    172,
-    58,
-    132,
-    93,
-    234,
-    127,
-    162,
-    21,
-    54,
-    103,
-    67,
-    109,
-)
 # A generic adult head in mm in camera axes (x right, y down, z away from the camera), nose tip at 0.
 HEAD_MODEL = np.array(
     [

@@ -1,0 +1,8 @@
+"""Index groups of mediapipe's 478-point face mesh that several stages use."""
+
+# The face outline, clockwise from the top of the forehead (10) through the right cheek (454), chin (152)
+# and left cheek (234).
+FACE_OVAL = (
+    10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377,
+    152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109,
+)  # fmt: skip
