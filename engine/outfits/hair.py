@@ -28,6 +28,7 @@ MARGIN = 0.9  # a pixel is hair when its distance to the hair model is below MAR
 BALD = 8.0  # feature distance under which the top of the head counts as skin
 SMOOTH_CLOTH = 0.27  # of the hair's typical texture: smoother than this is cloth
 STRAND = 0.12  # face widths: narrower dark bands below the chin are not locks of hair
+TIP = 0.04  # face widths over which a lock fades out at its lower end
 FEATHER = 1.0  # px (working scale) of the mask's soft edge
 
 
@@ -66,7 +67,7 @@ def _features(canvas):
     texture = cv2.blur(np.hypot(gx, gy), (7, 7))
     return np.dstack(
         [LIGHTNESS_WEIGHT * lightness, lab[..., 1] - 128, lab[..., 2] - 128, TEXTURE_WEIGHT * texture]
-    )
+    ).astype(np.float32)
 
 
 def _textured(features, hair, fw):
@@ -89,7 +90,13 @@ def _centres(samples, count=4):
 
 
 def _nearest(features, centres):
-    return np.min([np.linalg.norm(features - c, axis=-1) for c in centres], axis=0)
+    """Distance from each pixel's features to the nearest of `centres`."""
+    best = None
+    for centre in np.asarray(centres, np.float32):
+        d = features - centre
+        d = np.einsum("...k,...k->...", d, d)
+        best = d if best is None else np.minimum(best, d)
+    return np.sqrt(best)
 
 
 def _hair_mask(canvas, alpha, points, cx, neck, collar_y):
@@ -152,10 +159,22 @@ def _hair_mask(canvas, alpha, points, cx, neck, collar_y):
     keep = cv2.medianBlur(_cut_below_tips(keep, cx, int(np.clip(chin_y, 0, h)), STRAND * fw), 5)
     # A smooth outline (the classification's staircase blurred away), then a soft edge.
     smooth = cv2.GaussianBlur(keep.astype(np.float32), (0, 0), 2 * FEATHER) > 0.5
-    soft = cv2.GaussianBlur(smooth.astype(np.float32), (0, 0), FEATHER)
+    soft = cv2.GaussianBlur(smooth.astype(np.float32) * _tips(smooth, TIP * fw), (0, 0), FEATHER)
     # Faded in across the neck column's edge, so the collar never meets a hard line of hair.
     ramp = np.clip((dx - NECK_CLEAR * neck) / max(1.0, 0.08 * fw), 0, 1)
     return (soft * ramp).astype(np.float32)
+
+
+def _tips(mask, length):
+    """Per pixel, 1 inside a lock fading to 0 over its last `length` px toward its lower end (hair tapers
+    into its tips; a lock that runs off the bottom edge does not end there)."""
+    h, w = mask.shape
+    below = np.zeros((h, w), np.float32)
+    run = np.full(w, length, np.float32)
+    for y in range(h - 1, -1, -1):
+        run = np.where(mask[y], run + 1, 0)
+        below[y] = run
+    return np.clip(below / max(1.0, length), 0, 1)
 
 
 def _fill_across(mask, cx):
