@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from .. import models
+from ..mesh import FACE_OVAL
 
 MATTE_MAX_SIDE = 1024
 # The side RVM's encoder works at (downsample_ratio = this / input long side). 448 scores a little better on
@@ -78,6 +79,8 @@ def small_matte(image, face=None, rotation=None):
         _rotate(result, rotation)
     if face is not None:
         result.alpha = keep_face_region(result.alpha, face, result)
+        result.alpha = drop_neighbours(result.alpha, *face_in_matte(face, result), valid=result.valid)
+        result.alpha = fill_ears(result.alpha, result.foreground, face, result)
     return result
 
 
@@ -149,3 +152,182 @@ def keep_face_region(alpha, face, matte):
     zone = cv2.dilate(keep, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (grow, grow)))
     near = cv2.blur(zone.astype(np.float32), (grow, grow))  # soft border: no hard step where the zone ends
     return alpha * np.maximum(near, keep)
+
+
+# Another person beside ours, whose face was not found (cut by the frame), can touch our person's hair:
+# the connected region then holds their head too. Above our chin their region reaches the photo's side and
+# joins ours only through a bridge much thinner than a face (a few touching hairs); opening the matte with
+# a disc NECK_FRACTION face widths across breaks such bridges but not our own hair, which joins the head
+# along its whole width.
+BRIDGE_ALPHA = 0.5  # matte above this counts when looking for the bridge
+NECK_FRACTION = 0.2  # diameter of the opening disc, in face widths
+TAPER = 0.25  # face widths below the chin over which the removal fades out
+WORK_DISC = 9  # px across the opening disc on the working copy
+BORDER_PX = 2  # a region this close to the photo's left or right edge "comes from outside the frame"
+
+
+def face_in_matte(face, matte):
+    """(box, chin_y, face width) of `face` in matte px."""
+    box = tuple(matte.to_matte(v) for v in face.box)
+    return box, matte.to_matte(face.chin[1]), face.width * matte.scale
+
+
+def drop_neighbours(alpha, box, chin_y, face_width, valid=None):
+    """Remove from `alpha` (matte px) the heads of other people joined to ours only by a thin bridge.
+
+    Only the rows above the chin are searched: below it bodies standing side by side merge and no bridge
+    tells them apart. The cut runs midway between the two heads, with a soft edge (the bridge's own
+    alpha is low there, so the result fades the way a hair edge does). The search runs on a copy small
+    enough that the opening disc is WORK_DISC px across (the removal map is smooth, so it scales up well).
+    """
+    h, w = alpha.shape
+    factor = min(1.0, WORK_DISC / max(1.0, NECK_FRACTION * face_width))
+    small_alpha, small_valid = alpha, valid
+    if factor < 1.0:
+        size = (max(1, round(w * factor)), max(1, round(h * factor)))
+        small_alpha = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA)
+        if valid is not None:
+            small_valid = cv2.resize(valid, size, interpolation=cv2.INTER_AREA)
+        factor = size[0] / w
+    box = tuple(v * factor for v in box)
+    removal = neighbour_removal(small_alpha, box, chin_y * factor, face_width * factor, small_valid)
+    if removal is None:
+        return alpha
+    if removal.shape != alpha.shape:
+        removal = cv2.resize(removal, (w, h), interpolation=cv2.INTER_LINEAR)
+        removal[int(np.ceil(chin_y + TAPER * face_width)) + 1 :] = 0.0  # no bleed from scaling up
+    return alpha * (1.0 - removal)
+
+
+def neighbour_removal(alpha, box, chin_y, face_width, valid=None):
+    """0..1 map of how much of `alpha` belongs to other people's heads, or None when there are none."""
+    h, w = alpha.shape
+    rows = int(np.clip(round(chin_y), 0, h))
+    disc = max(3, int(NECK_FRACTION * face_width) | 1)
+    if rows < disc:
+        return None
+    # Empty rows below the band: the bodies joined just under it must not count as joined inside it.
+    upper = np.zeros((rows + disc, w), dtype=np.uint8)
+    upper[:rows] = alpha[:rows] > BRIDGE_ALPHA
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (disc, disc))
+    opened = cv2.morphologyEx(upper, cv2.MORPH_OPEN, kernel)[:rows]
+    count, labels = cv2.connectedComponents(opened, connectivity=8)
+    if count <= 2:
+        return None
+    x0, y0, x1, y1 = (round(float(v)) for v in box)
+    region = labels[max(0, y0) : max(0, min(rows, y1)), max(0, x0) : max(0, min(w, x1))]
+    found = np.bincount(region.ravel(), minlength=count)
+    found[0] = 0
+    if found.max() == 0:
+        return None
+    ours = int(found.argmax())
+    others = [k for k in _labels_at_sides(labels, valid, rows) if k not in (0, ours)]
+    if not others:
+        return None
+    # Below the chin the removal fades out over TAPER face widths: the other person's shoulder, merged
+    # with ours there, ends in a soft fade rather than a straight cut.
+    end = int(min(h, rows + round(TAPER * face_width)))
+    seeds = np.zeros((h, w), dtype=labels.dtype)
+    seeds[:rows] = labels
+    removal = _territory(seeds, ours, others, disc)
+    removal[rows:end] *= np.linspace(1.0, 0.0, end - rows + 2, dtype=np.float32)[1:-1, None]
+    removal[end:] = 0.0
+    return removal
+
+
+def _labels_at_sides(labels, valid, rows):
+    """Labels of the regions that touch the photo's left or right edge."""
+    if valid is None:
+        side = np.zeros(labels.shape, dtype=bool)
+        side[:, :BORDER_PX] = side[:, -BORDER_PX:] = True
+    else:
+        outside = (valid[:rows] < 128).astype(np.uint8)
+        side = cv2.dilate(outside, np.ones((3, 2 * BORDER_PX + 1), np.uint8)).astype(bool)
+        side[:, :BORDER_PX] = side[:, -BORDER_PX:] = True
+    return set(np.unique(labels[side]).tolist())
+
+
+def _territory(labels, ours, others, disc):
+    """Soft 0..1 map of the pixels nearer to the other heads than to ours."""
+    not_ours = (labels != ours).astype(np.uint8)
+    not_theirs = (~np.isin(labels, others)).astype(np.uint8)
+    to_ours = cv2.distanceTransform(not_ours, cv2.DIST_L2, 3)
+    to_theirs = cv2.distanceTransform(not_theirs, cv2.DIST_L2, 3)
+    theirs = (to_theirs < to_ours).astype(np.float32)
+    return cv2.GaussianBlur(theirs, (0, 0), max(1.0, disc / 4))
+
+
+# RVM sometimes leaves an ear half transparent in front of a busy background (p09: 0.5-0.8 over flags),
+# so the new background shows through it. An ear sits beside the cheek between the eyes and the bottom of
+# the nose and has the face's skin colour: there, skin-coloured pixels the matte holds at more than EAR_ALPHA
+# are made solid. The colour test keeps curls and the gaps between them (p03) as soft as they were.
+EAR_ALPHA = 0.3
+EAR_HALF_WIDTH = 0.25  # of the ellipse searched around each cheek point, in face widths
+EAR_HALF_HEIGHT = 0.8  # in eye-to-nose heights, about the middle between eye and nose-bottom height
+EAR_CLOSE = 0.05  # gaps inside the ear's outline up to this (face widths) are filled
+EAR_SKIN = 16.0  # largest distance (YCrCb chroma, 0..255 units) from the face's median skin colour
+CHEEKS = (234, 454)
+NOSE_BOTTOM = 2
+
+
+def fill_ears(alpha, colours, face, matte):
+    """Make the ears solid where the matte outlines them (skin-coloured, in ellipses beside the cheeks)."""
+    points = face.landmarks * matte.scale + matte.offset
+    face_width = face.width * matte.scale
+    eye_y = matte.to_matte(face.eyes_mid[1])
+    nose_y = points[NOSE_BOTTOM][1]
+    if nose_y <= eye_y:
+        return alpha
+    zone = ear_zone(alpha.shape, points, face_width, eye_y, nose_y)
+    ys, xs = np.nonzero(zone)
+    if ys.size == 0:
+        return alpha
+    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+    crop = alpha[y0:y1, x0:x1]
+    skin = skin_like(colours[y0:y1, x0:x1], face_skin(colours, alpha, points))
+    size = max(3, int(EAR_CLOSE * face_width) | 1)
+    ear = ((crop > EAR_ALPHA) & skin).astype(np.uint8)
+    ear = cv2.morphologyEx(ear, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)))
+    solid = cv2.GaussianBlur(ear.astype(np.float32), (0, 0), 1.0)
+    weight = cv2.GaussianBlur(zone[y0:y1, x0:x1].astype(np.float32), (0, 0), max(1.0, size / 2))
+    out = alpha.copy()
+    out[y0:y1, x0:x1] = np.maximum(crop, solid * weight)
+    return out
+
+
+def face_skin(colours, alpha, points, step=3):
+    """Median YCrCb chroma of the solid pixels inside the face outline (every `step`-th row and column)."""
+    outline = np.round(points[list(FACE_OVAL)]).astype(np.int32)
+    x, y, width, height = cv2.boundingRect(outline)
+    h, w = alpha.shape
+    x0, y0, x1, y1 = max(0, x), max(0, y), min(w, x + width), min(h, y + height)
+    if x1 <= x0 or y1 <= y0:
+        return None
+    inside = np.zeros((y1 - y0, x1 - x0), dtype=np.uint8)
+    cv2.fillPoly(inside, [outline - np.array([x0, y0], dtype=np.int32)], 1)
+    chosen = (inside > 0) & (alpha[y0:y1, x0:x1] > 0.9)
+    chosen[:, :] &= (np.arange(y1 - y0) % step == 0)[:, None] & (np.arange(x1 - x0) % step == 0)[None, :]
+    if not chosen.any():
+        return None
+    chroma = cv2.cvtColor(np.ascontiguousarray(colours[y0:y1, x0:x1]), cv2.COLOR_RGB2YCrCb)[..., 1:]
+    return np.median(chroma[chosen].astype(np.float32), axis=0)
+
+
+def skin_like(colours, reference):
+    """Boolean map of the pixels of `colours` whose chroma is within EAR_SKIN of `reference`."""
+    if reference is None:
+        return np.zeros(colours.shape[:2], dtype=bool)
+    chroma = cv2.cvtColor(np.ascontiguousarray(colours), cv2.COLOR_RGB2YCrCb)[..., 1:].astype(np.float32)
+    distance = np.hypot(chroma[..., 0] - reference[0], chroma[..., 1] - reference[1])
+    return distance < EAR_SKIN
+
+
+def ear_zone(shape, points, face_width, eye_y, nose_y):
+    """uint8 mask (0/1) of the two ellipses beside the cheeks where ears are."""
+    zone = np.zeros(shape, dtype=np.uint8)
+    centre_y = (eye_y + nose_y) / 2
+    axes = (max(1, round(EAR_HALF_WIDTH * face_width)), max(1, round(EAR_HALF_HEIGHT * (nose_y - eye_y))))
+    for index in CHEEKS:
+        centre = (int(np.rint(points[index][0])), int(np.rint(centre_y)))
+        cv2.ellipse(zone, centre, axes, 0, 0, 360, 1, thickness=-1)
+    return zone

@@ -1,0 +1,125 @@
+"""The matte clean-ups after RVM: another person's head joined by a thin bridge is dropped (p13), and ears
+RVM left half transparent are made solid (p09). Synthetic cases always run; the portraits skip when
+../shared is absent.
+"""
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+
+from engine import params
+from engine.context import Context
+from engine.pipeline import _stage
+from engine.stages import detect, matte
+
+from .conftest import portrait_paths
+
+PORTRAITS = {p.name.split("_")[0]: p for p in portrait_paths()}
+BIG_HAIR = ("p03", "p07", "p08", "p16")  # curly or long hair reaching far beside the face
+
+
+def _scene(width=400, height=300, bridge=True, neighbour=True):
+    """Our head (a disc with a face box) and a neighbour's head cut by the left edge, joined by a bridge."""
+    alpha = np.zeros((height, width), np.float32)
+    if bridge:
+        alpha[108:112, 40:200] = 0.7  # a few touching hairs
+    cv2.circle(alpha, (240, 130), 60, 1.0, thickness=-1)  # our head
+    if neighbour:
+        cv2.circle(alpha, (10, 120), 55, 1.0, thickness=-1)  # their head, cut by the frame
+    box = (200.0, 100.0, 280.0, 180.0)
+    return alpha, box
+
+
+def test_it_drops_a_head_joined_by_a_thin_bridge():
+    alpha, box = _scene()
+    out = matte.drop_neighbours(alpha, box, chin_y=190.0, face_width=100.0)
+    theirs = np.zeros(alpha.shape, np.uint8)
+    cv2.circle(theirs, (10, 120), 55, 1, thickness=-1)
+    ours = np.zeros(alpha.shape, np.uint8)
+    cv2.circle(ours, (240, 130), 60, 1, thickness=-1)
+    assert out[theirs > 0].mean() < 0.02
+    assert out[ours > 0].min() > 0.99  # our head is untouched
+    # The cut fades along the bridge instead of stopping in a straight step.
+    bridge = out[110, 60:178]
+    assert bridge[0] < 0.05 and bridge[-1] == pytest.approx(0.7, abs=0.02)
+    assert np.abs(np.diff(bridge)).max() < 0.35
+
+
+def test_it_keeps_the_matte_when_no_head_touches_the_side():
+    alpha, box = _scene(neighbour=False)
+    out = matte.drop_neighbours(alpha, box, chin_y=190.0, face_width=100.0)
+    assert np.array_equal(out, alpha)
+
+
+def test_it_keeps_our_own_hair_that_runs_off_the_side():
+    # Long hair reaching the right edge joins the head along its whole height: no thin bridge, kept.
+    alpha, box = _scene(neighbour=False, bridge=False)
+    alpha[80:200, 240:400] = 1.0
+    out = matte.drop_neighbours(alpha, box, chin_y=190.0, face_width=100.0)
+    assert np.array_equal(out, alpha)
+
+
+def test_it_leaves_the_rows_below_the_fade_alone():
+    alpha, box = _scene()
+    alpha[190:, :] = 1.0  # bodies side by side, merged
+    out = matte.drop_neighbours(alpha, box, chin_y=190.0, face_width=100.0)
+    fade_end = 190 + round(matte.TAPER * 100)
+    assert np.array_equal(out[fade_end + 1 :], alpha[fade_end + 1 :])
+    assert out[:150, :40].max() < 0.02
+
+
+def _canvas(key):
+    if key not in PORTRAITS:
+        pytest.skip(f"{key} is absent from ../shared/portraits")
+    ctx = Context(params=params.parse({"bg_color": "438EDB"}), source_bytes=PORTRAITS[key].read_bytes())
+    for name in ("decode", "detect", "matte", "geometry"):
+        _stage(name).run(ctx)
+    landmarks = ctx.canvas_landmarks
+    face_width = float(np.hypot(*(landmarks[454] - landmarks[234])))
+    return ctx.canvas_alpha, landmarks, face_width
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_it_removes_the_neighbour_cut_by_the_frame_on_p13():
+    alpha, landmarks, face_width = _canvas("p13")
+    # Left of our hair (which stays within 0.15 face widths of the cheek point) and above our chin.
+    right = int(landmarks[234][0] - 0.15 * face_width)
+    chin = int(landmarks[152][1])
+    assert right > 10 and chin > 100
+    region = alpha[:chin, :right]
+    assert (region > 0.5).mean() < 0.02  # about 0.4 before the clean-up
+    # Our own face and hair are still there.
+    cx = int((landmarks[234][0] + landmarks[454][0]) / 2)
+    assert alpha[int(landmarks[10][1]) : chin, cx].min() > 0.95
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_it_makes_the_ears_solid_on_p09():
+    alpha, landmarks, face_width = _canvas("p09")
+    eye_y = (landmarks[468][1] + landmarks[473][1]) / 2
+    nose_y = landmarks[2][1]
+    rows = slice(int(eye_y), int((eye_y + nose_y) / 2))
+    for index, side in ((234, -1), (454, 1)):
+        x = landmarks[index][0]
+        x0, x1 = sorted((int(x + side * 0.02 * face_width), int(x + side * 0.15 * face_width)))
+        ear = alpha[rows, x0:x1]
+        inside = ear > 0.3  # the head's outline as the matte draws it
+        assert inside.sum() > 200
+        assert ear[inside].mean() > 0.9, (index, ear[inside].mean())  # the image-left ear was 0.78
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+@pytest.mark.parametrize("key", BIG_HAIR)
+def test_it_does_not_cut_big_hair(key):
+    if key not in PORTRAITS:
+        pytest.skip(f"{key} is absent from ../shared/portraits")
+    rgb = np.asarray(Image.open(PORTRAITS[key]).convert("RGB"))
+    found = detect.find_face(rgb, level=False, allow_several=True)
+    result = matte.small_matte(rgb)
+    kept = matte.keep_face_region(result.alpha, found.face, result)
+    box, chin_y, face_width = matte.face_in_matte(found.face, result)
+    assert np.array_equal(matte.drop_neighbours(kept, box, chin_y, face_width), kept)
