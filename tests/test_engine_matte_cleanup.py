@@ -123,3 +123,21 @@ def test_it_does_not_cut_big_hair(key):
     kept = matte.keep_face_region(result.alpha, found.face, result)
     box, chin_y, face_width = matte.face_in_matte(found.face, result)
     assert np.array_equal(matte.drop_neighbours(kept, box, chin_y, face_width), kept)
+
+
+def test_it_drops_a_faint_blob_beside_the_head_but_keeps_a_loose_hair():
+    alpha = np.zeros((300, 400), np.float32)
+    cv2.circle(alpha, (200, 150), 60, 1.0, thickness=-1)  # the head
+    cv2.circle(alpha, (100, 80), 12, 0.3, thickness=-1)  # window light RVM half kept
+    cv2.line(alpha, (250, 100), (330, 40), 0.3, thickness=1)  # a loose hair
+    box = (150.0, 100.0, 250.0, 200.0)
+    out = matte.drop_faint_blobs(alpha, box, chin_y=210.0, face_width=100.0)
+    blob = np.zeros(alpha.shape, np.uint8)
+    cv2.circle(blob, (100, 80), 8, 1, thickness=-1)
+    assert out[blob > 0].max() < 0.05
+    hair = np.zeros(alpha.shape, np.uint8)
+    cv2.line(hair, (250, 100), (330, 40), 1, thickness=1)
+    assert np.array_equal(out[hair > 0], alpha[hair > 0])
+    head = np.zeros(alpha.shape, np.uint8)
+    cv2.circle(head, (200, 150), 60, 1, thickness=-1)
+    assert out[head > 0].min() == 1.0

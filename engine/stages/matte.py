@@ -81,6 +81,7 @@ def small_matte(image, face=None, rotation=None):
         result.alpha = keep_face_region(result.alpha, face, result)
         result.alpha = drop_neighbours(result.alpha, *face_in_matte(face, result), valid=result.valid)
         result.alpha = fill_ears(result.alpha, result.foreground, face, result)
+        result.alpha = drop_faint_blobs(result.alpha, *face_in_matte(face, result))
     return result
 
 
@@ -278,20 +279,31 @@ def fill_ears(alpha, colours, face, matte):
     nose_y = points[NOSE_BOTTOM][1]
     if nose_y <= eye_y:
         return alpha
-    zone = ear_zone(alpha.shape, points, face_width, eye_y, nose_y)
-    ys, xs = np.nonzero(zone)
-    if ys.size == 0:
+    reference = face_skin(colours, alpha, points)
+    if reference is None:
         return alpha
-    y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
-    crop = alpha[y0:y1, x0:x1]
-    skin = skin_like(colours[y0:y1, x0:x1], face_skin(colours, alpha, points))
-    size = max(3, int(EAR_CLOSE * face_width) | 1)
-    ear = ((crop > EAR_ALPHA) & skin).astype(np.uint8)
-    ear = cv2.morphologyEx(ear, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size)))
-    solid = cv2.GaussianBlur(ear.astype(np.float32), (0, 0), 1.0)
-    weight = cv2.GaussianBlur(zone[y0:y1, x0:x1].astype(np.float32), (0, 0), max(1.0, size / 2))
     out = alpha.copy()
-    out[y0:y1, x0:x1] = np.maximum(crop, solid * weight)
+    half_w = max(1, round(EAR_HALF_WIDTH * face_width))
+    half_h = max(1, round(EAR_HALF_HEIGHT * (nose_y - eye_y)))
+    size = max(3, int(EAR_CLOSE * face_width) | 1)
+    margin = size  # room for the closing and the blurs at the crop's edge
+    h, w = alpha.shape
+    for index in CHEEKS:
+        cx, cy = int(np.rint(points[index][0])), int(np.rint((eye_y + nose_y) / 2))
+        x0, x1 = max(0, cx - half_w - margin), min(w, cx + half_w + margin + 1)
+        y0, y1 = max(0, cy - half_h - margin), min(h, cy + half_h + margin + 1)
+        if x1 <= x0 or y1 <= y0:
+            continue
+        zone = np.zeros((y1 - y0, x1 - x0), dtype=np.uint8)
+        cv2.ellipse(zone, (cx - x0, cy - y0), (half_w, half_h), 0, 0, 360, 1, thickness=-1)
+        crop = out[y0:y1, x0:x1]
+        ear = ((crop > EAR_ALPHA) & skin_like(colours[y0:y1, x0:x1], reference)).astype(np.uint8)
+        ear = cv2.morphologyEx(
+            ear, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+        )
+        solid = cv2.GaussianBlur(ear.astype(np.float32), (0, 0), 1.0)
+        weight = cv2.GaussianBlur(zone.astype(np.float32), (0, 0), max(1.0, size / 2))
+        out[y0:y1, x0:x1] = np.maximum(crop, solid * weight)
     return out
 
 
@@ -305,11 +317,11 @@ def face_skin(colours, alpha, points, step=3):
         return None
     inside = np.zeros((y1 - y0, x1 - x0), dtype=np.uint8)
     cv2.fillPoly(inside, [outline - np.array([x0, y0], dtype=np.int32)], 1)
-    chosen = (inside > 0) & (alpha[y0:y1, x0:x1] > 0.9)
-    chosen[:, :] &= (np.arange(y1 - y0) % step == 0)[:, None] & (np.arange(x1 - x0) % step == 0)[None, :]
+    chosen = ((inside > 0) & (alpha[y0:y1, x0:x1] > 0.9))[::step, ::step]
     if not chosen.any():
         return None
-    chroma = cv2.cvtColor(np.ascontiguousarray(colours[y0:y1, x0:x1]), cv2.COLOR_RGB2YCrCb)[..., 1:]
+    sample = np.ascontiguousarray(colours[y0:y1:step, x0:x1:step])
+    chroma = cv2.cvtColor(sample, cv2.COLOR_RGB2YCrCb)[..., 1:]
     return np.median(chroma[chosen].astype(np.float32), axis=0)
 
 
@@ -322,12 +334,34 @@ def skin_like(colours, reference):
     return distance < EAR_SKIN
 
 
-def ear_zone(shape, points, face_width, eye_y, nose_y):
-    """uint8 mask (0/1) of the two ellipses beside the cheeks where ears are."""
-    zone = np.zeros(shape, dtype=np.uint8)
-    centre_y = (eye_y + nose_y) / 2
-    axes = (max(1, round(EAR_HALF_WIDTH * face_width)), max(1, round(EAR_HALF_HEIGHT * (nose_y - eye_y))))
-    for index in CHEEKS:
-        centre = (int(np.rint(points[index][0])), int(np.rint(centre_y)))
-        cv2.ellipse(zone, centre, axes, 0, 0, 360, 1, thickness=-1)
-    return zone
+# Over a bright busy background RVM can leave broad faint blobs (alpha 0.1-0.4) beside the hair (p09: window
+# light above the ear): on a new colour they show as whitish smudges. Faint pixels more than BLOB_GAP face
+# widths outside the solid outline that form a patch at least BLOB_SIZE face widths across are dropped;
+# single loose hairs are thinner than that and stay.
+BLOB_ALPHA = 0.5  # the solid outline, and the most a blob may hold
+BLOB_GAP = 0.03
+BLOB_SIZE = 0.05
+BLOB_REACH = 1.0  # face widths around the face box searched for blobs
+
+
+def drop_faint_blobs(alpha, box, chin_y, face_width):
+    """Remove broad faint patches standing apart from the person's outline around the head (above the chin,
+    within BLOB_REACH face widths of the face box)."""
+    h, w = alpha.shape
+    reach = BLOB_REACH * face_width
+    x0, x1 = int(max(0, box[0] - reach)), int(min(w, box[2] + reach + 1))
+    y0, y1 = int(max(0, box[1] - reach)), int(np.clip(round(chin_y), 0, h))
+    if x1 <= x0 or y1 <= y0:
+        return alpha
+    around = alpha[y0:y1, x0:x1]
+    outside = (around <= BLOB_ALPHA).astype(np.uint8)
+    gap = cv2.distanceTransform(outside, cv2.DIST_L2, 3)
+    faint = ((around > 0.02) & (gap > BLOB_GAP * face_width)).astype(np.uint8)
+    size = max(3, int(BLOB_SIZE * face_width) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+    blobs = cv2.morphologyEx(faint, cv2.MORPH_OPEN, kernel)
+    if not blobs.any():
+        return alpha
+    out = alpha.copy()
+    out[y0:y1, x0:x1] *= 1.0 - cv2.GaussianBlur(blobs.astype(np.float32), (0, 0), 1.0)
+    return out
