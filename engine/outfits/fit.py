@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from ..beauty import regions
-from .hair import hair_in_front
+from .hair import colour_centres, hair_in_front
 
 PERSON = 0.5  # matte value that counts as person
 NECK_PROBE = 0.12  # the neck is measured this many face widths below the chin
@@ -345,11 +345,7 @@ def _clothes_palette(lab, clothes, collar_y, fw, colours=3):
     pixels = lab[y0:][clothes[y0:]]
     if len(pixels) < 50:
         return None
-    pixels = pixels[:: max(1, len(pixels) // 3000)].astype(np.float32)
-    criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
-    cv2.setRNGSeed(7)
-    _, _, centres = cv2.kmeans(pixels, min(colours, len(pixels)), None, criteria, 2, cv2.KMEANS_PP_CENTERS)
-    return centres
+    return colour_centres(pixels, colours)
 
 
 def _clothes_coloured(lab, palette):

@@ -81,7 +81,8 @@ def _textured(features, hair, fw):
     return cv2.blur(texture, (k, k)) > SMOOTH_CLOTH * typical
 
 
-def _centres(samples, count=4):
+def colour_centres(samples, count=4):
+    """A few k-means centres of (at most ~3000 of) the samples; seeded, so a photo always fits the same way."""
     samples = samples[:: max(1, len(samples) // 3000)].astype(np.float32)
     criteria = (cv2.TERM_CRITERIA_EPS + cv2.TERM_CRITERIA_MAX_ITER, 20, 0.5)
     cv2.setRNGSeed(11)
@@ -114,16 +115,16 @@ def _hair_mask(canvas, alpha, points, cx, neck, collar_y):
     face_skin = regions.skin_mask((h, w), points) > 0.5
     if face_skin.sum() < 30:
         return None
-    skin_dist = _nearest(features, _centres(features[face_skin]))
+    skin_dist = _nearest(features, colour_centres(features[face_skin]))
     beside = _hair_beside_cheeks(features, skin_dist, person & ~face, rows, dx, eyes_y, chin_y, fw)
     if beside is None or beside.sum() < 30 or not _frames_face(beside, points, fw):
         return None
     # Not hair: whatever the chest column under the collar shows (their clothes, an open neckline's skin),
     # and the face's skin (light hair and a cream blouse can both be near skin in colour).
     chest = person & (rows > collar_y + 0.1 * fw) & (dx < NECK_CLEAR * neck)
-    hair_dist = _nearest(features, _centres(features[beside]))
+    hair_dist = _nearest(features, colour_centres(features[beside]))
     other = [features[chest]] if chest.sum() >= 30 else []
-    other_dist = _nearest(features, _centres(np.concatenate(other), 6)) if other else skin_dist
+    other_dist = _nearest(features, colour_centres(np.concatenate(other), 6)) if other else skin_dist
     hairy = hair_dist < MARGIN * other_dist
     hairy &= person & ~face & _textured(features, beside, fw)
     hairy = cv2.medianBlur(hairy.astype(np.uint8), 5) > 0
@@ -197,7 +198,7 @@ def _hair_beside_cheeks(features, skin_dist, outside_face, rows, dx, eyes_y, chi
     crown = outside_face & (rows < eyes_y)
     if crown.sum() < 30:
         return None
-    crown_dist = _nearest(features, _centres(features[crown]))
+    crown_dist = _nearest(features, colour_centres(features[crown]))
     if np.median(skin_dist[crown]) < BALD:  # what is above the eyes looks like the face's skin
         return None
     like = outside_face & (crown_dist <= np.percentile(crown_dist[crown], 97)) & (crown_dist < skin_dist)
