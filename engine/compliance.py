@@ -180,6 +180,10 @@ def head_height(ctx, spec):
     )
 
 
+EYES_TOO_HIGH = "The eyes sit too high: use a photo that shows more of the shoulders."
+EYES_TOO_LOW = "The eyes sit too low: use a photo with more space above the head."
+
+
 def eye_line(ctx, spec):
     eyes_top = _measured(ctx, "eyes_top")
     if eyes_top is None:
@@ -193,10 +197,7 @@ def eye_line(ctx, spec):
             height - eyes_top,
             spec.eyes_from_bottom_mm,
             None,
-            (
-                "The eyes sit too low: use a photo with more space above the head.",
-                "The eyes sit too high: use a photo that shows more of the shoulders.",
-            ),
+            (EYES_TOO_LOW, EYES_TOO_HIGH),
         )
     return _band_check(
         ctx,
@@ -205,10 +206,7 @@ def eye_line(ctx, spec):
         eyes_top,
         None,
         ctx.params.constraints.get("eyes_top"),
-        (
-            "The eyes sit too high: use a photo that shows more of the shoulders.",
-            "The eyes sit too low: use a photo with more space above the head.",
-        ),
+        (EYES_TOO_HIGH, EYES_TOO_LOW),
     )
 
 

@@ -114,6 +114,11 @@ def workspace(request, code):
     return render(request, "photos/workspace.html", context)
 
 
+def _form_error(request, error):
+    """The options form's error, shown in place (422 so htmx knows nothing was created)."""
+    return render(request, "photos/workspace.html#form-error", {"error": error}, status=422)
+
+
 def _parsed(request):
     """(params, spec, notes, error) from the options form in request.POST."""
     try:
@@ -168,7 +173,7 @@ def preview(request, code):
     item = _own_upload(request, code)
     params, spec, notes, error = _parsed(request)
     if error:
-        return render(request, "photos/workspace.html#form-error", {"error": error}, status=422)
+        return _form_error(request, error)
     label = options.describe(params, spec)
     order = services.create_preview(request.user, item, params, spec_label=label)
     return render(request, "photos/job.html#job", {"order": order, "notes": notes})
@@ -180,7 +185,7 @@ def confirm(request, code):
     item = _own_upload(request, code)
     params, spec, notes, error = _parsed(request)
     if error:
-        return render(request, "photos/workspace.html#form-error", {"error": error}, status=422)
+        return _form_error(request, error)
     price = options.price_of(params)
     context = {
         "cost": price,
