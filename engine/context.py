@@ -1,6 +1,6 @@
 """The one object the stages pass along, and the result they produce.
 
-Coordinates: `image`, `alpha`, `foreground` and `face` are in *source* pixels (after EXIF orientation and
+Coordinates: `image`, `alpha` and `face` are in *source* pixels (after EXIF orientation and
 after levelling the eyes). The geometry stage decides `transform` (source -> output) and from then on
 `canvas_*` arrays are in *output* pixels.
 """
@@ -69,7 +69,6 @@ class Context:
     unlevelled: np.ndarray | None = None  # the decoded image before levelling (set only when it was rotated)
     # matte: at the matte's own resolution (<= 1024 px), matte px = matte_scale * source px (pixel centres)
     alpha: np.ndarray | None = None  # hxw float32 in [0, 1]
-    foreground: np.ndarray | None = None  # hxwx3 uint8, RVM's colours with the background removed from edges
     valid: np.ndarray | None = None  # hxw uint8, 255 where the levelled photo has pixels; None: everywhere
     matte_scale: float = 1.0
     # geometry

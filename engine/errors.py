@@ -73,15 +73,6 @@ class ConstraintsInfeasible(ContentError):
         super().__init__(message, constraints=list(constraints))
 
 
-class ForbiddenEdit(ContentError):
-    """The chosen document spec forbids an edit that was asked for (beauty, outfit, background)."""
-
-    kind = "forbidden_edit"
-
-    def __init__(self, message, edits):
-        super().__init__(message, edits=list(edits))
-
-
 class ProcessingTimeout(EngineError):
     state = -8
     kind = "timeout"

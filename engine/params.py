@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .errors import ParamError
+from .units import mm_to_px, px_to_mm
 
 DEFAULT_SIZE = (295, 413)
 DEFAULT_DPI = 300
 CONSTRAINT_NAMES = ("face_width", "face_height", "head_top", "chin_top", "eyes_top")
-BEAUTY_NAMES = ("bright", "smooth", "thin_face", "sharp")
 # Seed names of the beauty switches and their strength factors.
 BEAUTY_FIELDS = {
     "bright": ("auto_bright", "bright_factor"),
@@ -76,7 +76,7 @@ class Params:
 
     @property
     def size_mm(self):
-        return (self.width * 25.4 / self.dpi, self.height * 25.4 / self.dpi)
+        return (px_to_mm(self.width, self.dpi), px_to_mm(self.height, self.dpi))
 
     @property
     def beauty_on(self):
@@ -176,7 +176,7 @@ def _output_size(data):
             missing = "mm_height" if mm[1] is None else "mm_width"
             raise ParamError(missing, "given together with its pair (mm_width and mm_height)")
         use_dpi = dpi or DEFAULT_DPI
-        width, height = (round(v / 25.4 * use_dpi) for v in mm)
+        width, height = (round(mm_to_px(v, use_dpi)) for v in mm)
         if max(width, height) > 4000 or min(width, height) < 10:
             raise ParamError("dpi", f"such that mm_width x mm_height is 10 to 4000 pixels (got {width}x{height})")
         return width, height, use_dpi

@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-MM_PER_INCH = 25.4
+from .units import MM_PER_INCH
+
 PT_PER_INCH = 72.0
 # Paper (short side, long side) in mm.
 PAPERS_MM = {

@@ -1,7 +1,6 @@
 """Beauty filters on real portraits: identity at 0, monotonic in the factor, and each does only its job."""
 
 import copy
-import importlib
 
 import cv2
 import numpy as np
@@ -11,7 +10,7 @@ from PIL import Image
 from engine import params as P
 from engine.beauty import filters, regions
 from engine.context import Context
-from engine.pipeline import STAGES
+from engine.pipeline import stages_through
 from engine.stages import beauty, detect
 
 from .conftest import ARTIFACTS, PORTRAITS, needs_shared
@@ -21,13 +20,13 @@ pytestmark = needs_shared(PORTRAITS)
 # p13 is a dark flash photo (underexposed face), p04 a well-lit outdoor portrait, p16 a clean studio face.
 NAMES = ("p13_glasses_crop_dlib_2008_002506.png", "p04_biden2.jpg", "p16_hivision_test3.jpg")
 FILTERS = ("bright", "smooth", "thin_face", "sharp")
-UP_TO_GEOMETRY = [name for name, _ in STAGES[: [n for n, _ in STAGES].index("geometry") + 1]]
+UP_TO_GEOMETRY = stages_through("geometry")
 
 
 def geometry_context(path):
     ctx = Context(params=P.parse({}), source_bytes=path.read_bytes())
-    for name in UP_TO_GEOMETRY:
-        importlib.import_module(f"engine.stages.{name}").run(ctx)
+    for stage in UP_TO_GEOMETRY:
+        stage.run(ctx)
     return ctx
 
 

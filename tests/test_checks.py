@@ -28,7 +28,7 @@ needs_portraits = pytest.mark.skipif(not PORTRAITS.is_dir(), reason="../shared/p
 
 def _stage_run(ctx, names):
     for name in names:
-        pipeline._stage(name).run(ctx)
+        pipeline.stage(name).run(ctx)
     return ctx
 
 
@@ -42,7 +42,7 @@ def _finish(source_ctx, fields):
     params = specs.apply_spec(params_module.parse({k: str(v) for k, v in fields.items()}))
     ctx = copy.copy(source_ctx)
     ctx.params, ctx.measurements, ctx.checks, ctx.warnings = params, {}, [], []
-    rest = [name for name, _ in pipeline.STAGES if name not in SOURCE_STAGES]
+    rest = [pipeline.stage_name(m) for m, _ in pipeline.STAGES if pipeline.stage_name(m) not in SOURCE_STAGES]
     return _stage_run(ctx, rest)
 
 
@@ -372,25 +372,25 @@ def _synthetic_ctx(shift_y=0.0, background=None, change_bg="0"):
 
 
 def test_it_fails_a_face_pushed_out_of_the_frame():
-    assert compliance.face_in_frame(_synthetic_ctx(), None)["status"] == "pass"
+    assert compliance.face_in_frame(_synthetic_ctx(), None).status == "pass"
     cut = compliance.face_in_frame(_synthetic_ctx(shift_y=-150), None)
-    assert cut["status"] == "fail" and "further away" in cut["fix"]
+    assert cut.status == "fail" and "further away" in cut.fix
 
 
 def test_it_checks_a_kept_background_for_uniformity():
     plain = compliance.background(_synthetic_ctx(), None)
-    assert plain["status"] == "pass"
+    assert plain.status == "pass"
     stripes = np.full((400, 300, 3), 235, np.uint8)
     stripes[:, ::20] = 40  # a shelf, a door frame...
     stripes[:, 1::20] = 40
     busy = compliance.background(_synthetic_ctx(background=stripes), None)
-    assert busy["status"] == "fail" and "plain light wall" in busy["fix"]
+    assert busy.status == "fail" and "plain light wall" in busy.fix
     assert compliance.background(_synthetic_ctx(change_bg="1"), None) is None  # replaced anyway
 
 
 def test_it_reports_a_frame_the_photo_does_not_fill():
     ctx = _synthetic_ctx()
-    assert compliance.photo_fills_frame(ctx, None)["status"] == "pass"
+    assert compliance.photo_fills_frame(ctx, None).status == "pass"
     ctx.canvas_coverage[:40] = 0.0
     gap = compliance.photo_fills_frame(ctx, None)
-    assert gap["status"] == "fail" and gap["value"] == pytest.approx(0.1)
+    assert gap.status == "fail" and gap.value == pytest.approx(0.1)

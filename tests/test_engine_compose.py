@@ -255,7 +255,7 @@ def test_it_watermarks_after_the_label_and_over_transparency(artifacts_dir):
     ctx = _run(_ctx(foreground=SKIN, preview=1, add_label=1, label_text=LABEL), background, label, watermark)
     assert ctx.composed.shape[2] == 4
     assert (ctx.composed[..., 3][_figure_alpha() == 0] > 0).mean() > 0.1  # the mark shows on transparent parts
-    order = [name for name, _ in pipeline.STAGES]
+    order = [pipeline.stage_name(module) for module, _ in pipeline.STAGES]
     assert order.index("background") < order.index("label") < order.index("watermark") < order.index("encode")
     _save(artifacts_dir, "preview_label_transparent.png", ctx.composed)
 

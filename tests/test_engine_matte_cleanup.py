@@ -10,7 +10,7 @@ from PIL import Image
 
 from engine import params
 from engine.context import Context
-from engine.pipeline import _stage
+from engine.pipeline import stages_through
 from engine.stages import detect, matte
 
 from .conftest import portrait_paths
@@ -73,8 +73,8 @@ def _canvas(key):
     if key not in PORTRAITS:
         pytest.skip(f"{key} is absent from ../shared/portraits")
     ctx = Context(params=params.parse({"bg_color": "438EDB"}), source_bytes=PORTRAITS[key].read_bytes())
-    for name in ("decode", "detect", "matte", "geometry"):
-        _stage(name).run(ctx)
+    for stage in stages_through("geometry"):
+        stage.run(ctx)
     landmarks = ctx.canvas_landmarks
     face_width = float(np.hypot(*(landmarks[454] - landmarks[234])))
     return ctx.canvas_alpha, landmarks, face_width

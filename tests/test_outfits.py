@@ -1,7 +1,6 @@
 """Outfits: the catalogue, the drawing, and every outfit fitted on every portrait that shows the crown."""
 
 import dataclasses
-import importlib
 import io
 import itertools
 
@@ -17,7 +16,7 @@ from engine.errors import ParamError
 from engine.outfits import OUTFITS, measure, render, synthetic
 from engine.outfits.thumbnail import thumbnail_png
 from engine.params import CLOTHES_IDS
-from engine.pipeline import STAGES
+from engine.pipeline import stages_through
 from engine.stages import outfit
 
 from .conftest import ARTIFACTS, PORTRAITS, needs_shared, portrait_paths
@@ -25,13 +24,13 @@ from .conftest import ARTIFACTS, PORTRAITS, needs_shared, portrait_paths
 CROWN_CUT_OR_TWO_PEOPLE = ("p02", "p06", "p07", "p14")
 SHEET_PORTRAITS = ("p04", "p15", "p16")  # a man in a suit, a child, a woman with long hair
 MIN_HIDDEN = 0.97  # of the person's pixels well below the chin (their clothes)
-UP_TO_GEOMETRY = [name for name, _ in STAGES[: [n for n, _ in STAGES].index("geometry") + 1]]
+UP_TO_GEOMETRY = stages_through("geometry")
 
 
 def geometry_context(path, **fields):
     ctx = Context(params=P.parse(fields), source_bytes=path.read_bytes())
-    for name in UP_TO_GEOMETRY:
-        importlib.import_module(f"engine.stages.{name}").run(ctx)
+    for stage in UP_TO_GEOMETRY:
+        stage.run(ctx)
     return ctx
 
 

@@ -10,8 +10,8 @@ from engine import specs
 from engine.errors import ParamError
 from engine.params import parse
 from engine.specs import build
+from engine.units import MM_PER_INCH
 
-MM_PER_INCH = 25.4
 # passport-photo-specs-data entry -> our spec id, for documents where both give a head-height band.
 DATA_CROSS_CHECK = {
     "us-passport": 3,

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from ..errors import EngineError, ParamError
 from ..params import BEAUTY_FIELDS
+from ..units import MM_PER_INCH
 
 CATALOGUE = Path(__file__).with_name("catalogue.json")
-MM_PER_INCH = 25.4
 EDITS = ("beauty", "outfit", "background")
 # Authorities give the width of the head at the ears; the engine's face_width is cheek-to-cheek on the face
 # mesh (points 234-454), which is narrower. On the short-haired test portraits (where the matte's width at
@@ -368,13 +368,6 @@ def spec_constraints(spec, dpi=None):
         low, high = (v * dpi / spec.dpi * MESH_PER_HEAD_WIDTH for v in spec.face_width_px)
         constraints["face_width"] = (math.ceil(low), math.floor(high))
     return constraints
-
-
-EDIT_PARAMS = {
-    "beauty": tuple(switch for switch, _factor in BEAUTY_FIELDS.values()),
-    "outfit": ("clothes_id",),
-    "background": ("change_bg",),
-}
 
 
 def _constraint_is_explicit(name, explicit):

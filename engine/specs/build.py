@@ -13,11 +13,11 @@ import json
 import sys
 from pathlib import Path
 
+from ..units import MM_PER_INCH
 from .official import CHECKED, GOV, OFFICIAL, UNALTERED_WHY
 
 CATALOGUE = Path(__file__).with_name("catalogue.json")
 FIRST_PACKAGE_ID = 1001
-MM_PER_INCH = 25.4
 
 # The package's country ids are slugs; the catalogue uses ISO 3166 alpha-2 codes ("EU" for Schengen).
 ISO2 = {

@@ -13,12 +13,13 @@ Keys: `id` is the stable spec id (never reuse or renumber). `pkg` names the docu
 Lengths are in millimetres; `face_width_px` is used only where the authority gives pixels.
 """
 
+from ..units import MM_PER_INCH
+
 CHECKED = "2026-11-25"
-US_INCH = 25.4
 # The US rules are in inches: head 1 to 1 3/8 in, eyes 1 1/8 to 1 3/8 in above the bottom edge.
-US_HEAD = (round(1 * US_INCH, 1), round(1.375 * US_INCH, 1))
-US_EYES = (round(1.125 * US_INCH, 1), round(1.375 * US_INCH, 1))
-US_SQUARE = (round(2 * US_INCH, 1), round(2 * US_INCH, 1))
+US_HEAD = (round(1 * MM_PER_INCH, 1), round(1.375 * MM_PER_INCH, 1))
+US_EYES = (round(1.125 * MM_PER_INCH, 1), round(1.375 * MM_PER_INCH, 1))
+US_SQUARE = (round(2 * MM_PER_INCH, 1), round(2 * MM_PER_INCH, 1))
 ICAO_HEAD = (32.0, 36.0)  # 70-80 % of a 45 mm photo, the Schengen / ICAO 9303 figure on a 35x45 photo
 GOV = frozenset({"beauty", "outfit"})
 UNALTERED = frozenset({"beauty", "outfit", "background"})

@@ -1,4 +1,4 @@
-"""Stage: checks. The compliance report (engine/compliance.py) on the finished photo, into `ctx.checks`."""
+"""Stage: checks. The compliance report (engine/compliance/) on the finished photo, into `ctx.checks`."""
 
 from .. import compliance
 

@@ -13,6 +13,7 @@ import numpy as np
 from .. import foreground, solver
 from ..context import Transform
 from ..errors import ConstraintsInfeasible, CrownCut
+from ..units import px_to_mm
 
 CROWN_ALPHA = 0.5  # matte value that counts as "head"
 # Half-width of the column band searched for the crown, in face widths around the face centre.
@@ -180,7 +181,7 @@ def rectangle_coverage(shape, transform, size):
 
 def measurements(ctx, geometry, solution):
     p = ctx.params
-    mm_per_px = 25.4 / p.dpi
+    mm_per_px = px_to_mm(1, p.dpi)
 
     def both(value):
         return {"px": round(float(value), 1), "mm": round(float(value) * mm_per_px, 2)}

@@ -5,8 +5,8 @@ RVM runs on a copy at most MATTE_MAX_SIDE px on its long side, and the matte sta
 which is as sharp as upsampling it to the source first and much cheaper for large photos. The matte holds
 every person in the frame: only the region connected to the chosen face is kept, then three clean-ups run
 (another person's head joined by a thin bridge, half-transparent ears, faint blobs beside the head; see
-their comments). RVM's own foreground colours are kept in `ctx.foreground`; the canvas uses the estimate
-of engine/foreground.py, which removes more of the old background from hair edges.
+their comments). The canvas colours come from the estimate of engine/foreground.py, which removes more of
+the old background from hair edges than RVM's own foreground colours.
 """
 
 from dataclasses import dataclass
@@ -46,21 +46,13 @@ class Matte:
     def to_matte(self, value):
         return value * self.scale + self.offset
 
-    def to_source(self, value):
-        return (value - self.offset) / self.scale
-
 
 def run(ctx):
     # With levelling, matte the photo as taken (RVM would otherwise see the corners the rotation brought in)
     # and rotate the small matte.
     source = ctx.image if ctx.level_matrix is None else ctx.unlevelled
     result = small_matte(source, ctx.face, ctx.level_matrix)
-    ctx.alpha, ctx.foreground, ctx.valid, ctx.matte_scale = (
-        result.alpha,
-        result.foreground,
-        result.valid,
-        result.scale,
-    )
+    ctx.alpha, ctx.valid, ctx.matte_scale = result.alpha, result.valid, result.scale
 
 
 def small_matte(image, face=None, rotation=None):
