@@ -1,9 +1,10 @@
 # make run  : create .venv, install, migrate, start the web server and the django-q2 worker on :8000
-# make test : create/update .venv and run the whole test suite
+# make test : create/update .venv and node_modules (npm ci), run the whole test suite
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 .PHONY: run test venv bench clean
 
@@ -18,16 +19,21 @@ $(STAMP): requirements/base.txt requirements/test.txt
 
 venv: $(STAMP)
 
+# Node packages the tests use (axe-core for the accessibility tests), exactly as package-lock.json pins them.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_local_api
 	$(PY) manage.py serve --port 8000
 
-test: venv
+test: venv $(NODE_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv
 	$(PY) -m engine.bench ../shared/portraits
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules
