@@ -14,8 +14,9 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from django.conf import settings
 
+from engine.contract import MAX_DOWNLOAD_BYTES, STATE_DOWNLOAD_FAILED, STATE_URL_TOO_LARGE
+
 MAX_URL_LENGTH = 512
-MAX_DOWNLOAD_BYTES = 30 * 1024 * 1024
 MAX_REDIRECTS = 5
 REDIRECT_CODES = (301, 302, 303, 307, 308)
 # Cloud instance metadata services: never reachable, whatever IDPHOTO_URL_ALLOW_PRIVATE says.
@@ -32,7 +33,7 @@ TLS_VERIFY = True
 class DownloadError(Exception):
     """The image could not be fetched (task state -3)."""
 
-    state = -3
+    state = STATE_DOWNLOAD_FAILED
 
 
 class RefusedAddress(DownloadError):
@@ -40,7 +41,7 @@ class RefusedAddress(DownloadError):
 
 
 class TooLarge(DownloadError):
-    state = -5
+    state = STATE_URL_TOO_LARGE
 
 
 def address_refusal(ip, allow_private=None):

@@ -7,13 +7,15 @@ from functools import wraps
 from django.http import FileResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from engine.contract import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
+
 from . import services
 from .models import Task
 from .openapi import openapi_document
 from .services import ApiError
 
-# Requests larger than this are refused before the body is read (image_file < 15 MB plus form fields).
-MAX_REQUEST_BYTES = services.MAX_UPLOAD_BYTES + 1024 * 1024
+# Requests larger than this are refused before the body is read (image_file plus the form fields).
+MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 1024 * 1024
 log = logging.getLogger(__name__)
 
 
@@ -51,7 +53,7 @@ def api_view(method):
         def wrapper(request, *args, **kwargs):
             try:
                 if request.method != method:
-                    raise ApiError(405, f"Method not allowed: use {method}.", {"Allow": method})
+                    raise ApiError(f"Method not allowed: use {method}.", status=405, headers={"Allow": method})
                 api_key = services.authenticate(request.headers.get("X-API-KEY", ""))
                 services.take_rate_token(api_key)
                 return view(request, api_key, *args, **kwargs)
@@ -69,11 +71,11 @@ def api_view(method):
 def _form(request):
     length = request.META.get("CONTENT_LENGTH") or "0"
     if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
-        raise ApiError(413, "Request too large: image_file must be smaller than 15 MB.")
+        raise ApiError(f"Request too large: image_file must be at most {MAX_UPLOAD_MB} MB.", status=413)
     try:
         return request.POST, request.FILES
     except Exception:  # malformed multipart bodies raise from the parser
-        raise ApiError(400, "The body must be multipart/form-data (or a urlencoded form).") from None
+        raise ApiError("The body must be multipart/form-data (or a urlencoded form).") from None
 
 
 @api_view("POST")
@@ -91,10 +93,10 @@ def query_task(request, api_key, task_id):
     try:
         task_uuid = uuid.UUID(task_id)
     except ValueError:
-        raise ApiError(404, "Task not found: check the task_id.") from None
+        raise ApiError("Task not found: check the task_id.", status=404) from None
     task = Task.objects.select_related("input_image").filter(task_id=task_uuid, api_key=api_key).first()
     if task is None:
-        raise ApiError(404, "Task not found: check the task_id.")
+        raise ApiError("Task not found: check the task_id.", status=404)
     return reply(200, "success", services.task_data(task, request))
 
 

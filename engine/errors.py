@@ -4,9 +4,11 @@ The API maps `state` onto the seed's task states: -7 invalid image, -14 content 
 requirements, -1 other failure. ParamError is a bad request (HTTP 400) and never reaches a task.
 """
 
+from .contract import STATE_CONTENT, STATE_FAILED, STATE_INVALID_IMAGE, STATE_TIMEOUT
+
 
 class EngineError(Exception):
-    state = -1
+    state = STATE_FAILED
     kind = "failed"
 
     def __init__(self, message, **data):
@@ -29,14 +31,14 @@ class ParamError(EngineError):
 
 
 class InvalidImage(EngineError):
-    state = -7
+    state = STATE_INVALID_IMAGE
     kind = "invalid_image"
 
 
 class ContentError(EngineError):
     """The photo is a valid image but cannot become this ID photo (state -14)."""
 
-    state = -14
+    state = STATE_CONTENT
     kind = "content"
 
 
@@ -74,5 +76,5 @@ class ConstraintsInfeasible(ContentError):
 
 
 class ProcessingTimeout(EngineError):
-    state = -8
+    state = STATE_TIMEOUT
     kind = "timeout"

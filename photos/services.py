@@ -14,11 +14,12 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from engine.contract import MAX_UPLOAD_BYTES
+
 from .models import LedgerEntry, Order, StaffAction, Upload, Wallet
 
 log = logging.getLogger(__name__)
 
-MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 MAX_UPLOAD_SIDE = 4096
 THUMB_SIDE = 640
 

@@ -81,8 +81,8 @@ def test_it_needs_an_image_source(client, key):
     assert "image_file, image_url or last_id" in response.json()["message"]
 
 
-def test_it_refuses_uploads_of_15_mb_with_413(client, key):
-    response = post(client, key[1], image_file=upload(b"\0" * (15 * 1024 * 1024)))
+def test_it_refuses_uploads_over_15_mb_with_413(client, key):
+    response = post(client, key[1], image_file=upload(b"\0" * (15 * 1024 * 1024 + 1)))
     assert response.status_code == 413 and response.json()["status"] == 413
     assert Task.objects.count() == 0
 
@@ -90,7 +90,7 @@ def test_it_refuses_uploads_of_15_mb_with_413(client, key):
 def test_it_limits_requests_per_second_with_retry_after(client, settings, monkeypatch):
     settings.IDPHOTO_RATE_LIMIT_PER_SECOND = 2
     clock = {"now": 1_000_000.0}
-    monkeypatch.setattr(services, "_clock", lambda: clock["now"])
+    monkeypatch.setattr(services.keys, "clock", lambda: clock["now"])
     _, raw = services.create_api_key("slow")
 
     def status():
@@ -458,7 +458,7 @@ def test_it_reports_processing_states_4_to_6_with_progress(client, key, monkeypa
     from engine.context import Result
 
     recorded = []
-    real_set_progress = services._set_progress
+    real_set_progress = services.processing.set_progress
 
     def record(task_pk, state, percent, detail=None):
         recorded.append((state, percent))
@@ -472,7 +472,7 @@ def test_it_reports_processing_states_4_to_6_with_progress(client, key, monkeypa
                       measurements={}, checks=[], warnings=[], timings={})
 
     monkeypatch.setattr("engine.process", slow_engine)
-    monkeypatch.setattr(services, "_set_progress", record)
+    monkeypatch.setattr(services.processing, "set_progress", record)
     data = post(client, key[1], image_file=upload(b"any"), sync="1").json()["data"]
     assert data["state"] == 1 and data["progress"] == 100 and data["measurements"] == {}
     assert recorded[-1] == (5, 99) and {4, 6} <= {state for state, _ in recorded}

@@ -107,18 +107,18 @@ def test_it_refuses_truncated_files_of_every_format(fmt, kept):
     assert "damaged or truncated" in error.message
 
 
-def test_it_refuses_a_file_over_15_mb_before_reading_it():
-    data = b"\xff\xd8\xff\xe0" + bytes(16 * 1024 * 1024)
+def test_it_refuses_a_file_over_30_mb_before_reading_it():
+    data = b"\xff\xd8\xff\xe0" + bytes(31 * 1024 * 1024)
     error = _refused(data)
-    assert "too large (16.0 MB)" in error.message and "maximum is 15 MB" in error.message
+    assert "too large (31.0 MB)" in error.message and "maximum is 30 MB" in error.message
 
 
-def test_it_accepts_a_file_of_exactly_15_mb():
+def test_it_accepts_a_file_of_exactly_30_mb():
     photo = _encoded(Image.fromarray(_photo()), "PNG")
     body = photo[: -len(b"\x00\x00\x00\x00IEND\xaeB`\x82")]
-    filler = 15 * 1024 * 1024 - len(photo) - 12 - len(b"Comment\x00")
+    filler = 30 * 1024 * 1024 - len(photo) - 12 - len(b"Comment\x00")
     padded = body + _png_chunk(b"tEXt", b"Comment\x00" + b" " * filler) + photo[len(body) :]
-    assert len(padded) == 15 * 1024 * 1024
+    assert len(padded) == 30 * 1024 * 1024
     assert _decode(padded).image.shape == (120, 160, 3)
 
 

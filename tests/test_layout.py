@@ -406,7 +406,7 @@ def test_it_reports_layout_info_as_plain_json():
 
 
 def test_it_lowers_the_dpi_of_a_huge_sheet_but_keeps_its_physical_size(monkeypatch):
-    monkeypatch.setattr(sheets, "MAX_SHEET_PIXELS", 1_000_000)
+    monkeypatch.setattr(sheets.render, "MAX_SHEET_PIXELS", 1_000_000)
     dpi = 600
     png, _, info = sheets.make_sheet(synthetic_photo(px(35, dpi), px(45, dpi)), dpi, paper="6inch")
     sheet = open_png(png)

@@ -18,9 +18,11 @@ import numpy as np
 import pillow_heif
 from PIL import Image, ImageCms, ImageFile, ImageOps
 
+from ..contract import MAX_DOWNLOAD_BYTES, MAX_DOWNLOAD_MB
 from ..errors import InvalidImage
 
-MAX_FILE_BYTES = 15 * 1024 * 1024
+# The largest input of any kind (an image_url download); uploads are held to their smaller limit before.
+MAX_FILE_BYTES = MAX_DOWNLOAD_BYTES
 MAX_SIDE = 4096
 # Pillow format name -> the name we report. MPO is a JPEG with extra frames (phones, stereo cameras).
 ACCEPTED_FORMATS = {
@@ -79,7 +81,7 @@ def _check_file_size(size):
         raise InvalidImage("The file is empty (0 bytes). Upload a photo.", reason="empty")
     if size > MAX_FILE_BYTES:
         raise InvalidImage(
-            f"The file is too large ({size / 1024 / 1024:.1f} MB); the maximum is 15 MB. "
+            f"The file is too large ({size / 1024 / 1024:.1f} MB); the maximum is {MAX_DOWNLOAD_MB} MB. "
             "Upload a smaller photo or save it as JPG.",
             reason="file_too_large",
             bytes=size,

@@ -1,4 +1,4 @@
-"""Stage: layout. Copies of the final photo on a print sheet (PNG with dpi, optional PDF), see sheets.py."""
+"""Stage: layout. Copies of the final photo on a print sheet (PNG with dpi, optional PDF), see engine/sheets/."""
 
 import numpy as np
 
