@@ -59,6 +59,7 @@ class Params:
     # name -> (low, high) in output pixels; an exact value is (v, v); None means unbounded on that side.
     constraints: dict = field(default_factory=dict)
     beauty: dict = field(default_factory=dict)  # name -> factor in (0, 1]; absent or 0 means off
+    ignored_factors: tuple = ()  # *_factor fields sent without their auto_* switch (the beauty stage warns)
     clothes_id: str | None = None
     preview: bool = False
     quality: int | None = None
@@ -210,6 +211,10 @@ def _beauty(data):
     return {name: factor for name, factor in beauty.items() if factor > 0}
 
 
+def _ignored_factors(data):
+    return tuple(f for switch, f in BEAUTY_FIELDS.values() if _present(data, f) and not _flag(data, switch))
+
+
 def _clothes(data):
     if not _present(data, "clothes_id"):
         return None
@@ -284,6 +289,7 @@ def parse(data):
         bg_color2=_color(data, "bg_color2"),
         constraints=_constraints(data),
         beauty=_beauty(data),
+        ignored_factors=_ignored_factors(data),
         clothes_id=_clothes(data),
         preview=_flag(data, "preview"),
         quality=quality,

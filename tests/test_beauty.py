@@ -92,11 +92,54 @@ def test_it_brightens_an_underexposed_face_more_with_a_higher_factor(contexts):
     assert not newly_white.any()
 
 
-def test_it_barely_changes_a_well_lit_face(contexts):
-    ctx = contexts[NAMES[2]]
-    before = filters.face_luma(ctx.canvas, ctx.canvas_landmarks)
-    after = filters.face_luma(with_beauty(ctx, bright=1.0).canvas, ctx.canvas_landmarks)
-    assert 0 <= after - before < 0.04
+@pytest.mark.parametrize("name", NAMES)
+def test_it_lifts_any_face_visibly_and_leaves_hair_and_background(contexts, name):
+    ctx = contexts[name]
+    points = ctx.canvas_landmarks
+    before = filters.face_luma(ctx.canvas, points)
+    lifts = [(filters.face_luma(with_beauty(ctx, bright=f).canvas, points) - before) * 255 for f in (0.5, 1.0)]
+    assert 8 <= lifts[1] <= 22  # clearly brighter at 1, never a different person
+    assert 0.35 * lifts[1] < lifts[0] < 0.65 * lifts[1]  # smoothly from 0
+    out = with_beauty(ctx, bright=1.0)
+    fw = regions.face_width(points)
+    hair = ctx.canvas_alpha > 0.5
+    hair[int(points[10][1] - 0.05 * fw) :] = False  # above the forehead
+    background = ctx.canvas_alpha < 0.05
+    assert np.abs(out.canvas.astype(int) - ctx.canvas)[hair].mean() < 1.5
+    assert np.abs(out.canvas_original.astype(int) - ctx.canvas_original)[background].max() <= 2
+    assert not ((out.canvas >= 254) & (ctx.canvas < 245)).any()  # no highlight blown out
+
+
+def test_it_warns_about_a_factor_sent_without_its_switch(contexts):
+    ctx = copy.deepcopy(contexts[NAMES[1]])
+    ctx.params = P.parse({"bright_factor": "0.8", "auto_smooth": "0", "smooth_factor": "0.4"})
+    canvas = ctx.canvas
+    beauty.run(ctx)
+    assert ctx.canvas is canvas  # nothing applied
+    assert any("bright_factor" in w and "auto_bright=1" in w for w in ctx.warnings)
+    assert any("smooth_factor" in w and "auto_smooth=1" in w for w in ctx.warnings)
+    quiet = copy.deepcopy(contexts[NAMES[1]])
+    quiet.params = P.parse({"auto_bright": "1", "bright_factor": "0.8"})
+    beauty.run(quiet)
+    assert quiet.warnings == []
+
+
+def band_energy(rgb, mask, fine, coarse):
+    """Energy of luma between two blur scales (fine 0: the pixels themselves)."""
+    lum = filters.luma(rgb)
+    low = cv2.GaussianBlur(lum, (0, 0), fine) if fine else lum
+    return float(((low - cv2.GaussianBlur(lum, (0, 0), coarse))[mask] ** 2).mean())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_it_evens_the_skin_but_keeps_its_pores(contexts, name):
+    ctx = contexts[name]
+    mask = skin(ctx)
+    out = with_beauty(ctx, smooth=1.0).canvas
+    pores = band_energy(out, mask, 0, 0.8) / band_energy(ctx.canvas, mask, 0, 0.8)
+    unevenness = band_energy(out, mask, 0.8, 3) / band_energy(ctx.canvas, mask, 0.8, 3)
+    assert pores > 0.6  # fine texture kept: skin, not wax
+    assert unevenness < 0.85 and unevenness < pores  # blemishes and blotches evened out more than pores
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -7,10 +7,13 @@ from . import regions
 
 # Brightening
 TARGET_FACE_LUMA = 0.58  # median skin luma (0..1, sRGB) a well-lit face sits at or above
-BASE_LIFT = 0.02  # a face already at the target is still lifted this much at factor 1
+BRIGHT_LIFT = (10.5, 22.0)  # grey levels the face's midtones rise at factor 1: well-lit .. dark faces
+DARK_GAIN = 0.5  # of a dark face's shortfall below the target that is added to the lift
 MAX_CURVE = 0.95  # curve strength s in f(x) = x + s x (1 - x); below 1 keeps the curve strictly rising
+SKIN_GATE = 26.0  # Lab distance (shading forgiven) to the face's skin under which a pixel is brightened
 # Skin smoothing
-SMOOTH_BLEND = 0.85  # at factor 1, 15% of the original skin texture stays
+SMOOTH_BLEND = 0.9  # at factor 1, blemishes and unevenness are 90% evened out
+FINE_TEXTURE = 0.006  # face widths: detail finer than this (pores, fine lines) is kept at any factor
 # Slimming
 SLIM_PEAK = 0.07  # largest jaw displacement at factor 1, in face widths
 SLIM_SIGMA = 0.17  # spread of each contour point's pull, in face widths
@@ -40,21 +43,69 @@ def face_luma(rgb, points):
     return float(np.median(luma(rgb)[skin])) / 255.0
 
 
+def lift_levels(face_level):
+    """Grey levels the face's midtones rise at factor 1: a clear lift on any face, more on a dark one."""
+    shortfall = max(TARGET_FACE_LUMA - face_level, 0.0) * 255.0
+    return float(np.clip(BRIGHT_LIFT[0] + DARK_GAIN * shortfall, *BRIGHT_LIFT))
+
+
 def brighten_curve(face_level, factor):
     """LUT for f(x) = x + s x (1 - x): lifts mid-tones most, keeps black and white in place (no clipping)."""
-    wanted = face_level + factor * (max(TARGET_FACE_LUMA - face_level, 0.0) + BASE_LIFT)
+    wanted = face_level + factor * lift_levels(face_level) / 255.0
     s = (wanted - face_level) / max(face_level * (1 - face_level), 1e-3)
     s = float(np.clip(s, 0.0, MAX_CURVE))
     x = np.arange(256, dtype=np.float32) / 255.0
     return np.clip(np.round((x + s * x * (1 - x)) * 255.0), 0, 255).astype(np.uint8)
 
 
-def brighten(images, points, factor):
+def face_and_neck(rgb, points, alpha=None):
+    """float32 HxW weight of the face's and neck's skin (and the eyes and lips within it), soft-edged: the
+    region around the face mesh and below the chin, gated by the face's skin colour, so hair, clothes and
+    the background keep their levels."""
+    h, w = rgb.shape[:2]
+    fw = regions.face_width(points)
+    skin = regions.skin_mask((h, w), points) > 0.5
+    if skin.sum() < 20:
+        return None
+    lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB).astype(np.float32)
+    lab[..., 0] *= 100.0 / 255.0
+    lab[..., 1:] -= 128.0
+    d = lab - np.median(lab[skin], axis=0)
+    distance = np.sqrt((0.35 * d[..., 0]) ** 2 + (1.6 * d[..., 1]) ** 2 + (1.6 * d[..., 2]) ** 2)
+    gate = np.clip(1.5 - distance / SKIN_GATE, 0, 1)
+    oval = regions.polygon_mask((h, w), points, regions.FACE_OVAL)
+    k = 2 * round(0.1 * fw) + 1
+    region = cv2.dilate(oval, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))).astype(np.float32) / 255
+    top = int(np.clip(points[10][1], 0, h))  # grown sideways (ears) and down (jaw), not up into the hair
+    region[:top] = oval[:top] / 255.0
+    chin_x, chin_y = points[regions.CHIN]
+    neck = np.zeros((h, w), np.float32)
+    x0, x1 = int(max(0, chin_x - 0.5 * fw)), int(min(w, chin_x + 0.5 * fw))
+    neck[int(max(0, chin_y - 0.1 * fw)) : int(min(h, chin_y + 0.7 * fw)), x0:x1] = 1
+    weight = np.maximum(region, neck) * gate
+    for indices in (regions.EYE_A, regions.EYE_B, regions.LIPS):
+        weight = np.maximum(weight, regions.hull_mask((h, w), points, indices, 0.02 * fw) / 255.0)
+    weight = cv2.GaussianBlur(weight.astype(np.float32), (0, 0), max(1.0, 0.02 * fw))
+    if alpha is not None:  # the person only: the background around them keeps its pixels
+        weight *= np.clip((alpha - 0.05) / 0.45, 0, 1)
+    return weight
+
+
+def brighten(images, points, factor, alpha=None):
     level = face_luma(images[0], points)
-    if level is None:
+    weight = face_and_neck(images[0], points, alpha)
+    if level is None or weight is None:
         return images
     lut = brighten_curve(level, factor)
-    return [None if im is None else cv2.LUT(im, lut) for im in images]
+    out = []
+    for im in images:
+        if im is None:
+            out.append(None)
+            continue
+        lifted = cv2.LUT(im, lut).astype(np.float32)
+        blended = im + weight[..., None] * (lifted - im)
+        out.append(np.clip(blended + 0.5, 0, 255).astype(np.uint8))
+    return out
 
 
 def smooth_skin(images, points, factor, alpha=None):
@@ -68,7 +119,8 @@ def smooth_skin(images, points, factor, alpha=None):
     mask = regions.skin_mask((y1 - y0, x1 - x0), local, crop_alpha)[..., None] * (SMOOTH_BLEND * factor)
     fw = regions.face_width(points)
     scale = work_scale(fw)
-    sigma_space = max(1.5, fw * scale * 0.022)
+    sigma_space = max(1.5, fw * scale * 0.03)
+    fine = max(0.6, FINE_TEXTURE * fw * scale)
     out = []
     for im in images:
         if im is None:
@@ -78,12 +130,17 @@ def smooth_skin(images, points, factor, alpha=None):
         small = (
             crop if scale == 1.0 else cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         )
-        # Two passes of a moderate bilateral filter flatten pores and blotches but stop at real edges.
-        smooth = cv2.bilateralFilter(small, -1, 22, sigma_space)
-        smooth = cv2.bilateralFilter(smooth, -1, 16, sigma_space)
+        # Frequency separation: the fine texture (pores) is set aside, the rest (blemishes, blotches, uneven
+        # tone) is evened out by an edge-preserving filter that stops at real edges, and the texture goes
+        # back on top, so the skin is even but not waxy.
+        small = small.astype(np.float32)
+        base = cv2.GaussianBlur(small, (0, 0), fine)
+        even = cv2.bilateralFilter(base, -1, 40, sigma_space)
+        even = cv2.bilateralFilter(even, -1, 26, sigma_space)
+        change = even - base
         if scale != 1.0:
-            smooth = cv2.resize(smooth, (crop.shape[1], crop.shape[0]), interpolation=cv2.INTER_LINEAR)
-        blended = crop.astype(np.float32) + mask * (smooth.astype(np.float32) - crop)
+            change = cv2.resize(change, (crop.shape[1], crop.shape[0]), interpolation=cv2.INTER_LINEAR)
+        blended = crop.astype(np.float32) + mask * change
         result = im.copy()
         result[y0:y1, x0:x1] = np.clip(blended + 0.5, 0, 255).astype(np.uint8)
         out.append(result)
@@ -174,9 +231,10 @@ def slim_face(images, alpha, points, factor):
     return images, alpha, moved
 
 
-def sharpen(images, factor, points):
+def sharpen(images, factor, points, calm=None):
     """Unsharp mask on luma; the result is held within its 3x3 neighbourhood's range (+ a little), so edges
-    get crisper without bright or dark rims."""
+    get crisper without bright or dark rims. `calm` (HxW in [0, 1]) damps it where skin was smoothed, so
+    sharpening does not bring back the unevenness just evened out."""
     fw = regions.face_width(points)
     sigma = max(0.8, fw / 150.0)
     amount = SHARP_AMOUNT * factor
@@ -192,5 +250,7 @@ def sharpen(images, factor, points):
         sharp = y + amount * detail
         sharp = np.clip(sharp, cv2.erode(y, kernel) - overshoot, cv2.dilate(y, kernel) + overshoot)
         delta = (sharp - y)[..., None]
+        if calm is not None:
+            delta = delta * (1 - calm[..., None])
         out.append(np.clip(im.astype(np.float32) + delta + 0.5, 0, 255).astype(np.uint8))
     return out

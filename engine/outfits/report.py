@@ -1,0 +1,296 @@
+"""Measure every outfit on a folder of portraits and write contact sheets.
+
+    python -m engine.outfits.report ../shared/portraits OUTDIR [--ids man_1,woman_5] [--only p04,p16]
+
+For each portrait whose crown is in the frame (the others cannot be framed as an ID photo), the photo is
+framed at the default size and every outfit is put on. Per portrait and outfit it measures:
+
+- own: the person's own clothes still showing (px): pixels that were clothing (person, not skin, not the
+  face, not hair connected to the head, below the chin) and after dressing are still their own pixels in
+  the matte, neither under the garment nor kept as hair in front;
+- jag: edge jaggedness (px): RMS distance of the dressed matte's 0.5 outline below the collar line from the
+  same outline smoothed along its length (a stair-stepped outline measures 0.2-0.4, an anti-aliased one
+  under 0.1);
+- dE: colour difference (CIE76, Lab) between the skin shown in an open neckline and the real neck just above
+  it (outfits that show no skin have none);
+- grain: median absolute Laplacian of luma inside the garment, divided by the same inside the person's own
+  clothes (1.0: the garment has the photo's fabric grain and noise).
+
+It writes OUTDIR/report.md (the table) and OUTDIR/report.json, and per portrait a print-size sheet of all
+outfits on blue (`print_<p>.png`, tiles at half size, about as a 35x45 mm print looks on screen), and a
+100% sheet of a few outfits with 3x zooms of the neck and shoulder on blue, red and white
+(`full_<p>.png`).
+"""
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from .. import params as P
+from ..beauty import regions
+from ..context import Context
+from ..errors import EngineError
+from ..pipeline import STAGES
+from ..stages import outfit as outfit_stage
+from . import fit as fit_module
+from .catalog import OUTFITS
+
+BACKGROUNDS = {"blue": (0x43, 0x8E, 0xDB), "red": (255, 0, 0), "white": (255, 255, 255)}
+FULL_SHEET_IDS = ("man_1", "man_5", "man_20", "woman_2", "woman_5", "woman_15", "child_3", "child_10")
+UP_TO_GEOMETRY = [name for name, _ in STAGES[: [n for n, _ in STAGES].index("geometry") + 1]]
+
+
+FRAMED_FIELDS = ("canvas", "canvas_alpha", "canvas_original", "canvas_landmarks", "canvas_coverage")
+
+
+def framed(path, cache=None):
+    """A context framed at the default size (None when the crown is cut by the photo's edge); the framed
+    arrays are kept in `cache` (a folder) to re-run quickly."""
+    import importlib
+
+    stored = cache / f"{path.stem}.npz" if cache else None
+    if stored and stored.exists():
+        ctx = Context(params=P.parse({}), source_bytes=b"")
+        with np.load(stored) as arrays:
+            for name in FRAMED_FIELDS:
+                setattr(ctx, name, arrays[name])
+        return ctx
+    ctx = Context(params=P.parse({}), source_bytes=path.read_bytes())
+    try:
+        for name in UP_TO_GEOMETRY:
+            importlib.import_module(f"engine.stages.{name}").run(ctx)
+    except EngineError:
+        return None
+    if ctx.crown_cut or ctx.canvas is None:
+        return None
+    if stored:
+        cache.mkdir(parents=True, exist_ok=True)
+        np.savez(stored, **{name: getattr(ctx, name) for name in FRAMED_FIELDS})
+    return ctx
+
+
+def own_clothes(ctx, fit):
+    """The person's own clothing pixels below the chin (bool HxW)."""
+    h, w = ctx.canvas_alpha.shape
+    points = ctx.canvas_landmarks
+    lab = fit_module._lab(ctx.canvas.astype(np.float32))
+    person = (ctx.canvas_alpha > 0.5) & (ctx.canvas_coverage > 0.5)
+    face_skin = regions.skin_mask((h, w), points) > 0.5
+    skin_ref = np.median(lab[face_skin], axis=0)
+    skin = fit_module._distance(lab, skin_ref) < fit_module.SKIN_DISTANCE
+    skin = cv2.dilate(skin.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    _like, hair, _ref = fit_module._hair_like(lab, person, points, skin_ref)
+    face = regions.polygon_mask((h, w), points, regions.FACE_OVAL) > 0
+    own = person & ~skin & ~face
+    if hair is not None:  # hair on the head and beside the face; below the collar, the hair kept in front
+        own &= ~(hair & (np.arange(h)[:, None] < fit.collar_y))
+    if fit.hair is not None:
+        own &= fit.hair < 0.5
+    own[: int(points[regions.CHIN][1] + 0.05 * fit.face_width)] = False
+    return own
+
+
+def luma(rgb):
+    rgb = rgb.astype(np.float32)
+    return rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
+
+
+def grain(rgb, mask):
+    """Median absolute Laplacian of luma inside `mask` eroded by 3 px (None if too little is left)."""
+    core = cv2.erode(mask.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    if core.sum() < 200:
+        return None
+    lap = cv2.Laplacian(luma(rgb), cv2.CV_32F, ksize=1)
+    return float(np.median(np.abs(lap[core])))
+
+
+def jaggedness(alpha, y0):
+    """RMS distance (px) of the 0.5 outline of `alpha` below row y0 from its smoothed self."""
+    up = 4
+    big = cv2.resize(alpha.astype(np.float32), None, fx=up, fy=up, interpolation=cv2.INTER_LINEAR) > 0.5
+    contours, _ = cv2.findContours(big.astype(np.uint8), cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    h, w = big.shape
+    errors = []
+    for contour in contours:
+        pts = contour[:, 0, :].astype(np.float32)
+        if len(pts) < 60:
+            continue
+        k = 8 * up + 1
+        padded = np.concatenate([pts[-k:], pts, pts[:k]])
+        kernel = np.ones(k, np.float32) / k
+        smooth = np.stack([np.convolve(padded[:, i], kernel, mode="same")[k:-k] for i in range(2)], 1)
+        keep = (
+            (pts[:, 1] > y0 * up)
+            & (pts[:, 0] > 3 * up)
+            & (pts[:, 0] < w - 3 * up)
+            & (pts[:, 1] < h - 3 * up)
+        )
+        errors.append(np.linalg.norm(pts - smooth, axis=1)[keep] / up)
+    errors = np.concatenate(errors) if errors else np.zeros(0)
+    return float(np.sqrt((errors**2).mean())) if errors.size > 20 else 0.0
+
+
+def shown_skin(outfit_id, fit, dressed, ctx):
+    """Pixels where the outfit shows skin it painted: drawn again with a marker colour for the skin."""
+    import dataclasses
+
+    marked = dataclasses.replace(fit, skin=(0.0, 255.0, 0.0), skin_row=None)
+    again = outfit_stage.dress(marked, outfit_id, ctx.canvas, None, ctx.canvas_alpha)
+    diff = np.abs(again.canvas.astype(np.int32) - dressed.canvas.astype(np.int32)).sum(axis=-1)
+    return (diff > 60) & (dressed.coverage > 0.9) & (dressed.hair < 0.1)
+
+
+def neck_delta_e(ctx, fit, dressed, skin_shown):
+    """CIE76 between the median Lab of the painted neckline skin and of the real neck just above it."""
+    if skin_shown.sum() < 30:
+        return None
+    h, w = skin_shown.shape
+    rows, cols = np.arange(h)[:, None], np.abs(np.arange(w) - fit.cx)[None, :]
+    neck = (
+        (rows >= fit.collar_y - 0.8 * fit.neck)
+        & (rows < fit.collar_y - 0.25 * fit.neck)
+        & (cols < 0.7 * fit.neck)
+        & (fit.skin_like > 0.5)
+        & (dressed.coverage < 0.05)
+    )
+    if neck.sum() < 15:
+        return None
+    lab = fit_module._lab(dressed.canvas.astype(np.float32))
+    a, b = np.median(lab[skin_shown], axis=0), np.median(lab[neck], axis=0)
+    return float(np.linalg.norm(a - b))
+
+
+def on(background, canvas, alpha):
+    a = alpha[..., None]
+    return np.clip(canvas * a + np.array(background, np.float32) * (1 - a) + 0.5, 0, 255).astype(np.uint8)
+
+
+def measure_portrait(path, ids, cache=None):
+    ctx = framed(path, cache)
+    if ctx is None:
+        return None
+    started = time.perf_counter()
+    fit = fit_module.measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    fit_ms = (time.perf_counter() - started) * 1000
+    own = own_clothes(ctx, fit)
+    own_grain = grain(ctx.canvas, own)
+    rows, dressed_all, dress_ms = {}, {}, []
+    for cid in ids:
+        started = time.perf_counter()
+        dressed = outfit_stage.dress(fit, cid, ctx.canvas, ctx.canvas_original, ctx.canvas_alpha)
+        dress_ms.append((time.perf_counter() - started) * 1000)
+        visible = own & (dressed.alpha > 0.5) & (dressed.coverage < 0.5) & (dressed.hair < 0.5)
+        skin = shown_skin(cid, fit, dressed, ctx)
+        garment = (dressed.coverage > 0.99) & (dressed.hair < 0.01) & ~skin
+        ours = grain(dressed.canvas, garment)
+        rows[cid] = {
+            "own": int(visible.sum()),
+            "jag": round(jaggedness(dressed.alpha, fit.collar_y + 2), 3),
+            "dE": None if (d := neck_delta_e(ctx, fit, dressed, skin)) is None else round(d, 1),
+            "grain": None if ours is None or not own_grain else round(ours / own_grain, 2),
+            "grain_px": None if ours is None else round(ours, 2),
+        }
+        dressed_all[cid] = dressed
+    summary = {
+        "own_px": int(own.sum()),
+        "own_grain": None if own_grain is None else round(own_grain, 2),
+        "fit_ms": round(fit_ms, 1),
+        "dress_ms": round(float(np.median(dress_ms)), 1),
+    }
+    return ctx, fit, rows, summary, dressed_all
+
+
+def write_sheets(outdir, name, ctx, dressed_all):
+    tiles = [on(BACKGROUNDS["blue"], ctx.canvas, ctx.canvas_alpha)]
+    tiles += [on(BACKGROUNDS["blue"], d.canvas, d.alpha) for d in dressed_all.values()]
+    half = [cv2.resize(t, (t.shape[1] // 2, t.shape[0] // 2), interpolation=cv2.INTER_AREA) for t in tiles]
+    _grid(half, 9, outdir / f"print_{name}.png")
+    full = []
+    h, w = ctx.canvas_alpha.shape
+    for cid in [c for c in FULL_SHEET_IDS if c in dressed_all]:
+        d = dressed_all[cid]
+        crop = slice(int(h * 0.42), int(h * 0.42) + h // 3), slice(w // 6, w // 6 + w // 3 * 2)
+        zooms = [
+            cv2.resize(on(bg, d.canvas, d.alpha)[crop], None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST)
+            for bg in (BACKGROUNDS["blue"], BACKGROUNDS["red"], BACKGROUNDS["white"])
+        ]
+        row = [on(BACKGROUNDS["blue"], d.canvas, d.alpha)] + zooms
+        height = max(t.shape[0] for t in row)
+        full.append(np.hstack([np.pad(t, ((0, height - t.shape[0]), (0, 0), (0, 0))) for t in row]))
+    if full:
+        _grid(full, 2, outdir / f"full_{name}.png")
+
+
+def _grid(tiles, per_row, target):
+    height = max(t.shape[0] for t in tiles)
+    width = max(t.shape[1] for t in tiles)
+    tiles = [np.pad(t, ((0, height - t.shape[0]), (0, width - t.shape[1]), (0, 0))) for t in tiles]
+    tiles += [np.zeros_like(tiles[0])] * (-len(tiles) % per_row)
+    rows = [np.hstack(tiles[i : i + per_row]) for i in range(0, len(tiles), per_row)]
+    Image.fromarray(np.vstack(rows)).save(target)
+
+
+def _fmt(values, digits=2, worst=max):
+    values = [v for v in values if v is not None]
+    if not values:
+        return "-"
+    return f"{np.median(values):.{digits}f} ({worst(values):.{digits}f})"
+
+
+def table(results):
+    lines = [
+        "| portrait | own clothes px visible: median (max) | jaggedness px | neck dE | grain ratio "
+        "(median (min)) | own grain | fit ms | dress ms |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, (rows, summary) in results.items():
+        vals = list(rows.values())
+        lines.append(
+            f"| {name} | {_fmt([r['own'] for r in vals], 0)} | {_fmt([r['jag'] for r in vals])} "
+            f"| {_fmt([r['dE'] for r in vals], 1)} | {_fmt([r['grain'] for r in vals], 2, min)} "
+            f"| {summary['own_grain']} | {summary['fit_ms']} | {summary['dress_ms']} |"
+        )
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("portraits", type=Path)
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--ids", default="", help="comma-separated outfit ids (default: all 50)")
+    parser.add_argument("--only", default="", help="comma-separated portrait prefixes, e.g. p04,p16")
+    parser.add_argument("--skip", default="", help="comma-separated portrait prefixes to leave out")
+    parser.add_argument("--cache", type=Path, help="folder keeping the framed photos between runs")
+    args = parser.parse_args(argv)
+    ids = [i for i in args.ids.split(",") if i] or list(OUTFITS)
+    only = tuple(p for p in args.only.split(",") if p)
+    skip = tuple(p for p in args.skip.split(",") if p)
+    args.outdir.mkdir(parents=True, exist_ok=True)
+    paths = sorted(p for p in args.portraits.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))
+    results = {}
+    for path in paths:
+        if only and not path.name.startswith(only) or skip and path.name.startswith(skip):
+            continue
+        measured = measure_portrait(path, ids, args.cache)
+        if measured is None:
+            print(f"{path.name}: crown cut, skipped", file=sys.stderr)
+            continue
+        ctx, _fit, rows, summary, dressed_all = measured
+        name = path.stem[:3]
+        results[name] = (rows, summary)
+        write_sheets(args.outdir, name, ctx, dressed_all)
+        print(f"{name}: {summary}", file=sys.stderr)
+    text = table(results)
+    (args.outdir / "report.md").write_text(text + "\n")
+    (args.outdir / "report.json").write_text(json.dumps(results, indent=1))
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
