@@ -97,7 +97,9 @@ def test_it_lifts_any_face_visibly_and_leaves_hair_and_background(contexts, name
     ctx = contexts[name]
     points = ctx.canvas_landmarks
     before = filters.face_luma(ctx.canvas, points)
-    lifts = [(filters.face_luma(with_beauty(ctx, bright=f).canvas, points) - before) * 255 for f in (0.5, 1.0)]
+    lifts = [
+        (filters.face_luma(with_beauty(ctx, bright=f).canvas, points) - before) * 255 for f in (0.5, 1.0)
+    ]
     assert 8 <= lifts[1] <= 22  # clearly brighter at 1, never a different person
     assert 0.35 * lifts[1] < lifts[0] < 0.65 * lifts[1]  # smoothly from 0
     out = with_beauty(ctx, bright=1.0)

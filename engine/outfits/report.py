@@ -126,10 +126,7 @@ def jaggedness(alpha, y0):
         kernel = np.ones(k, np.float32) / k
         smooth = np.stack([np.convolve(padded[:, i], kernel, mode="same")[k:-k] for i in range(2)], 1)
         keep = (
-            (pts[:, 1] > y0 * up)
-            & (pts[:, 0] > 3 * up)
-            & (pts[:, 0] < w - 3 * up)
-            & (pts[:, 1] < h - 3 * up)
+            (pts[:, 1] > y0 * up) & (pts[:, 0] > 3 * up) & (pts[:, 0] < w - 3 * up) & (pts[:, 1] < h - 3 * up)
         )
         errors.append(np.linalg.norm(pts - smooth, axis=1)[keep] / up)
     errors = np.concatenate(errors) if errors else np.zeros(0)
@@ -244,11 +241,11 @@ def _fmt(values, digits=2, worst=max):
 
 
 def table(results):
-    lines = [
+    head = (
         "| portrait | own clothes px visible: median (max) | jaggedness px | neck dE | grain ratio "
-        "(median (min)) | own grain | fit ms | dress ms |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
+        "(median (min)) | own grain | fit ms | dress ms |"
+    )
+    lines = [head, "|---|---|---|---|---|---|---|---|"]
     for name, (rows, summary) in results.items():
         vals = list(rows.values())
         lines.append(
