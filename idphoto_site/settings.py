@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "django_q",
     "api",
     "photos",
+    "payments",
 ]
 
 MIDDLEWARE = [
@@ -302,3 +303,63 @@ PHOTOS_LOCAL_API_LOW_WATER = env_int("PHOTOS_LOCAL_API_LOW_WATER", 100_000, mini
 LOGIN_URL = "photos:login"
 # Requests per second allowed to the web app's local key (all customers' jobs share it).
 PHOTOS_LOCAL_API_RATE_LIMIT = env_float("PHOTOS_LOCAL_API_RATE_LIMIT", 50.0, minimum=0.1)
+
+# --- Payments (Stripe Checkout) ------------------------------------------------------------------
+# Without STRIPE_SECRET_KEY the buy page says purchases are not configured; staff still grant credits.
+# STRIPE_API_BASE points the library at another server (tests, Stripe-compatible servers).
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
+STRIPE_API_BASE = env_str("STRIPE_API_BASE").rstrip("/")
+# Currencies Stripe counts in whole units (no cents); every other currency has 2 decimals here.
+ZERO_DECIMAL_CURRENCIES = {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd",
+                           "vuv", "xaf", "xof", "xpf"}
+
+
+def _stripe_settings():
+    if STRIPE_SECRET_KEY and not STRIPE_SECRET_KEY.startswith(("sk_", "rk_")):
+        raise ImproperlyConfigured("STRIPE_SECRET_KEY must be a Stripe secret key (sk_... or rk_...)")
+    if STRIPE_SECRET_KEY and not STRIPE_WEBHOOK_SECRET:
+        raise ImproperlyConfigured(
+            "STRIPE_WEBHOOK_SECRET must be set when STRIPE_SECRET_KEY is (purchases are granted by the webhook)"
+        )
+    if STRIPE_WEBHOOK_SECRET and not STRIPE_WEBHOOK_SECRET.startswith("whsec_"):
+        raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_...)")
+    if STRIPE_API_BASE and not STRIPE_API_BASE.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"STRIPE_API_BASE must be an http(s) URL, got {STRIPE_API_BASE!r}")
+
+
+def _credit_pack(item):
+    """One "credits:price:currency" item, e.g. "30:4.99:usd", as a pack dict (amount in minor units)."""
+    from decimal import Decimal, InvalidOperation
+
+    bad = ImproperlyConfigured(
+        f"PHOTOS_CREDIT_PACKS must be comma-separated credits:price:currency items like 30:4.99:usd, got {item!r}"
+    )
+    parts = item.strip().split(":")
+    if len(parts) != 3 or not parts[0].isdigit() or int(parts[0]) < 1:
+        raise bad
+    currency = parts[2].strip().lower()
+    if len(currency) != 3 or not currency.isalpha():
+        raise bad
+    try:
+        price = Decimal(parts[1])
+    except InvalidOperation:
+        raise bad from None
+    exponent = 0 if currency in ZERO_DECIMAL_CURRENCIES else 2
+    amount = price.scaleb(exponent)
+    if not price.is_finite() or price <= 0 or amount != amount.to_integral_value():
+        raise bad
+    return {"id": parts[0], "credits": int(parts[0]), "amount": int(amount), "currency": currency}
+
+
+def _credit_packs():
+    raw = env_str("PHOTOS_CREDIT_PACKS") or "30:4.99:usd,100:14.99:usd,300:39.99:usd"
+    packs = [_credit_pack(item) for item in raw.split(",") if item.strip()]
+    ids = [pack["id"] for pack in packs]
+    if not packs or len(set(ids)) != len(ids):
+        raise ImproperlyConfigured(f"PHOTOS_CREDIT_PACKS needs at least one pack and one per credit count, got {raw!r}")
+    return packs
+
+
+_stripe_settings()
+PHOTOS_CREDIT_PACKS = _credit_packs()

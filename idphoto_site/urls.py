@@ -5,4 +5,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("api.urls")),
     path("", include("photos.urls")),
+    path("", include("payments.urls")),
 ]

@@ -143,13 +143,23 @@ class LedgerEntry(models.Model):
     """Append-only credit history. The sum of a user's entries always equals their wallet balance."""
 
     GRANT, SPEND, REFUND = "grant", "spend", "refund"
-    KIND_CHOICES = [(GRANT, "Grant"), (SPEND, "Spend"), (REFUND, "Refund")]
+    # Credits bought (payments app), and the unspent part taken back when that payment is refunded or disputed.
+    PURCHASE, REVERSAL = "purchase", "reversal"
+    KIND_CHOICES = [
+        (GRANT, "Grant"),
+        (SPEND, "Spend"),
+        (REFUND, "Refund"),
+        (PURCHASE, "Purchase"),
+        (REVERSAL, "Purchase refunded"),
+    ]
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ledger")
     amount = models.IntegerField()
     kind = models.CharField(max_length=10, choices=KIND_CHOICES)
     order = models.ForeignKey(Order, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger")
     note = models.CharField(max_length=300, blank=True)
+    # What a purchase or reversal row belongs to (the payment's checkout session id): one of each per payment.
+    reference = models.CharField(max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -164,7 +174,13 @@ class LedgerEntry(models.Model):
                 fields=["order", "kind"],
                 condition=Q(kind__in=["spend", "refund"]),
                 name="ledger_one_spend_one_refund_per_order",
-            )
+            ),
+            # Replayed or concurrent payment webhooks grant (and take back) a purchase's credits once.
+            models.UniqueConstraint(
+                fields=["kind", "reference"],
+                condition=Q(kind__in=["purchase", "reversal"]),
+                name="ledger_one_purchase_one_reversal_per_payment",
+            ),
         ]
 
     def __str__(self):

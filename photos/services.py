@@ -42,9 +42,9 @@ def _locked_wallet(user):
     return Wallet.objects.select_for_update().get(user=user)
 
 
-def _append(wallet, amount, kind, order=None, note="", by=None):
+def _append(wallet, amount, kind, order=None, note="", by=None, reference=""):
     entry = LedgerEntry.objects.create(
-        user=wallet.user, amount=amount, kind=kind, order=order, note=note[:300], created_by=by
+        user=wallet.user, amount=amount, kind=kind, order=order, note=note[:300], created_by=by, reference=reference
     )
     wallet.balance += amount
     wallet.save(update_fields=["balance"])
@@ -66,6 +66,28 @@ def grant_credits(user, amount, note, by=None):
                 staff=by, action=StaffAction.GRANT, target_user=user, note=f"{amount} credits: {note}"
             )
     return entry
+
+
+def purchase_credits(user, credits, reference, note):
+    """Book a payment's credits: +credits when it is paid, -credits when it is refunded or disputed.
+
+    A removal takes at most the current balance (what is left unspent), never making it negative. Each
+    direction happens once per `reference` (a unique constraint), so replayed or concurrent webhooks change
+    nothing the second time. Returns the new entry, or None when it was already booked or nothing is left.
+    """
+    if credits == 0:
+        raise ValueError("a purchase moves a non-zero number of credits")
+    kind = LedgerEntry.PURCHASE if credits > 0 else LedgerEntry.REVERSAL
+    with transaction.atomic():
+        wallet = _locked_wallet(user)
+        amount = credits if credits > 0 else -min(-credits, wallet.balance)
+        if amount == 0 or LedgerEntry.objects.filter(kind=kind, reference=reference).exists():
+            return None
+        try:
+            with transaction.atomic():
+                return _append(wallet, amount, kind, note=note, reference=reference)
+        except IntegrityError:  # a concurrent delivery booked it first
+            return None
 
 
 def welcome(user):
