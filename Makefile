@@ -26,7 +26,6 @@ $(NODE_STAMP): package.json package-lock.json
 
 run: venv
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py setup_local_api
 	$(PY) manage.py serve --port 8000
 
 test: venv $(NODE_STAMP)

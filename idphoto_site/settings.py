@@ -181,7 +181,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "login"
+LOGIN_URL = "photos:login"  # the account pages live in the photos app's URL namespace
 LOGIN_REDIRECT_URL = "photos:home"
 LOGOUT_REDIRECT_URL = "photos:home"
 
@@ -284,26 +284,17 @@ IDPHOTO_URL_ALLOW_PRIVATE = env_bool("IDPHOTO_URL_ALLOW_PRIVATE", False)
 IDPHOTO_URL_TIMEOUT = env_float("IDPHOTO_URL_TIMEOUT", 10.0, minimum=0.1)
 
 # --- Web app ------------------------------------------------------------------------------------
-# Where the web app's queue sends ID-photo tasks. Empty means this project's own API at SITE_URL,
-# with a key provisioned automatically; set both to use the commercial service instead.
+# Empty: the queue worker runs the engine itself (one hop, no API key). Set both to send each job as one
+# synchronous request to another server speaking the seed contract (this project elsewhere, or the
+# commercial service).
 PHOTOS_API_BASE_URL = env_str("PHOTOS_API_BASE_URL").rstrip("/")
 PHOTOS_API_KEY = env_str("PHOTOS_API_KEY")
 if PHOTOS_API_BASE_URL and not PHOTOS_API_KEY:
     raise ImproperlyConfigured("PHOTOS_API_BASE_URL is set, so PHOTOS_API_KEY must be set too")
-PHOTOS_POLL_INTERVAL = env_float("PHOTOS_POLL_INTERVAL", 1.0, minimum=0.05)
-PHOTOS_POLL_LIMIT_SECONDS = env_int("PHOTOS_POLL_LIMIT_SECONDS", 300, minimum=1)
+# A job still unfinished after this many seconds fails and its credits are returned.
+PHOTOS_JOB_TIME_LIMIT = env_int("PHOTOS_JOB_TIME_LIMIT", 200, minimum=1)
 PHOTOS_SIGNUP_CREDITS = env_int("PHOTOS_SIGNUP_CREDITS", 30, minimum=0)
 PHOTOS_REQUIRE_APPROVAL = env_bool("PHOTOS_REQUIRE_APPROVAL", False)
-# A queue run polls the API this long, then re-queues itself so workers stay free for the API's own tasks.
-PHOTOS_POLL_SLICE_SECONDS = env_float("PHOTOS_POLL_SLICE_SECONDS", 5.0, minimum=0.0)
-# The web app's key for this project's own API: granted this much, topped up below the low-water mark.
-PHOTOS_LOCAL_API_CREDITS = env_int("PHOTOS_LOCAL_API_CREDITS", 1_000_000, minimum=1)
-PHOTOS_LOCAL_API_LOW_WATER = env_int("PHOTOS_LOCAL_API_LOW_WATER", 100_000, minimum=0)
-# The account pages live in the photos app's URL namespace.
-LOGIN_URL = "photos:login"
-# Requests per second allowed to the web app's local key (all customers' jobs share it).
-PHOTOS_LOCAL_API_RATE_LIMIT = env_float("PHOTOS_LOCAL_API_RATE_LIMIT", 50.0, minimum=0.1)
-
 # --- Payments (Stripe Checkout) ------------------------------------------------------------------
 # Without STRIPE_SECRET_KEY the buy page says purchases are not configured; staff still grant credits.
 # STRIPE_API_BASE points the library at another server (tests, Stripe-compatible servers).

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import LedgerEntry, LocalApiKey, Order, StaffAction, Upload, Wallet
+from .models import LedgerEntry, Order, OrderEvent, StaffAction, Upload, Wallet
 
 
 @admin.register(Upload)
@@ -51,7 +51,7 @@ class WalletAdmin(admin.ModelAdmin):
     readonly_fields = ("user", "balance")  # change credits with a grant, so the ledger stays the truth
 
 
-@admin.register(LocalApiKey)
-class LocalApiKeyAdmin(admin.ModelAdmin):
-    list_display = ("name", "api_key_id", "created")
-    exclude = ("raw_key",)
+@admin.register(OrderEvent)
+class OrderEventAdmin(AppendOnly):
+    list_display = ("created", "order", "event", "actor", "by", "note")
+    list_filter = ("event", "actor")

@@ -1,4 +1,4 @@
-"""Uploads, orders (preview or paid jobs), the credit ledger and the staff audit log.
+"""Uploads, orders (preview or paid jobs), the credit ledger, the order history and the staff audit log.
 
 Public identifiers are UUID `code`s (never the integer ids) so URLs cannot be enumerated. Files are
 private: they are served through owner-checked views, never through MEDIA_URL.
@@ -86,8 +86,8 @@ class Order(models.Model):
     approved = models.BooleanField(default=False)
     progress = models.PositiveSmallIntegerField(default=0)
     state_text = models.CharField(max_length=300, blank=True)
+    # Remote mode only: the task id the other server gave this job (for support questions).
     api_task_id = models.CharField(max_length=100, blank=True)
-    api_state = models.IntegerField(null=True, blank=True)
     cost = models.PositiveIntegerField(default=0)
     idempotency_key = models.CharField(max_length=64, blank=True)
     result = models.FileField(upload_to=_order_path, blank=True)
@@ -207,16 +207,34 @@ class StaffAction(models.Model):
         return f"{self.staff} {self.action} at {self.created:%Y-%m-%d %H:%M}"
 
 
-class LocalApiKey(models.Model):
-    """The key the queue uses for this project's own API, written by `setup_local_api`.
+class OrderEvent(models.Model):
+    """One row per order state transition, with who or what made it: the customer, staff, or the queue."""
 
-    Stored in clear because the queue must send it; it only buys work on this same server.
-    """
+    CREATED, STARTED, DONE, FAILED, REFUNDED = "created", "started", "done", "failed", "refunded"
+    APPROVED, REJECTED, RERUN, REQUEUED = "approved", "rejected", "rerun", "requeued"
+    EVENT_CHOICES = [
+        (CREATED, "Created"),
+        (STARTED, "Started"),
+        (DONE, "Done"),
+        (FAILED, "Failed"),
+        (REFUNDED, "Credits returned"),
+        (APPROVED, "Approved"),
+        (REJECTED, "Rejected"),
+        (RERUN, "Queued again"),
+        (REQUEUED, "Retried after a network error"),
+    ]
+    USER, STAFF, QUEUE = "user", "staff", "queue"
+    ACTOR_CHOICES = [(USER, "Customer"), (STAFF, "Staff"), (QUEUE, "Queue")]
 
-    name = models.CharField(max_length=100, unique=True, default="webapp")
-    raw_key = models.CharField(max_length=200)
-    api_key_id = models.IntegerField(null=True, blank=True)
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    event = models.CharField(max_length=10, choices=EVENT_CHOICES)
+    actor = models.CharField(max_length=5, choices=ACTOR_CHOICES)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(max_length=300, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        ordering = ["created", "id"]
+
     def __str__(self):
-        return f"local API key {self.name}"
+        return f"{self.order.code} {self.event} by {self.by or self.get_actor_display()}"

@@ -1,11 +1,28 @@
-"""Turn the options form into the API's parameters, its price, and what the chosen spec allows.
+"""Turn the options form into one Choice: the API's parameters, the spec, a label and the price.
 
-The web app sends exactly the seed's parameter names, so what it shows (price, allowed edits) is computed
-by the same functions the API uses: engine.params.parse and api.pricing.price.
+The web app keeps exactly the seed's parameter names, so what it shows (price, allowed edits) is computed
+by the same functions the API uses: engine.params.parse, engine.specs.apply_spec and api.pricing.price.
+The form is parsed once per request, by `choose`.
 """
 
+from dataclasses import dataclass
+
+from engine import specs
 from engine.errors import ParamError
-from engine.params import BEAUTY_FIELDS, parse
+from engine.params import BEAUTY_FIELDS, Params, parse
+
+
+@dataclass(frozen=True)
+class Choice:
+    """What the customer chose: `params` are the seed fields as strings (stored on the order and what the
+    engine or the API parses), `parsed` the engine's Params before the spec fills in its rules."""
+
+    params: dict
+    parsed: Params
+    spec: object
+    notes: tuple
+    label: str
+    price: int
 
 EDIT_REASONS = {
     "beauty": "Touch-ups are off for this document",
@@ -29,17 +46,8 @@ SWATCHES = (
 )
 
 
-def specs_module():
-    try:
-        from engine import specs
-    except ImportError:  # the catalogue is not in this checkout yet: custom sizes still work
-        return None
-    return specs
-
-
 def get_spec(spec_id):
-    specs = specs_module()
-    if specs is None or not spec_id:
+    if not spec_id:
         return None
     try:
         return specs.get(int(spec_id))
@@ -48,9 +56,6 @@ def get_spec(spec_id):
 
 
 def search_specs(query, limit=12):
-    specs = specs_module()
-    if specs is None:
-        return []
     if query.strip():
         found = list(specs.search(query.strip()))
     else:
@@ -83,8 +88,19 @@ def _hex(value):
     return str(value or "").strip().lstrip("#").upper()
 
 
-def build_params(data):
-    """Form data -> (API params dict of strings, spec or None, notes). Raises ParamError when invalid."""
+def choose(data):
+    """Form data -> Choice. Raises ParamError (naming the field, as the API would) or ValueError."""
+    params, spec, notes = _form_params(data)
+    parsed = parse(params)
+    if spec is not None:
+        specs.apply_spec(parsed)  # the same spec checks the API makes (unknown id, forbidden edits)
+    return Choice(
+        params=params, parsed=parsed, spec=spec, notes=tuple(notes), label=_describe(parsed, spec), price=_price(parsed)
+    )
+
+
+def _form_params(data):
+    """Form data -> (API params dict of strings, spec or None, notes)."""
     params = {}
     notes = []
     spec = None
@@ -106,7 +122,7 @@ def build_params(data):
         if "beauty" in forbidden:
             notes.append(edit_reason(spec, "beauty"))
         else:
-            for name, (switch, factor) in BEAUTY_FIELDS.items():
+            for switch, factor in BEAUTY_FIELDS.values():
                 value = data.get(factor) or "0"
                 if float(value or 0) > 0:
                     params[switch], params[factor] = "1", str(value)
@@ -126,10 +142,6 @@ def build_params(data):
         if _hex(data.get("layout_bg_color")):
             params["layout_bg_color"] = _hex(data.get("layout_bg_color"))
     params = {key: str(value).strip() for key, value in params.items() if str(value).strip() != ""}
-    parsed = parse(params)  # raises ParamError naming the field, exactly as the API would
-    specs = specs_module()
-    if spec is not None and specs is not None:
-        specs.apply_spec(parsed)  # the same spec checks the API makes (unknown id, forbidden edits)
     return params, spec, notes
 
 
@@ -156,16 +168,20 @@ def _background(data, params, spec, forbidden, notes):
         params["bg_color2"] = _hex(data.get("bg_color2"))
 
 
-def price_of(params):
+def default_price():
+    """The price of the options the workspace opens with."""
+    return _price(parse({}))
+
+
+def _price(parsed):
     from api.pricing import price
 
-    return price(parse(params))
+    return price(parsed)
 
 
-def describe(params, spec):
+def _describe(parsed, spec):
     """A short line for lists: the document or size chosen."""
     if spec is not None:
         return spec_label(spec)
-    parsed = parse(params)
     mm_w, mm_h = parsed.size_mm
     return f"{parsed.width}x{parsed.height} px ({mm_w:.0f}x{mm_h:.0f} mm at {parsed.dpi} dpi)"

@@ -1,8 +1,11 @@
-"""Everything that changes money or order state goes through here (views and tasks stay thin).
+"""Everything that changes money or order state goes through here; views and the queue task stay thin.
 
 Credits: every change is a LedgerEntry written in the same transaction as the Wallet balance, with the
 wallet row locked (select_for_update; on SQLite the IMMEDIATE transaction mode serialises writers), so the
 ledger sum always equals the balance and the balance never goes negative.
+
+Orders: every state transition is made here under a row lock and recorded as an OrderEvent naming who or
+what made it (the customer, a staff member, or the queue).
 """
 
 import io
@@ -14,14 +17,19 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from engine.contract import MAX_UPLOAD_BYTES
+import engine
+from engine.contract import MAX_UPLOAD_MB, upload_too_large
 
-from .models import LedgerEntry, Order, StaffAction, Upload, Wallet
+from . import queue
+from .models import LedgerEntry, Order, OrderEvent, StaffAction, Upload, Wallet
 
 log = logging.getLogger(__name__)
 
-MAX_UPLOAD_SIDE = 4096
 THUMB_SIDE = 640
+MIN_UPLOAD_SIDE = 200
+# Kept as uploaded unless HEIC/HEIF, which browsers cannot show and other servers may not read.
+CONVERT_TO_JPEG = (".heic", ".heif")
+TOO_LARGE = f"The file is larger than {MAX_UPLOAD_MB} MB. Export a smaller JPEG or PNG and try again."
 
 
 class InsufficientCredits(Exception):
@@ -117,49 +125,14 @@ def refund(order, reason, by=None):
 # --- uploads -------------------------------------------------------------------------------------
 
 
-def _register_heif():
-    try:
-        import pillow_heif
-
-        pillow_heif.register_heif_opener()
-    except ImportError:  # HEIC then fails the decode check with a clear message
-        pass
-
-
 def inspect_photo(data):
-    """Decode and look for a face, as the engine will. Returns (rgb ndarray, faces_found); raises UnusablePhoto."""
-    from engine.errors import EngineError
-
-    _register_heif()
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise UnusablePhoto("The file is larger than 15 MB. Export a smaller JPEG or PNG and try again.")
-    image = _decode(data)
-    h, w = image.shape[:2]
-    if min(w, h) < 200:
-        raise UnusablePhoto(f"The photo is only {w}x{h} pixels. Use a photo at least 600 pixels on its short side.")
+    """Decode and look for a face with the engine's own rules: an engine Inspection, or UnusablePhoto."""
+    if upload_too_large(len(data)):
+        raise UnusablePhoto(TOO_LARGE)
     try:
-        from engine.stages import detect
-    except ImportError:  # the detector is not installed in this checkout: let the API judge the face
-        return image, 0
-    try:
-        found = detect.find_face(image, level=False)
-    except EngineError as exc:
+        return engine.inspect(data, min_side=MIN_UPLOAD_SIDE)
+    except engine.EngineError as exc:
         raise UnusablePhoto(exc.message) from None
-    return image, found.count
-
-
-def _decode(data):
-    from engine.context import Context
-    from engine.errors import EngineError
-    from engine.params import Params
-    from engine.stages import decode
-
-    ctx = Context(params=Params(), source_bytes=data)
-    try:
-        decode.run(ctx)
-    except EngineError as exc:
-        raise UnusablePhoto(exc.message) from None
-    return ctx.image
 
 
 def _as_jpeg(image, side=None, quality=92):
@@ -174,39 +147,41 @@ def _as_jpeg(image, side=None, quality=92):
 
 
 def create_upload(user, uploaded_file):
-    if (uploaded_file.size or 0) > MAX_UPLOAD_BYTES:  # refuse before reading it into memory
-        raise UnusablePhoto("The file is larger than 15 MB. Export a smaller JPEG or PNG and try again.")
+    if upload_too_large(uploaded_file.size or 0):  # refuse before reading it into memory
+        raise UnusablePhoto(TOO_LARGE)
     data = uploaded_file.read()
-    image, faces = inspect_photo(data)
+    found = inspect_photo(data)
     name = (uploaded_file.name or "photo").rsplit("/", 1)[-1][:200]
     stored_name, stored = name, data
-    if name.lower().endswith((".heic", ".heif")) or max(image.shape[:2]) > MAX_UPLOAD_SIDE:
-        # Keep a JPEG every consumer reads (and within the API's 4096 px limit); colours are already decoded.
-        stored = _as_jpeg(image, side=MAX_UPLOAD_SIDE, quality=95)
+    if name.lower().endswith(CONVERT_TO_JPEG):
+        stored = _as_jpeg(found.image, quality=95)  # colours and orientation are already decoded
         stored_name = name.rsplit(".", 1)[0] + ".jpg"
     upload = Upload(
         owner=user,
         original_name=name,
-        width=image.shape[1],
-        height=image.shape[0],
+        width=found.width,
+        height=found.height,
         check_ok=True,
-        faces_found=faces,
-        check_message="Face found." if faces else "Readable image.",
+        faces_found=found.faces,
+        check_message="Face found.",
     )
     upload.original.save(stored_name, ContentFile(stored), save=False)
-    upload.thumbnail.save("thumb.jpg", ContentFile(_as_jpeg(image, side=THUMB_SIDE, quality=85)), save=False)
+    thumb = _as_jpeg(found.image, side=THUMB_SIDE, quality=85)
+    upload.thumbnail.save("thumb.jpg", ContentFile(thumb), save=False)
     upload.save()
     return upload
 
 
-# --- orders --------------------------------------------------------------------------------------
+# --- orders: every transition below is recorded as an OrderEvent -----------------------------------
+
+
+def _record(order, event, actor, by=None, note=""):
+    return OrderEvent.objects.create(order=order, event=event, actor=actor, by=by, note=note[:300])
 
 
 def _enqueue_on_commit(order):
-    from .tasks import enqueue_order
-
     order_id = order.pk
-    transaction.on_commit(lambda: enqueue_order(order_id))
+    transaction.on_commit(lambda: queue.enqueue_order(order_id))
 
 
 def create_preview(user, upload, params, spec_label=""):
@@ -220,6 +195,7 @@ def create_preview(user, upload, params, spec_label=""):
             spec_label=spec_label,
             state_text="Waiting for a free worker…",
         )
+        _record(order, OrderEvent.CREATED, OrderEvent.USER, by=user)
         _enqueue_on_commit(order)
     return order
 
@@ -253,11 +229,61 @@ def create_paid_order(user, upload, params, cost, idempotency_key, spec_label=""
         )
         if cost:
             _append(wallet, -cost, LedgerEntry.SPEND, order=order, note=f"{spec_label or 'ID photo'}")
+        _record(order, OrderEvent.CREATED, OrderEvent.USER, by=user, note=f"{cost} credits")
         _enqueue_on_commit(order)
     return order, True
 
 
-def fail_order(order_id, message):
+def start_order(order_id):
+    """The queue takes a queued order: processing now. Returns the order, or None when it is not queued
+    (finished, or taken by another run), so a duplicated queue message does nothing."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(pk=order_id, status=Order.QUEUED).first()
+        if order is None:
+            return None
+        order.status = Order.PROCESSING
+        order.started = order.started or timezone.now()
+        order.attempts += 1
+        order.progress = 3
+        order.state_text = "Starting"
+        order.save()
+        _record(order, OrderEvent.STARTED, OrderEvent.QUEUE, note=f"attempt {order.attempts}")
+    return order
+
+
+def report_progress(order_id, percent, text):
+    """Progress of a running job (not a transition: no event)."""
+    Order.objects.filter(pk=order_id, status=Order.PROCESSING).update(progress=max(3, min(99, percent)), state_text=text)
+
+
+def finish_order(order_id, image, image_ext, sheet=None, sheet_ext="png", report=None, api_task_id="", api_image_id=""):
+    """Store the finished photo (and print sheet) once; returns True if this call finished the order."""
+    report = report or {}
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.is_finished:
+            return False
+        target = order.preview if order.is_preview else order.result
+        name = "preview" if order.is_preview else "id-photo"
+        target.save(f"{name}-{str(order.code)[:8]}.{image_ext}", ContentFile(image), save=False)
+        if sheet:
+            order.sheet.save(f"print-sheet-{str(order.code)[:8]}.{sheet_ext}", ContentFile(sheet), save=False)
+        order.checks = report.get("checks") or []
+        order.measurements = report.get("measurements") or {}
+        order.warnings = report.get("warnings") or []
+        order.status = Order.DONE
+        order.progress = 100
+        order.state_text = "Ready"
+        order.finished = timezone.now()
+        order.api_task_id = api_task_id or order.api_task_id
+        order.save()
+        _record(order, OrderEvent.DONE, OrderEvent.QUEUE)
+        if api_image_id:
+            Upload.objects.filter(pk=order.upload_id).update(api_image_id=api_image_id)
+    return True
+
+
+def fail_order(order_id, message, checks=()):
     """Mark a job failed (once) and refund a paid one. Returns True if this call did it."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
@@ -265,11 +291,27 @@ def fail_order(order_id, message):
             return False
         order.status = Order.FAILED
         order.error = message[:2000]
+        order.checks = list(checks)
         order.state_text = "Failed"
         order.finished = timezone.now()
         order.save()
-        if order.kind == Order.KIND_FINAL:
-            refund(order, f"Refund: {message[:200]}")
+        _record(order, OrderEvent.FAILED, OrderEvent.QUEUE, note=message)
+        if order.kind == Order.KIND_FINAL and refund(order, f"Refund: {message[:200]}"):
+            _record(order, OrderEvent.REFUNDED, OrderEvent.QUEUE, note=f"{order.cost} credits")
+    return True
+
+
+def retry_later(order_id, reason):
+    """Give a processing order back to the queue after a network error (the photo was not judged)."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().filter(pk=order_id, status=Order.PROCESSING).first()
+        if order is None:
+            return False
+        order.status = Order.QUEUED
+        order.state_text = "Waiting for the photo service"
+        order.save()
+        _record(order, OrderEvent.REQUEUED, OrderEvent.QUEUE, note=reason)
+        _enqueue_on_commit(order)
     return True
 
 
@@ -277,6 +319,7 @@ def approve(order, staff, note=""):
     with transaction.atomic():
         Order.objects.filter(pk=order.pk).update(approved=True)
         StaffAction.objects.create(staff=staff, action=StaffAction.APPROVE, order=order, note=note)
+        _record(order, OrderEvent.APPROVED, OrderEvent.STAFF, by=staff, note=note)
     order.refresh_from_db()
     _notify(order, "Your ID photo is ready", "Your photo was checked and approved. You can download it now.")
 
@@ -293,8 +336,10 @@ def reject(order, staff, reason):
         locked.state_text = "Rejected by our review team"
         locked.finished = locked.finished or timezone.now()
         locked.save()
-        refund(locked, f"Refund: rejected in review ({reason[:150]})", by=staff)
         StaffAction.objects.create(staff=staff, action=StaffAction.REJECT, order=locked, note=reason)
+        _record(locked, OrderEvent.REJECTED, OrderEvent.STAFF, by=staff, note=reason)
+        if refund(locked, f"Refund: rejected in review ({reason[:150]})", by=staff):
+            _record(locked, OrderEvent.REFUNDED, OrderEvent.STAFF, by=staff, note=f"{locked.cost} credits")
     order.refresh_from_db()
     _notify(
         order,
@@ -311,15 +356,33 @@ def rerun(order, staff, note=""):
         locked.status = Order.QUEUED
         locked.progress = 0
         locked.api_task_id = ""
-        locked.api_state = None
         locked.error = ""
         locked.reject_reason = ""
         locked.state_text = "Queued again by our review team"
         locked.started = locked.finished = None
         locked.save()
         StaffAction.objects.create(staff=staff, action=StaffAction.RERUN, order=locked, note=note)
+        _record(locked, OrderEvent.RERUN, OrderEvent.STAFF, by=staff, note=note)
         _enqueue_on_commit(locked)
     order.refresh_from_db()
+
+
+TIMED_OUT = "The photo took too long to make. Please try again."
+
+
+def requeue_stuck_orders(grace_seconds):
+    """Queued orders older than the grace period lost their queue message (a worker killed hard; Redis
+    does not redeliver): queue them again. Processing orders past the job time limit lost their worker:
+    fail them, which refunds once. Returns (re-queued, failed)."""
+    now = timezone.now()
+    lost = Order.objects.filter(status=Order.QUEUED, created__lt=now - timezone.timedelta(seconds=grace_seconds))
+    ids = list(lost.values_list("pk", flat=True)[:500])
+    for order_id in ids:
+        queue.enqueue_order(order_id)
+    limit = now - timezone.timedelta(seconds=settings.PHOTOS_JOB_TIME_LIMIT + grace_seconds)
+    dead = Order.objects.filter(status=Order.PROCESSING, started__lt=limit)
+    failed = [pk for pk in dead.values_list("pk", flat=True)[:500] if fail_order(pk, TIMED_OUT)]
+    return len(ids), len(failed)
 
 
 def _notify(order, subject, body):

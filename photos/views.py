@@ -107,8 +107,8 @@ def workspace(request, code):
         "beauty_sliders": BEAUTY_SLIDERS,
         "clothes_groups": [(kind, [f"{kind}_{n}" for n in range(1, count + 1)]) for kind, count in CLOTHES_RANGES.items()],
         "specs": options.search_specs(""),
-        "specs_available": options.specs_module() is not None,
-        "cost": options.price_of({}),  # the default options, priced by the API's function
+        "specs_available": True,
+        "cost": options.default_price(),  # priced by the API's own function
         **_balance_context(request),
     }
     return render(request, "photos/workspace.html", context)
@@ -119,25 +119,24 @@ def _form_error(request, error):
     return render(request, "photos/workspace.html#form-error", {"error": error}, status=422)
 
 
-def _parsed(request):
-    """(params, spec, notes, error) from the options form in request.POST."""
+def _choice(request):
+    """(Choice, error): the options form in request.POST, parsed once."""
     try:
-        params, spec, notes = options.build_params(request.POST)
+        return options.choose(request.POST), ""
     except ParamError as exc:
-        return None, None, [], exc.message
+        return None, exc.message
     except ValueError as exc:
-        return None, None, [], str(exc)
-    return params, spec, notes, ""
+        return None, str(exc)
 
 
 @login_required
 @require_POST
 def cost(request, code):
     _own_upload(request, code)
-    params, spec, notes, error = _parsed(request)
-    context = {"error": error, "notes": notes, **_balance_context(request)}
-    if not error:
-        context.update(cost=options.price_of(params), summary=options.describe(params, spec))
+    choice, error = _choice(request)
+    context = {"error": error, **_balance_context(request)}
+    if choice:
+        context.update(cost=choice.price, summary=choice.label, notes=choice.notes)
     return render(request, "photos/workspace.html#cost", context)
 
 
@@ -171,29 +170,27 @@ def spec_card(request, spec_id):
 @require_POST
 def preview(request, code):
     item = _own_upload(request, code)
-    params, spec, notes, error = _parsed(request)
+    choice, error = _choice(request)
     if error:
         return _form_error(request, error)
-    label = options.describe(params, spec)
-    order = services.create_preview(request.user, item, params, spec_label=label)
-    return render(request, "photos/job.html#job", {"order": order, "notes": notes})
+    order = services.create_preview(request.user, item, choice.params, spec_label=choice.label)
+    return render(request, "photos/job.html#job", {"order": order, "notes": choice.notes})
 
 
 @login_required
 @require_POST
 def confirm(request, code):
     item = _own_upload(request, code)
-    params, spec, notes, error = _parsed(request)
+    choice, error = _choice(request)
     if error:
         return _form_error(request, error)
-    price = options.price_of(params)
     context = {
-        "cost": price,
-        "summary": options.describe(params, spec),
-        "notes": notes,
+        "cost": choice.price,
+        "summary": choice.label,
+        "notes": choice.notes,
         "idempotency_key": uuid.uuid4().hex,
-        "enough": services.balance(request.user) >= price,
-        "params": params,
+        "enough": services.balance(request.user) >= choice.price,
+        "params": choice.params,
         "upload": item,
         **_balance_context(request),
     }
@@ -209,23 +206,22 @@ def _go(request, name, code):
 @require_POST
 def order_create(request, code):
     item = _own_upload(request, code)
-    params, spec, notes, error = _parsed(request)
+    choice, error = _choice(request)
     if error:
         messages.error(request, error)
         return _go(request, "photos:workspace", item.code)
-    price = options.price_of(params)
-    if str(price) != request.POST.get("expected_cost", ""):
-        messages.error(request, f"The price changed to {price} credits with these options. Please confirm again.")
+    if str(choice.price) != request.POST.get("expected_cost", ""):
+        messages.error(request, f"The price changed to {choice.price} credits with these options. Please confirm again.")
         return _go(request, "photos:workspace", item.code)
     preview_order = item.orders.filter(kind=Order.KIND_PREVIEW, status=Order.DONE).first()
     try:
         order, _ = services.create_paid_order(
             request.user,
             item,
-            params,
-            price,
+            choice.params,
+            choice.price,
             request.POST.get("idempotency_key", "")[:64],
-            spec_label=options.describe(params, spec),
+            spec_label=choice.label,
             preview_order=preview_order,
         )
     except services.InsufficientCredits as exc:
@@ -343,7 +339,7 @@ def staff_order(request, code):
         "order": order,
         "preview_order": preview_order,
         "reject_form": RejectForm(),
-        "actions": order.staff_actions.select_related("staff"),
+        "events": order.events.select_related("by"),
         "owner_balance": services.balance(order.owner),
     }
     return render(request, "photos/staff_order.html", context)

@@ -39,12 +39,12 @@ def make_upload(user, image_id=""):
 
 
 class FakeApi:
-    """Answers like the seed API: tasks finish after `steps` polls, or fail with `fail_state`."""
+    """Answers like a seed-contract server to sync=1 creates: the finished task, or `fail_state`."""
 
-    def __init__(self, steps=1, fail_state=None, known_ids=(), image_size=(413, 531), sheet=False):
-        self.steps, self.fail_state, self.known_ids = steps, fail_state, set(known_ids)
+    def __init__(self, fail_state=None, known_ids=(), image_size=(413, 531), sheet=False):
+        self.fail_state, self.known_ids = fail_state, set(known_ids)
         self.image_size, self.sheet = image_size, sheet
-        self.tasks, self.creates, self.sent_files, self.sent_last_ids = {}, 0, 0, []
+        self.creates, self.sent_files, self.sent_last_ids, self.sync_values = 0, 0, [], []
 
     def __call__(self, request):
         path = request.url.path
@@ -53,32 +53,23 @@ class FakeApi:
         if path.startswith("/files/"):
             size = self.image_size if "photo" in path else (1800, 1200)
             return httpx.Response(200, content=png_bytes(size), headers={"content-type": "image/png"})
-        task_id = path.rsplit("/", 1)[-1]
-        return self._query(task_id)
+        return _json(404, "no such task")  # this client never polls
 
     def _create(self, request):
         body = request.content
         self.creates += 1
+        self.sync_values.append(_field(body, "sync"))
         if b'name="last_id"' in body:
-            last_id = body.split(b'name="last_id"\r\n\r\n', 1)[1].split(b"\r\n", 1)[0].decode()
+            last_id = _field(body, "last_id")
             self.sent_last_ids.append(last_id)
             if last_id not in self.known_ids:
                 return _json(400, "last_id: unknown or expired image_id")
         else:
             self.sent_files += 1
         task_id = uuid.uuid4().hex
-        self.tasks[task_id] = 0
-        return _json(200, "success", {"task_id": task_id})
-
-    def _query(self, task_id):
-        if task_id not in self.tasks:
-            return _json(404, "no such task")
-        self.tasks[task_id] += 1
-        polls = self.tasks[task_id]
-        if polls < self.steps:
-            return _json(200, "success", {"task_id": task_id, "state": 4, "progress": 40})
         if self.fail_state is not None:
-            return _json(200, "success", {"task_id": task_id, "state": self.fail_state, "state_detail": "No face found."})
+            failed = {"task_id": task_id, "state": self.fail_state, "state_detail": "No face found."}
+            return _json(200, "success", failed)
         image_id = "img-" + task_id[:8]
         self.known_ids.add(image_id)
         data = {
@@ -94,12 +85,27 @@ class FakeApi:
         return _json(200, "success", data)
 
 
+def _field(body, name):
+    marker = f'name="{name}"\r\n\r\n'.encode()
+    return body.split(marker, 1)[1].split(b"\r\n", 1)[0].decode() if marker in body else None
+
+
 def _json(status, message, data=None):
     return httpx.Response(status, content=json.dumps({"status": status, "message": message, "data": data or {}}))
 
 
-def use_fake_api(monkeypatch, fake):
+def use_fake_api(monkeypatch, settings, fake):
+    """Remote mode against `fake` (an httpx handler) instead of a server."""
     from photos import api_client
 
-    monkeypatch.setattr(api_client, "make_client", lambda: httpx.Client(transport=httpx.MockTransport(fake), base_url="http://api.test"))
+    settings.PHOTOS_API_BASE_URL, settings.PHOTOS_API_KEY = "http://api.test", "test-key"
+    transport = httpx.MockTransport(fake)
+    monkeypatch.setattr(api_client, "make_client", lambda: httpx.Client(transport=transport, base_url="http://api.test"))
     return fake
+
+
+def sync_queue(monkeypatch):
+    """django-q2 runs each queued task at once, in the caller (its own sync mode)."""
+    from django_q.conf import Conf
+
+    monkeypatch.setattr(Conf, "SYNC", True)

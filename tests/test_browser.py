@@ -37,7 +37,7 @@ def qcluster(live_server, settings, tmp_path):
     settings.PHOTOS_API_BASE_URL = ""
     log_path = tmp_path / "qcluster.log"
     cluster = start_manage(
-        ["qcluster"], log_path, Q_WORKERS="2", PHOTOS_POLL_INTERVAL="0.5", PHOTOS_SIGNUP_CREDITS="30",
+        ["qcluster"], log_path, Q_WORKERS="2", PHOTOS_SIGNUP_CREDITS="30",
         IDPHOTO_RATE_LIMIT_PER_SECOND="50",
     )
     yield log_path

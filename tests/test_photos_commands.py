@@ -1,4 +1,4 @@
-"""The management commands `make run` calls: setup_local_api (idempotent, tops up) and serve."""
+"""The management command `make run` calls: serve (the web server and the worker together)."""
 
 import os
 import signal
@@ -6,42 +6,13 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
-from django.core.management import call_command
-
-from api import services as api_services
-from api.models import ApiKey
-from photos.local_api import local_api_key
-from photos.models import LocalApiKey
 
 from .conftest import REPO
 from .processes import child_env
-
-
-@pytest.mark.django_db
-def test_it_provisions_the_local_key_once_and_tops_it_up(settings, capsys):
-    settings.PHOTOS_API_BASE_URL = ""
-    settings.PHOTOS_LOCAL_API_CREDITS, settings.PHOTOS_LOCAL_API_LOW_WATER = 1000, 100
-    call_command("setup_local_api")
-    call_command("setup_local_api")
-    assert LocalApiKey.objects.count() == 1 and ApiKey.objects.count() == 1
-    key = ApiKey.objects.get()
-    assert api_services.balance(key) == 1000
-    assert key.rate_limit == settings.PHOTOS_LOCAL_API_RATE_LIMIT  # shared by every customer's jobs
-    assert api_services.authenticate(local_api_key()) == key
-    api_services.grant_credits(key, -950, "spent")
-    call_command("setup_local_api")
-    assert api_services.balance(key) == 1050
-    assert "created" in capsys.readouterr().out
-
-
-@pytest.mark.django_db
-def test_it_provisions_the_key_on_first_use(settings):
-    settings.PHOTOS_API_BASE_URL = ""
-    raw = local_api_key()
-    assert api_services.authenticate(raw).pk == LocalApiKey.objects.get().api_key_id
 
 
 def _free_port():
@@ -51,7 +22,8 @@ def _free_port():
 
 
 def _children(pid):
-    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True, check=False)
+    out = out.stdout
     return [int(p) for p in out.split()]
 
 
@@ -79,4 +51,4 @@ def test_it_serves_web_and_worker_and_stops_both_on_sigterm(settings, tmp_path):
             os.killpg(serve.pid, signal.SIGKILL)
     assert "Stopped the web server and the worker." in output
     for pid in children:
-        assert not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z"
+        assert not os.path.exists(f"/proc/{pid}") or Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"

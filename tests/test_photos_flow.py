@@ -1,4 +1,5 @@
-"""End to end through the real local API and engine: Django test client, django-q2 in sync mode."""
+"""End to end through the real engine: Django test client, django-q2 in its sync mode. The default runs
+the engine in the worker (one hop); remote mode is tested against a live server of this project."""
 
 import io
 import re
@@ -10,6 +11,7 @@ from photos.models import LedgerEntry, Order, Upload
 
 from .conftest import PORTRAITS
 from .photos_support import PASSWORD
+from .photos_support import sync_queue as run_queue_inline
 
 PORTRAIT = PORTRAITS / "p11_hivision_test0.jpg"
 pytestmark = [
@@ -19,12 +21,10 @@ pytestmark = [
 
 
 @pytest.fixture
-def sync_queue(settings):
-    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+def sync_queue(settings, monkeypatch):
+    run_queue_inline(monkeypatch)
     settings.PHOTOS_API_BASE_URL = ""
-    settings.PHOTOS_POLL_INTERVAL = 0.1
     settings.PHOTOS_SIGNUP_CREDITS = 30
-    settings.IDPHOTO_RATE_LIMIT_PER_SECOND = 100.0
 
 
 def _signup(client, name):
@@ -75,13 +75,16 @@ def test_it_previews_charges_and_delivers_photo_and_sheet(client, sync_queue):
     sheet = _pixels(b"".join(client.get(f"/o/{order.code}/file/sheet/").streaming_content))
     assert sorted(sheet) == [1200, 1800]  # 4x6 in at 300 dpi
 
-    # Another document from the same upload: sent by last_id, no new upload.
-    upload.refresh_from_db()
-    assert upload.api_image_id
+    # Another document from the same upload: the worker reads the stored upload again, no new upload.
     client.post(f"/u/{upload.code}/preview/", {**options, "bg_color": "438EDB"})
     again = Order.objects.filter(kind="preview").first()
     assert again.status == Order.DONE
     assert Upload.objects.count() == 1
+    # One hop: the engine ran in the worker; nothing went through the API (no key, no task, no API credits).
+    from api.models import ApiKey, Task
+
+    assert not ApiKey.objects.exists() and not Task.objects.exists()
+    assert [e.event for e in order.events.all()] == ["created", "started", "done"]
 
 
 @pytest.mark.django_db
@@ -132,3 +135,39 @@ def test_it_refunds_a_paid_job_the_engine_refuses_and_says_why(client, sync_queu
     assert kinds == [("refund", 6), ("spend", -6)]
     page = client.get(f"/o/{order.code}/").content.decode()
     assert "credits were returned" in page and "top of the head" in page.lower()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_makes_photos_through_another_server_in_remote_mode(client, live_server, settings, monkeypatch):
+    """PHOTOS_API_BASE_URL pointing at a live server of this project: one sync=1 request per job."""
+    from api import services as api_services
+    from api.models import CreditEntry, Task
+
+    run_queue_inline(monkeypatch)
+    settings.IDPHOTO_RATE_LIMIT_PER_SECOND = 100.0
+    api_key, raw = api_services.create_api_key("web app elsewhere", credits=100)
+    settings.PHOTOS_API_BASE_URL, settings.PHOTOS_API_KEY = live_server.url, raw
+    settings.PHOTOS_SIGNUP_CREDITS = 30
+    _signup(client, "remote")
+    with PORTRAIT.open("rb") as fh:
+        assert client.post("/upload/", {"photo": fh}).status_code == 302
+    upload = Upload.objects.get()
+    options = {"size_mode": "mm", "mm_width": "35", "mm_height": "45", "dpi": "300", "bg_color": "438EDB"}
+    client.post(f"/u/{upload.code}/preview/", options)
+    preview = Order.objects.get(kind="preview")
+    assert preview.status == Order.DONE, preview.error
+    assert _pixels(b"".join(client.get(f"/o/{preview.code}/file/preview/").streaming_content)) == (413, 531)
+    confirm = client.post(f"/u/{upload.code}/confirm/", options).content.decode()
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', confirm).group(1)
+    client.post(f"/u/{upload.code}/order/", {**options, "idempotency_key": key, "expected_cost": "6"})
+    order = Order.objects.get(kind="final")
+    assert order.status == Order.DONE, order.error
+    assert order.checks and order.measurements
+    # Each job was one synchronous task on the other server; the paid one reused the upload by last_id.
+    remote = list(Task.objects.order_by("created_at"))
+    assert [t.sync for t in remote] == [True, True] and {t.state for t in remote} == {1}
+    assert remote[0].input_image_id == remote[1].input_image_id
+    assert order.api_task_id == str(remote[1].task_id)
+    spends = CreditEntry.objects.filter(api_key=api_key, kind="spend").values_list("amount", flat=True)
+    assert list(spends) == [-6]  # the preview was free there too
+    assert LedgerEntry.objects.get(order=order).amount == -6

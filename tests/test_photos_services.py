@@ -1,15 +1,19 @@
-"""Credits, orders and the queue task, with named actors and a fake ID-photo API (no engine needed)."""
+"""Credits, orders and the queue task, with named actors, a stand-in engine and a fake ID-photo API."""
 
 import threading
+import time
 
 import pytest
 from django.db import connection, connections
 from django.db.models import Sum
 
-from photos import services, tasks
-from photos.models import LedgerEntry, Order, StaffAction, Wallet
+import engine
+from engine.context import Result
+from engine.errors import NoFace
+from photos import queue, services, tasks
+from photos.models import LedgerEntry, Order, OrderEvent, StaffAction, Wallet
 
-from .photos_support import FakeApi, make_upload, make_user, use_fake_api
+from .photos_support import FakeApi, make_upload, make_user, png_bytes, use_fake_api
 
 PARAMS = {"px_width": "413", "px_height": "531", "format": "png"}
 
@@ -18,8 +22,30 @@ PARAMS = {"px_width": "413", "px_height": "531", "format": "png"}
 def queued(monkeypatch):
     """Record enqueued order ids instead of sending them to django-q2."""
     calls = []
-    monkeypatch.setattr(tasks, "enqueue_order", calls.append)
+    monkeypatch.setattr(queue, "enqueue_order", calls.append)
     return calls
+
+
+class StandInEngine:
+    """engine.process as the worker calls it: reports every stage, then answers `result` or raises `error`."""
+
+    def __init__(self, error=None, stage_seconds=0.0, sheet=False):
+        self.error, self.stage_seconds, self.sheet, self.calls = error, stage_seconds, sheet, []
+
+    def __call__(self, image_bytes, params, progress=None):
+        self.calls.append((image_bytes, params))
+        for name in ("decode", "detect", "matte", "geometry", "encode"):
+            time.sleep(self.stage_seconds)
+            progress(name, 50)
+        if self.error is not None:
+            raise self.error
+        layout = png_bytes((1800, 1200)) if self.sheet else None
+        checks = [{"id": "head_height", "label": "Head height", "status": "pass", "value": 33, "unit": "mm"}]
+        return Result(png_bytes((413, 531)), "png", 413, 531, 300, {"face": {"roll": 0.5}}, checks, [], {}, layout)
+
+
+def events(order):
+    return list(order.events.values_list("event", "actor"))
 
 
 def ledger_sum(user):
@@ -68,10 +94,10 @@ def test_it_refuses_an_order_the_balance_cannot_pay():
 
 
 @pytest.mark.django_db
-def test_it_refunds_a_failed_order_exactly_once(queued, monkeypatch):
+def test_it_refunds_a_failed_order_exactly_once(queued, monkeypatch, settings):
     owner = make_user("owner", credits=30)
     order, _ = services.create_paid_order(owner, make_upload(owner), PARAMS, 15, "k")
-    fake = use_fake_api(monkeypatch, FakeApi(fail_state=-14))
+    fake = use_fake_api(monkeypatch, settings, FakeApi(fail_state=-14))
     tasks.run_order(order.pk)
     tasks.run_order(order.pk)  # a retried or duplicated queue message
     assert services.fail_order(order.pk, "again") is False
@@ -86,11 +112,10 @@ def test_it_refunds_a_failed_order_exactly_once(queued, monkeypatch):
 
 @pytest.mark.django_db
 def test_it_stores_the_result_and_sheet_and_the_image_id(queued, monkeypatch, settings):
-    settings.PHOTOS_POLL_INTERVAL = 0.05
     owner = make_user("owner", credits=30)
     upload = make_upload(owner)
     order, _ = services.create_paid_order(owner, upload, {**PARAMS, "layout": "1"}, 11, "k")
-    fake = use_fake_api(monkeypatch, FakeApi(steps=3, sheet=True))
+    fake = use_fake_api(monkeypatch, settings, FakeApi(sheet=True))
     assert tasks.run_order(order.pk) == "finished"
     order.refresh_from_db()
     upload.refresh_from_db()
@@ -99,15 +124,15 @@ def test_it_stores_the_result_and_sheet_and_the_image_id(queued, monkeypatch, se
     assert order.checks[0]["id"] == "head_height"
     assert upload.api_image_id.startswith("img-")
     assert tasks.run_order(order.pk) == "nothing to do"  # safe to run twice
-    assert fake.creates == 1
+    assert fake.creates == 1 and fake.sync_values == ["1"]  # one synchronous request, nothing polled
     assert services.balance(owner) == 19
 
 
 @pytest.mark.django_db
-def test_it_reuses_the_upload_by_last_id_and_falls_back_to_the_file(queued, monkeypatch):
+def test_it_reuses_the_upload_by_last_id_and_falls_back_to_the_file(queued, monkeypatch, settings):
     owner = make_user("owner")
     upload = make_upload(owner, image_id="img-known")
-    fake = use_fake_api(monkeypatch, FakeApi(known_ids={"img-known"}))
+    fake = use_fake_api(monkeypatch, settings, FakeApi(known_ids={"img-known"}))
     first = services.create_preview(owner, upload, PARAMS)
     tasks.run_order(first.pk)
     assert fake.sent_last_ids == ["img-known"] and fake.sent_files == 0
@@ -151,7 +176,7 @@ def test_it_logs_grants_and_approvals_by_staff(queued):
 
 @pytest.mark.django_db(transaction=True)
 def test_it_charges_once_when_paid_clicks_race(monkeypatch):
-    monkeypatch.setattr(tasks, "enqueue_order", lambda order_id: None)
+    monkeypatch.setattr(queue, "enqueue_order", lambda order_id: None)
     owner = make_user("owner", credits=20)
     upload = make_upload(owner)
     barrier = threading.Barrier(6)
@@ -190,8 +215,8 @@ def test_it_retries_after_rate_limits_and_network_errors(queued, monkeypatch, se
 
     from photos import api_client
 
-    settings.PHOTOS_POLL_INTERVAL = 0.01
     monkeypatch.setattr(api_client, "MAX_RETRY_WAIT", 0.01)
+    monkeypatch.setattr(tasks, "RETRY_WAIT", 0.0)
     owner = make_user("owner", credits=10)
     order, _ = services.create_paid_order(owner, make_upload(owner), PARAMS, 6, "k")
     fake = FakeApi()
@@ -205,51 +230,106 @@ def test_it_retries_after_rate_limits_and_network_errors(queued, monkeypatch, se
             return httpx.Response(429, headers={"Retry-After": "1"}, json={"status": 429, "message": "slow down"})
         return fake(request)
 
-    use_fake_api(monkeypatch, flaky)
-    assert tasks.run_order(order.pk) == "re-queued"  # unreachable: the claim is given back
+    use_fake_api(monkeypatch, settings, flaky)
+    assert tasks.run_order(order.pk) == "re-queued"  # unreachable: back in the queue
     order.refresh_from_db()
     assert order.status == Order.QUEUED and order.started is not None
     assert tasks.run_order(order.pk) == "finished"  # 429 then success: waited and retried
     order.refresh_from_db()
     assert order.status == Order.DONE and fake.creates == 1
     assert services.balance(owner) == 4
+    assert [e for e, _ in events(order)] == ["created", "started", "requeued", "started", "done"]
 
 
 @pytest.mark.django_db
 def test_it_fails_and_refunds_a_job_past_the_time_limit(queued, monkeypatch, settings):
-    from django.utils import timezone
-
-    settings.PHOTOS_POLL_SLICE_SECONDS = 0
-    settings.PHOTOS_POLL_LIMIT_SECONDS = 60
+    settings.PHOTOS_JOB_TIME_LIMIT = 1
+    monkeypatch.setattr(engine, "process", StandInEngine(stage_seconds=0.3))
     owner = make_user("owner", credits=10)
     order, _ = services.create_paid_order(owner, make_upload(owner), PARAMS, 6, "k")
-    use_fake_api(monkeypatch, FakeApi(steps=10_000))
-    assert tasks.run_order(order.pk) == "re-queued" and queued == [order.pk]
-    Order.objects.filter(pk=order.pk).update(started=timezone.now() - timezone.timedelta(seconds=61))
-    assert tasks.run_order(order.pk) == "timed out"
+    assert tasks.run_order(order.pk) == "failed"
     order.refresh_from_db()
     assert order.status == Order.FAILED and "too long" in order.error
     assert services.balance(owner) == 10
 
 
 def test_it_names_the_engine_stage_running_next():
-    assert tasks.stage_text(0) == "Reading your photo"
-    assert tasks.stage_text(10) == "Finding your face"
-    assert tasks.stage_text(25) == "Separating you from the background"
-    assert tasks.stage_text(99) == "Checking the result against the rules"
+    from engine.pipeline import STAGES, stage_name
+
+    assert tasks.stage_text(None) == "Reading your photo"
+    assert tasks.stage_text("decode") == "Finding your face"
+    assert tasks.stage_text("detect") == "Separating you from the background"
+    assert tasks.stage_text("layout") == "Checking the result against the rules"
+    assert {stage_name(module) for module, _ in STAGES} <= set(tasks.NEXT_STAGE_TEXTS)  # every stage the engine reports has words
 
 
 @pytest.mark.django_db
-def test_it_requeues_orders_whose_queue_message_was_lost(queued):
+def test_it_requeues_orders_whose_queue_message_was_lost(queued, settings):
     from django.utils import timezone
 
-    owner = make_user("owner", credits=20)
+    owner = make_user("owner", credits=30)
     lost, _ = services.create_paid_order(owner, make_upload(owner), PARAMS, 6, "lost")
-    fresh, _ = services.create_paid_order(owner, make_upload(owner), PARAMS, 6, "fresh")
+    services.create_paid_order(owner, make_upload(owner), PARAMS, 6, "fresh")
     done, _ = services.create_paid_order(owner, make_upload(owner), PARAMS, 6, "done")
+    dead, _ = services.create_paid_order(owner, make_upload(owner), PARAMS, 6, "dead")
     queued.clear()
     an_hour_ago = timezone.now() - timezone.timedelta(hours=1)
-    Order.objects.filter(pk__in=[lost.pk, done.pk]).update(created=an_hour_ago)
+    Order.objects.filter(pk__in=[lost.pk, done.pk, dead.pk]).update(created=an_hour_ago)
     Order.objects.filter(pk=done.pk).update(status=Order.DONE)
-    assert tasks.sweep_stuck_orders() == "re-queued 1"
+    Order.objects.filter(pk=dead.pk).update(status=Order.PROCESSING, started=an_hour_ago)  # its worker died
+    assert tasks.sweep_stuck_orders() == "re-queued 1, failed 1"
     assert queued == [lost.pk]
+    dead.refresh_from_db()
+    assert dead.status == Order.FAILED and services.balance(owner) == 30 - 3 * 6
+
+
+@pytest.mark.django_db
+def test_it_runs_the_engine_once_in_the_worker_without_any_api_rows(queued, monkeypatch, settings):
+    from api.models import ApiKey, CreditEntry, Task
+
+    settings.PHOTOS_API_BASE_URL = ""
+    stand_in = StandInEngine(sheet=True)
+    monkeypatch.setattr(engine, "process", stand_in)
+    owner = make_user("owner", credits=30)
+    upload = make_upload(owner)
+    order, _ = services.create_paid_order(owner, upload, {**PARAMS, "layout": "1"}, 11, "k")
+    assert tasks.run_order(order.pk) == "finished"
+    assert tasks.run_order(order.pk) == "nothing to do"  # a duplicated queue message
+    order.refresh_from_db()
+    assert order.status == Order.DONE and order.result.name.endswith(".png") and order.sheet
+    assert order.checks[0]["id"] == "head_height" and order.measurements == {"face": {"roll": 0.5}}
+    assert len(stand_in.calls) == 1 and stand_in.calls[0][0] == upload.original.open("rb").read()
+    assert stand_in.calls[0][1].layout is not None  # the stored options, parsed by the engine
+    # One hop: no API key, no API task, no API credits; the customer paid through the web app's ledger.
+    assert not (ApiKey.objects.exists() or Task.objects.exists() or CreditEntry.objects.exists())
+    assert services.balance(owner) == 19
+    assert events(order) == [("created", "user"), ("started", "queue"), ("done", "queue")]
+
+
+@pytest.mark.django_db
+def test_it_records_who_made_every_transition_of_a_failed_and_reviewed_order(queued, monkeypatch, settings):
+    settings.PHOTOS_API_BASE_URL = ""
+    monkeypatch.setattr(engine, "process", StandInEngine(error=NoFace()))
+    owner, staff = make_user("owner", credits=30), make_user("staff", staff=True)
+    order, _ = services.create_paid_order(owner, make_upload(owner), PARAMS, 6, "k")
+    assert tasks.run_order(order.pk) == "failed"
+    order.refresh_from_db()
+    assert order.status == Order.FAILED and "No face" in order.error
+    assert order.checks and order.checks[0]["status"] == "fail"  # the failing check and its fix
+    services.rerun(order, staff, "try again")
+    monkeypatch.setattr(engine, "process", StandInEngine())
+    tasks.run_order(order.pk)
+    services.reject(order, staff, "Eyes closed.")
+    rows = list(order.events.values_list("event", "actor", "by__username"))
+    assert rows == [
+        ("created", "user", "owner"),
+        ("started", "queue", None),
+        ("failed", "queue", None),
+        ("refunded", "queue", None),
+        ("rerun", "staff", "staff"),
+        ("started", "queue", None),
+        ("done", "queue", None),
+        ("rejected", "staff", "staff"),
+    ]  # the refund stays once: rejecting the re-run returns nothing more
+    assert services.balance(owner) == 30
+    assert OrderEvent.objects.filter(order=order).count() == 8

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from photos import services, tasks
+from photos import queue, services, tasks
 from photos.models import Order
 
 from .photos_support import FakeApi, make_upload, make_user, png_bytes, use_fake_api
@@ -15,12 +15,12 @@ PARAMS = {"px_width": "413", "px_height": "531", "format": "png"}
 
 
 @pytest.fixture
-def actors(db, monkeypatch):
-    monkeypatch.setattr(tasks, "enqueue_order", lambda order_id: None)
+def actors(db, monkeypatch, settings):
+    monkeypatch.setattr(queue, "enqueue_order", lambda order_id: None)
     owner, other, staff = make_user("owner", credits=40), make_user("other", credits=40), make_user("staff", staff=True)
     upload = make_upload(owner)
     order, _ = services.create_paid_order(owner, upload, {**PARAMS, "layout": "1"}, 11, "k1")
-    use_fake_api(monkeypatch, FakeApi(sheet=True))
+    use_fake_api(monkeypatch, settings, FakeApi(sheet=True))
     tasks.run_order(order.pk)
     order.refresh_from_db()
     return {"owner": owner, "other": other, "staff": staff, "upload": upload, "order": order}
@@ -102,16 +102,19 @@ def test_it_lets_staff_review_reject_and_grant(actors, mailoutbox):
     assert order.status == Order.REJECTED and services.balance(actors["owner"]) == 40
     assert "Glasses reflect the flash." in client_for(actors["owner"]).get(f"/o/{order.code}/").content.decode()
     assert mailoutbox and "Glasses reflect" in mailoutbox[0].body
+    history = staff.get(f"/staff/o/{order.code}/").content.decode().split('id="order-history"', 1)[1]
+    for step in ("Created", "Started", "Done", "Rejected", "Credits returned", "Queue", "staff (staff)", "owner"):
+        assert step in history, step  # queue-driven transitions are shown next to staff actions
     staff.post("/staff/credits/", {"username": "other", "amount": "12", "note": "sorry"})
     assert services.balance(actors["other"]) == 52
 
 
 def test_it_holds_downloads_until_approval_when_required(db, monkeypatch, settings):
     settings.PHOTOS_REQUIRE_APPROVAL = True
-    monkeypatch.setattr(tasks, "enqueue_order", lambda order_id: None)
+    monkeypatch.setattr(queue, "enqueue_order", lambda order_id: None)
     owner, staff = make_user("owner", credits=20), make_user("staff", staff=True)
     order, _ = services.create_paid_order(owner, make_upload(owner), PARAMS, 6, "k")
-    use_fake_api(monkeypatch, FakeApi())
+    use_fake_api(monkeypatch, settings, FakeApi())
     tasks.run_order(order.pk)
     client = client_for(owner)
     assert client.get(f"/o/{order.code}/file/result/").status_code == 404
@@ -126,7 +129,7 @@ def test_it_stops_polling_when_the_job_is_finished(actors, monkeypatch):
     assert "hx-trigger" not in done.content.decode() and done["HX-Trigger"] == "job-finished"
     pending = services.create_preview(actors["owner"], actors["upload"], PARAMS)
     html = client.get(f"/o/{pending.code}/status/").content.decode()
-    assert 'hx-trigger="every 1s"' in html and 'role="progressbar"' in html
+    assert 'hx-trigger="every 250ms"' in html and 'role="progressbar"' in html
 
 
 def test_it_shows_the_live_cost_from_the_api_pricing(actors):
@@ -226,7 +229,7 @@ def test_it_charges_once_when_the_pay_button_is_hit_from_many_threads(monkeypatc
 
     from django.db import connections
 
-    monkeypatch.setattr(tasks, "enqueue_order", lambda order_id: None)
+    monkeypatch.setattr(queue, "enqueue_order", lambda order_id: None)
     owner = make_user("owner", credits=30)
     upload = make_upload(owner)
     form = {"size_mode": "px", **PARAMS, "idempotency_key": "one-confirm-form", "expected_cost": "6"}
@@ -253,7 +256,7 @@ def test_it_registers_the_models_in_django_admin_with_a_read_only_ledger(actors)
 
     admin = get_user_model().objects.create_superuser("root", "root@example.test", "x-Very-long-9")
     client = client_for(admin)
-    for model in ("upload", "order", "ledgerentry", "staffaction", "wallet", "localapikey"):
+    for model in ("upload", "order", "ledgerentry", "staffaction", "wallet", "orderevent"):
         assert client.get(f"/admin/photos/{model}/").status_code == 200, model
     entry = actors["owner"].ledger.first()
     assert client.post(f"/admin/photos/ledgerentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403

@@ -177,11 +177,11 @@ def _race(count, action):
 def test_it_refunds_once_and_charges_once_when_workers_race(monkeypatch):
     from api import services as api_services
     from api.models import CreditEntry, Task
-    from photos import services, tasks
+    from photos import queue, services
     from photos.models import LedgerEntry, Order, Wallet
     from tests.photos_support import make_upload, make_user
 
-    monkeypatch.setattr(tasks, "enqueue_order", lambda order_id: None)
+    monkeypatch.setattr(queue, "enqueue_order", lambda order_id: None)
     owner = make_user("racer", credits=20)
     order, _ = services.create_paid_order(owner, make_upload(owner), {"format": "png"}, 6, "confirm-1")
     # Six workers report the same failure at once (a duplicated queue message, a retry, a staff click).
@@ -223,6 +223,12 @@ def _processed(log_path):
     return re.findall(pattern, Path(log_path).read_text())
 
 
+def _order_runs(log_path, order):
+    """How often a cluster's worker started the web-app task of this order."""
+    pattern = rf"processing photos-order-{order.pk}-\d+ 'photos\.tasks\.run_order'"
+    return len(re.findall(pattern, Path(log_path).read_text()))
+
+
 TASKS = 6
 
 
@@ -251,7 +257,7 @@ def test_it_shares_the_redis_queue_between_two_qclusters_processing_each_task_on
             response = client.post(CREATE_URL, fields, **auth(raw))
             assert response.status_code == 200, response.content
             task_ids.append(response.json()["data"]["task_id"])
-        # And a paid web-app order, whose queue task calls the API, which queues its own task.
+        # And a paid web-app order, whose queue task runs the engine itself (one hop).
         order = _paid_order()
         unfinished = Task.objects.filter(task_id__in=task_ids, completed_at__isnull=True)
         _wait_for(lambda: not unfinished.exists(), 240, "the tasks did not finish")
@@ -273,8 +279,9 @@ def test_it_shares_the_redis_queue_between_two_qclusters_processing_each_task_on
     kinds = list(LedgerEntry.objects.filter(order=order).values_list("kind", flat=True))
     assert kinds == ["spend"] and order.owner.wallet.balance == 4
     runs = [_processed(log) for log in logs]
-    expected = sorted(f"idphoto-{t}" for t in [*task_ids, order.api_task_id])
+    expected = sorted(f"idphoto-{t}" for t in task_ids)
     assert sorted(runs[0] + runs[1]) == expected, diagnostics  # each API task ran once
+    assert sum(_order_runs(log, order) for log in logs) == 1, diagnostics  # and the web order's task once
     assert runs[0] and runs[1], f"one cluster did all the work: {runs}"
     for task_id in task_ids:
         spends = CreditEntry.objects.filter(task__task_id=task_id, kind="spend")

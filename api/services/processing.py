@@ -4,7 +4,6 @@ import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import asdict
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -149,9 +148,9 @@ def _finish_done(task, result):
             completed_at=timezone.now(),
             state_detail=STATE_WORDS[STATE_DONE],
             error_kind="",
-            measurements=_jsonable(result.measurements),
-            checks=_jsonable(result.checks),
-            warnings=_jsonable(result.warnings),
+            measurements=engine.plain(result.measurements),
+            checks=engine.plain(result.checks),
+            warnings=engine.plain(result.warnings),
             result_token_time=time.time(),
             **names,
         )
@@ -178,20 +177,5 @@ def finish_failed(task_id, state, detail, kind, checks=()):
     """Move an unfinished task to a failed state; its reserved credit is released with it."""
     Task.objects.filter(task_id=task_id, state__in=UNFINISHED_STATES).update(
         state=state, state_detail=detail, error_kind=kind[:40], completed_at=timezone.now(),
-        checks=_jsonable(list(checks)),
+        checks=engine.plain(list(checks)),
     )
-
-
-def _jsonable(value):
-    """Engine reports may hold numpy numbers or tuples; JSON fields need plain Python."""
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "item") and callable(value.item):
-        return value.item()
-    if hasattr(value, "as_dict"):
-        return _jsonable(value.as_dict())
-    if hasattr(value, "__dataclass_fields__"):
-        return _jsonable(asdict(value))
-    return value

@@ -59,9 +59,7 @@ def find_face(image, level=True, allow_several=False, allow_turn=True):
     A photo the detector cannot read as it is (sideways or upside down, its orientation tag lost) is tried
     in the other quarter turns, which lose nothing; the face is then levelled.
     """
-    boxes, turned = face_boxes(image), 0
-    if allow_turn and _best_score(boxes) < TURN_CHECK_SCORE:
-        image, boxes, turned = _best_orientation(image, boxes)
+    image, boxes, turned = _upright_boxes(image, allow_turn)
     if not boxes:
         raise NoFace()
     main, count = choose_main(boxes, image.shape[1], image.shape[0])
@@ -80,6 +78,21 @@ def find_face(image, level=True, allow_several=False, allow_turn=True):
     )
     face = face_from_points(_apply(rotation, points), _rotate_box(rotation, main[:4]), roll=face.roll_deg)
     return FoundFace(face, count, levelled, rotation, source=image, turned=turned)
+
+
+def count_faces(image):
+    """How many faces of comparable size the detector finds (0 if none), trying other quarter turns like
+    `find_face`; runs the detector only (no landmarks), for a quick look at an upload."""
+    image, boxes, _ = _upright_boxes(image, allow_turn=True)
+    return choose_main(boxes, image.shape[1], image.shape[0])[1] if boxes else 0
+
+
+def _upright_boxes(image, allow_turn):
+    """(image, boxes, quarter turns): the photo as it is, or turned when that finds a face clearly better."""
+    boxes = face_boxes(image)
+    if allow_turn and _best_score(boxes) < TURN_CHECK_SCORE:
+        return _best_orientation(image, boxes)
+    return image, boxes, 0
 
 
 def _best_score(boxes):

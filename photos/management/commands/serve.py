@@ -8,8 +8,6 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from photos.local_api import ensure_local_api_key
-
 
 class Command(BaseCommand):
     help = "Start `qcluster` and `runserver 127.0.0.1:<port>` as child processes and stop both on exit."
@@ -19,8 +17,6 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
 
     def handle(self, *args, **options):
-        if not settings.PHOTOS_API_BASE_URL:
-            ensure_local_api_key()
         manage = [sys.executable, str(settings.BASE_DIR / "manage.py")]
         children = [
             subprocess.Popen(manage + ["qcluster"]),
