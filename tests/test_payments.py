@@ -14,7 +14,7 @@ from django.db import connection, connections
 from django.test import Client
 
 from payments.models import PaymentLog, Purchase
-from photos import services, tasks
+from photos import queue, services
 from photos.models import LedgerEntry
 
 from .payments_support import (
@@ -134,7 +134,7 @@ def test_it_says_purchases_are_not_configured_without_a_key(settings, ann):
 
 @pytest.mark.django_db
 def test_it_shows_what_a_photo_costs_in_money_and_links_to_buying(client, settings, ann, monkeypatch):
-    monkeypatch.setattr(tasks, "enqueue_order", lambda order_id: None)
+    monkeypatch.setattr(queue, "enqueue_order", lambda order_id: None)
     settings.PHOTOS_CREDIT_PACKS = [{"id": "30", "credits": 30, "amount": 500, "currency": "eur"}]
     for page in ("/", "/accounts/signup/"):
         html = client.get(page).content.decode()
@@ -291,7 +291,7 @@ def test_it_waits_for_delayed_payments_and_handles_their_outcome(fake_stripe, an
 
 @pytest.mark.django_db
 def test_it_takes_back_the_unspent_part_when_stripe_refunds_or_a_dispute_opens(fake_stripe, ann, monkeypatch):
-    monkeypatch.setattr(tasks, "enqueue_order", lambda order_id: None)
+    monkeypatch.setattr(queue, "enqueue_order", lambda order_id: None)
     client = logged_in(ann)
     purchase, session = paid(client, fake_stripe, "30")
     deliver(Client(), session_event(session))
@@ -369,7 +369,7 @@ def test_it_lists_purchases_with_receipts_for_their_owner_only(fake_stripe, ann)
 
 @pytest.mark.django_db
 def test_it_lets_staff_refund_through_the_refund_api(fake_stripe, ann, monkeypatch):
-    monkeypatch.setattr(tasks, "enqueue_order", lambda order_id: None)
+    monkeypatch.setattr(queue, "enqueue_order", lambda order_id: None)
     purchase, session = paid(logged_in(ann), fake_stripe, "30")
     deliver(Client(), session_event(session))
     services.create_paid_order(ann, make_upload(ann), PARAMS, 40, "spend")  # 20 left
