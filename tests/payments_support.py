@@ -5,6 +5,7 @@ real scheme (t=<unix time>,v1=HMAC-SHA256(secret, "<t>.<payload>")) written here
 
 import hashlib
 import hmac
+import itertools
 import json
 import re
 import threading
@@ -23,7 +24,7 @@ def unflatten(pairs):
     for key, value in pairs:
         parts = re.findall(r"[^\[\]]+", key)
         node = root
-        for part, following in zip(parts, parts[1:]):
+        for part, _following in itertools.pairwise(parts):
             node = node.setdefault(part, {})
         node[parts[-1]] = value
 

@@ -138,11 +138,11 @@ def test_it_shows_what_a_photo_costs_in_money_and_links_to_buying(client, settin
     settings.PHOTOS_CREDIT_PACKS = [{"id": "30", "credits": 30, "amount": 500, "currency": "eur"}]
     for page in ("/", "/accounts/signup/"):
         html = client.get(page).content.decode()
-        assert "6 credits, about 1.00 EUR" in html and 'href="/credits/buy/"' in html
+        assert "6 credits, from 1.00 EUR" in html and 'href="/credits/buy/"' in html
     upload = make_upload(ann)
     services.create_paid_order(ann, upload, PARAMS, 25, "spend-most")  # 5 credits left
     text = logged_in(ann).post(f"/u/{upload.code}/confirm/", PARAMS).content.decode()
-    assert "You need 6 credits (about 1.00 EUR) and have 5." in text
+    assert "You need 6 credits (from 1.00 EUR) and have 5." in text
     assert 'href="/credits/buy/" id="buy-credits-link"' in text
 
 
@@ -154,7 +154,7 @@ def test_it_opens_a_checkout_session_for_the_pack_and_answers_303(fake_stripe, a
     client = logged_in(ann)
     page = client.get("/credits/buy/").content.decode()
     assert "Buy 100 credits for 14.99 USD" in page and page.count('name="pack"') == 3
-    purchase, session = buy(client, fake_stripe, "100")
+    purchase, _session = buy(client, fake_stripe, "100")
     method, path, form = fake_stripe.requests[-1]
     assert (method, path, form["mode"]) == ("POST", "/v1/checkout/sessions", "payment")
     item = form["line_items"][0]
@@ -215,7 +215,7 @@ def test_it_grants_a_paid_session_once_and_ignores_replays(fake_stripe, ann):
 
 @pytest.mark.django_db
 def test_it_refuses_bad_missing_and_stale_signatures(fake_stripe, ann):
-    purchase, session = paid(logged_in(ann), fake_stripe)
+    _purchase, session = paid(logged_in(ann), fake_stripe)
     body = json.dumps(session_event(session))
     now = int(time.time())
     refused = [
@@ -311,7 +311,7 @@ def test_it_takes_back_the_unspent_part_when_stripe_refunds_or_a_dispute_opens(f
     assert_books_balance(ann)
 
     make_user("sam", staff=True)
-    disputed, other = paid(client, fake_stripe, "100")
+    _disputed, other = paid(client, fake_stripe, "100")
     deliver(Client(), session_event(other))
     mail.outbox.clear()
     assert services.balance(ann) == 100
@@ -423,7 +423,7 @@ def _race(bodies):
 
 @pytest.mark.django_db(transaction=True)
 def test_it_grants_once_when_ten_deliveries_of_one_event_race(fake_stripe, ann):
-    purchase, session = paid(logged_in(ann), fake_stripe, "100")
+    _purchase, session = paid(logged_in(ann), fake_stripe, "100")
     body = json.dumps(session_event(session))
     assert _race([body] * 10) == [200] * 10
     assert services.balance(ann) == 130 and purchase_rows(ann) == [("purchase", 100)]
@@ -434,7 +434,7 @@ def test_it_grants_once_when_ten_deliveries_of_one_event_race(fake_stripe, ann):
 
 @pytest.mark.django_db(transaction=True)
 def test_it_grants_once_when_different_events_for_one_session_race(fake_stripe, ann):
-    purchase, session = paid(logged_in(ann), fake_stripe, "100")
+    _purchase, session = paid(logged_in(ann), fake_stripe, "100")
     events = [session_event(session) for _ in range(5)]
     events += [session_event(session, "checkout.session.async_payment_succeeded") for _ in range(5)]
     assert _race([json.dumps(e) for e in events]) == [200] * 10

@@ -68,6 +68,8 @@ EXISTING = [
     "tests/test_photos_services.py::test_it_charges_once_when_paid_clicks_race",
     "tests/test_photos_services.py::test_it_refunds_a_failed_order_exactly_once",
     "tests/test_photos_services.py::test_it_rejects_with_a_reason_refunds_once_and_logs_the_staff",
+    "tests/test_payments.py::test_it_grants_once_when_ten_deliveries_of_one_event_race",
+    "tests/test_payments.py::test_it_grants_once_when_different_events_for_one_session_race",
 ]
 INSIDE = [
     "tests/test_scaleout.py::test_it_refunds_once_and_charges_once_when_workers_race",
