@@ -7,6 +7,7 @@ hop is checked the same way.
 """
 
 import ipaddress
+import re
 import socket
 import time
 from urllib.parse import urljoin, urlsplit
@@ -25,6 +26,14 @@ METADATA_ADDRESSES = frozenset(
     for a in ("169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2::254", "fd00:ec2::23")
 )
 
+
+# Host names are checked before any lookup: letters, digits and hyphens per label (IDN names go through
+# IDNA first). A host whose last label is a number must be a plain dotted-decimal IPv4 address: browsers
+# and some resolvers read 0177.0.0.1, 2130706433 or 0x7f.1 as 127.0.0.1.
+HOST_LABEL_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+NUMERIC_LABEL_RE = re.compile(r"[0-9]+|0x[0-9a-f]*")
+# Parsers disagree about these (WHATWG reads a backslash as "/"), so such URLs are refused, not guessed at.
+UNSAFE_URL_CHARS = re.compile(r"[\\\s\x00-\x1f\x7f]")
 
 # Certificate verification for https downloads: True uses the system CAs (tests pass an SSLContext).
 TLS_VERIFY = True
@@ -73,6 +82,8 @@ def url_refusal(url):
     """What is wrong with an image_url before any network access, or None (HTTP 400 at creation)."""
     if len(url) > MAX_URL_LENGTH:
         return f"image_url: must be at most {MAX_URL_LENGTH} characters (got {len(url)})"
+    if UNSAFE_URL_CHARS.search(url):
+        return "image_url: must not contain spaces, backslashes or control characters"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a bad port
@@ -80,16 +91,48 @@ def url_refusal(url):
         return "image_url: must be a valid http or https URL"
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return "image_url: must be an http:// or https:// URL with a host name"
-    host = parts.hostname
-    if host.rstrip(".").lower() == "localhost" or host.lower().endswith(".localhost"):
-        if not settings.IDPHOTO_URL_ALLOW_PRIVATE:
-            return "image_url: refused, localhost is not a public address"
+    if "@" in parts.netloc:
+        return "image_url: must not contain a user name or password (user@host)"
+    reason = _host_refusal(parts.hostname)
+    if reason is None:
+        try:
+            httpx.URL(url)  # the client that downloads must read the URL as it was checked
+        except httpx.InvalidURL:
+            reason = "image_url: must be a valid http or https URL"
+    return reason
+
+
+def _host_refusal(host):
     try:
         ip = ipaddress.ip_address(host)
     except ValueError:
-        return None
+        return _host_name_refusal(host)
     reason = address_refusal(ip)
     return f"image_url: refused, {reason}" if reason else None
+
+
+def _host_name_refusal(host):
+    name = host.rstrip(".")
+    labels = name.split(".")
+    if NUMERIC_LABEL_RE.fullmatch(labels[-1]):
+        try:
+            ip = ipaddress.IPv4Address(name)
+        except ValueError:
+            return (
+                f"image_url: refused, {host} is not a plain IPv4 address "
+                "(write it as four decimal numbers without leading zeros)"
+            )
+        reason = address_refusal(ip)
+        return f"image_url: refused, {reason}" if reason else None
+    try:
+        ascii_labels = name.encode("idna").decode("ascii").split(".")
+    except UnicodeError:
+        return f"image_url: {host!r} is not a valid host name"
+    if not all(HOST_LABEL_RE.fullmatch(label) for label in ascii_labels):
+        return f"image_url: {host!r} is not a valid host name (letters, digits, hyphens and dots only)"
+    if (name == "localhost" or name.endswith(".localhost")) and not settings.IDPHOTO_URL_ALLOW_PRIVATE:
+        return "image_url: refused, localhost is not a public address"
+    return None
 
 
 def resolve(host, port):
@@ -148,7 +191,7 @@ def download(url, timeout=None, max_bytes=MAX_DOWNLOAD_BYTES):
                     response.close()
             except httpx.TimeoutException:
                 raise DownloadError(f"Downloading image_url timed out after {timeout:g} s") from None
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 raise DownloadError(f"Downloading image_url failed: {exc.__class__.__name__}: {exc}") from None
     raise DownloadError(f"Downloading image_url failed: more than {MAX_REDIRECTS} redirects")
 

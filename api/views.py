@@ -4,6 +4,8 @@ import logging
 import uuid
 from functools import wraps
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import FileResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -68,14 +70,33 @@ def api_view(method):
     return decorate
 
 
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
 def _form(request):
     length = request.META.get("CONTENT_LENGTH") or "0"
     if length.isdigit() and int(length) > MAX_REQUEST_BYTES:
         raise ApiError(f"Request too large: image_file must be at most {MAX_UPLOAD_MB} MB.", status=413)
+    _check_content_type(request.content_type or "", int(length) if length.isdigit() else 0)
     try:
         return request.POST, request.FILES
+    except (TooManyFieldsSent, TooManyFilesSent):
+        raise ApiError(
+            f"Too many form fields: at most {settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} are accepted "
+            "(the API has about 60 parameters)."
+        ) from None
+    except RequestDataTooBig:
+        raise ApiError(f"Request too large: image_file must be at most {MAX_UPLOAD_MB} MB.", status=413) from None
     except Exception:  # malformed multipart bodies raise from the parser
-        raise ApiError("The body must be multipart/form-data (or a urlencoded form).") from None
+        raise ApiError("The multipart/form-data body could not be read: it is malformed.") from None
+
+
+def _check_content_type(content_type, length):
+    if content_type in FORM_TYPES or (not content_type and length == 0):
+        return
+    if "json" in content_type:
+        raise ApiError("JSON bodies are not accepted: send the parameters as multipart/form-data fields.")
+    raise ApiError(f"The body must be multipart/form-data (got Content-Type {content_type!r}).")
 
 
 @api_view("POST")

@@ -75,6 +75,15 @@ class ConstraintsInfeasible(ContentError):
         super().__init__(message, constraints=list(constraints))
 
 
+class FileSizeUnreachable(ContentError):
+    """max_file_size cannot be met at this pixel size and format; `checks` holds the failing check."""
+
+    kind = "file_size"
+
+    def __init__(self, message, checks):
+        super().__init__(message, checks=list(checks))
+
+
 class ProcessingTimeout(EngineError):
     state = STATE_TIMEOUT
     kind = "timeout"

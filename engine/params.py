@@ -6,11 +6,12 @@ or refused the same way everywhere. Transport-only fields (sync, return_type, im
 API's business and are ignored here.
 """
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 
 from .errors import ParamError
-from .units import mm_to_px, px_to_mm
+from .units import MM_PER_INCH, mm_to_px, px_to_mm
 
 DEFAULT_SIZE = (295, 413)
 DEFAULT_DPI = 300
@@ -28,13 +29,23 @@ CLOTHES_IDS = tuple(f"{kind}_{n}" for kind, count in CLOTHES_RANGES.items() for 
 LAYOUT_SIZES = ("5inch", "6inch", "a4", "letter", "5x7")
 DEFAULT_LAYOUT_BG = (0xE6, 0xE6, 0xE6)
 HEX_RE = re.compile(r"^#?([0-9a-fA-F]{6})$")
-SIZE_RE = re.compile(r"^(\d{1,5})x(\d{1,5})$")
+# ASCII digits only, spelled out: \d, int() and float() also take "３００", "٣٠٠" and "3_00".
+SIZE_RE = re.compile(r"([0-9]{1,5})x([0-9]{1,5})")
+INT_RE = re.compile(r"[0-9]{1,12}")
+SIGNED_INT_RE = re.compile(r"[+-]?[0-9]{1,12}")
+NUMBER_RE = re.compile(r"(?:[0-9]{1,6}(?:\.[0-9]{0,6})?|\.[0-9]{1,6})")
+MIX_SIZE_RE = re.compile(r"([0-9]{1,3}(?:\.[0-9]{1,2})?)x([0-9]{1,3}(?:\.[0-9]{1,2})?)")
+# min_file_size / max_file_size: the seed says [0, inf]; a bigger target would only pad files (and every
+# base64 poll of them) to absurd sizes, so targets are capped here (HTTP 400 above).
+MAX_FILE_SIZE_TARGET = 10 * 1024 * 1024
+# Output sides reached through mm_width x mm_height at a dpi (size and px_* have their own, smaller ranges).
+MIN_OUTPUT_SIDE, MAX_OUTPUT_SIDE = 10, 4000
 
 
 @dataclass(frozen=True)
 class LayoutParams:
     size: str = "6inch"
-    vertical: bool = False
+    vertical: bool | None = None  # None: the orientation that holds more copies
     bg_color: tuple = DEFAULT_LAYOUT_BG
     qr_code_data: str = ""
     qr_code_size: int | None = None
@@ -92,15 +103,24 @@ def _present(data, name):
 def _int(data, name, low=None, high=None, allowed=None):
     if not _present(data, name):
         return None
-    raw = str(data[name]).strip()
+    return parse_int(str(data[name]), name, low, high, allowed)
+
+
+def parse_int(raw, name, low=None, high=None, allowed=None):
+    """The one integer parse of the project: ASCII digits (a sign only where negative values are allowed,
+    no spaces), then the range; anything else is a ParamError naming the parameter."""
     allowed = allowed or _range_text(low, high, "an integer")
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ParamError(name, allowed, raw) from None
+    pattern = SIGNED_INT_RE if low is None or low < 0 else INT_RE
+    if not pattern.fullmatch(raw):
+        raise ParamError(name, allowed, _shortened(raw))
+    value = int(raw)
     if (low is not None and value < low) or (high is not None and value > high):
         raise ParamError(name, allowed, value)
     return value
+
+
+def _shortened(raw, limit=40):
+    return raw if len(raw) <= limit else raw[:limit] + "…"
 
 
 def _range_text(low, high, what):
@@ -119,15 +139,15 @@ def _flag(data, name):
 
 
 def _float(data, name, low, high):
+    """A decimal number in ASCII digits with at most 6 decimals (no sign, exponent, nan or inf)."""
     if not _present(data, name):
         return None
-    raw = str(data[name]).strip()
+    raw = str(data[name])
     allowed = f"a number from {low} to {high}"
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ParamError(name, allowed, raw) from None
-    if not (low <= value <= high):  # also refuses nan
+    if low < 0 or not NUMBER_RE.fullmatch(raw):
+        raise ParamError(name, allowed, _shortened(raw))
+    value = float(raw)
+    if not (low <= value <= high):
         raise ParamError(name, allowed, value)
     return value
 
@@ -156,8 +176,8 @@ def _output_size(data):
     """Output pixel size and dpi. Priority: size > px_width/px_height > mm_width/mm_height > default."""
     dpi = _int(data, "dpi", 10, 1000)
     if _present(data, "size"):
-        raw = str(data["size"]).strip()
-        match = SIZE_RE.match(raw)
+        raw = str(data["size"])
+        match = SIZE_RE.fullmatch(raw)
         allowed = "WIDTHxHEIGHT with a lowercase x, each from 100 to 2000, e.g. 300x400"
         if not match:
             raise ParamError("size", allowed, raw)
@@ -178,10 +198,29 @@ def _output_size(data):
             raise ParamError(missing, "given together with its pair (mm_width and mm_height)")
         use_dpi = dpi or DEFAULT_DPI
         width, height = (round(mm_to_px(v, use_dpi)) for v in mm)
-        if max(width, height) > 4000 or min(width, height) < 10:
-            raise ParamError("dpi", f"such that mm_width x mm_height is 10 to 4000 pixels (got {width}x{height})")
+        _check_output_sides(mm, use_dpi, (width, height))
         return width, height, use_dpi
     return None, None, dpi
+
+
+def _check_output_sides(mm, dpi, px):
+    """mm_width x mm_height at dpi must give sides of MIN_OUTPUT_SIDE to MAX_OUTPUT_SIDE px: each value can be
+    in its own range while the combination is not, so the message names the dpi that would work."""
+    size = f"{mm[0]}x{mm[1]} mm"
+    if max(px) > MAX_OUTPUT_SIDE:
+        top = math.floor((MAX_OUTPUT_SIDE + 0.5) * MM_PER_INCH / max(mm))
+        raise ParamError(
+            "dpi",
+            f"at most {top} for {size}: an output side may be at most {MAX_OUTPUT_SIDE} px "
+            f"(got {dpi} dpi, {px[0]}x{px[1]} px); lower dpi or the size in mm",
+        )
+    if min(px) < MIN_OUTPUT_SIDE:
+        bottom = math.ceil((MIN_OUTPUT_SIDE - 0.5) * MM_PER_INCH / min(mm))
+        raise ParamError(
+            "dpi",
+            f"at least {bottom} for {size}: an output side must be at least {MIN_OUTPUT_SIDE} px "
+            f"(got {dpi} dpi, {px[0]}x{px[1]} px); raise dpi or the size in mm",
+        )
 
 
 def _constraints(data):
@@ -234,7 +273,7 @@ def _layout(data):
             raise ParamError("layout_size", "one of " + ", ".join(LAYOUT_SIZES), data["layout_size"])
     return LayoutParams(
         size=size,
-        vertical=_flag(data, "layout_vertical"),
+        vertical=_flag(data, "layout_vertical") if _present(data, "layout_vertical") else None,
         bg_color=_color(data, "layout_bg_color") or DEFAULT_LAYOUT_BG,
         qr_code_data=_text(data, "layout_qr_code_data", 1000),
         qr_code_size=_int(data, "layout_qr_code_size", 40, 1200),
@@ -254,7 +293,7 @@ def _mix_size(data):
         return None
     raw = str(data["layout_mix_size"]).strip().lower()
     allowed = "WIDTHxHEIGHT in millimetres, each from 10 to 180, e.g. 25x35"
-    match = re.match(r"^(\d{1,3}(?:\.\d{1,2})?)x(\d{1,3}(?:\.\d{1,2})?)$", raw)
+    match = MIX_SIZE_RE.fullmatch(raw)
     if not match:
         raise ParamError("layout_mix_size", allowed, raw)
     width, height = float(match.group(1)), float(match.group(2))
@@ -273,8 +312,8 @@ def parse(data):
         raise ParamError("format", "png or jpg", fmt)
     change_bg = _flag(data, "change_bg") if _present(data, "change_bg") else True
     quality = _int(data, "quality", 1, 100)
-    min_size = _int(data, "min_file_size", 0)
-    max_size = _int(data, "max_file_size", 0)
+    min_size = _int(data, "min_file_size", 0, MAX_FILE_SIZE_TARGET)
+    max_size = _int(data, "max_file_size", 0, MAX_FILE_SIZE_TARGET)
     if min_size is not None and max_size is not None and min_size > max_size:
         raise ParamError("min_file_size", f"<= max_file_size ({max_size})", min_size)
     explicit = frozenset(name for name in data if _present(data, name))

@@ -265,9 +265,16 @@ Q_CLUSTER = _q_cluster()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Signed result URLs are bearer tokens: access and request log lines show them redacted.
+    "filters": {"redact_result_tokens": {"()": "api.logs.RedactResultTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_result_tokens"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Django's defaults give these their own handlers; route them through the redacting console handler.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- ID-photo API (the seed contract, served by the `api` app) -------------------------------------

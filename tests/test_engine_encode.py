@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from engine.context import Context
+from engine.errors import FileSizeUnreachable
 from engine.params import parse
 from engine.stages import encode
 
@@ -144,13 +145,21 @@ def test_it_pads_a_too_small_jpeg_with_comment_segments_before_the_scan():
     assert np.array_equal(np.asarray(image), np.asarray(unpadded))  # same pixels, only metadata added
 
 
-def test_it_reports_an_impossible_jpeg_maximum_instead_of_overshooting_silently():
-    ctx = _encode(_photo_like(noise=40), format="jpg", max_file_size=800)
-    size = ctx.measurements["file_size"]
-    assert size["met"] is False and size["bytes"] == len(ctx.encoded) > 800
-    assert any("max_file_size (800 bytes)" in w and str(len(ctx.encoded)) in w for w in ctx.warnings)
-    assert size["quality"] == 1  # the smallest file we can make is what comes back
-    assert _reopen(ctx.encoded).size == (W, H)
+def _unreachable(pixels, **params):
+    with pytest.raises(FileSizeUnreachable) as info:
+        _encode(pixels, **params)
+    return info.value
+
+
+def test_it_fails_an_impossible_jpeg_maximum_with_a_check_naming_the_smallest_size():
+    error = _unreachable(_photo_like(noise=40), format="jpg", max_file_size=800)
+    smallest = len(encode.jpeg_bytes(Image.fromarray(_photo_like(noise=40)), 300, 1, encode.SUBSAMPLING_420))
+    assert error.state == -14 and error.kind == "file_size"
+    assert "max_file_size (800 bytes)" in error.message and f"smallest we could make is {smallest} bytes" in error.message
+    [check] = error.data["checks"]
+    assert check["id"] == "file_size" and check["status"] == "fail"
+    assert (check["value"], check["threshold"], check["unit"]) == (smallest, 800, "bytes")
+    assert "max_file_size" in check["fix"]
 
 
 @pytest.mark.parametrize("extra", [1, 3, 4, 5, 65537, 65540, 131075])
@@ -199,16 +208,16 @@ def test_it_pads_a_too_small_png_with_a_text_chunk_before_iend():
     assert image.info["Comment"].startswith("idphoto: padding")
 
 
-def test_it_reports_an_impossible_png_maximum():
-    ctx = _encode(_photo_like(noise=60), format="png", max_file_size=2000)
-    size = ctx.measurements["file_size"]
-    assert size["met"] is False and size["bytes"] == len(ctx.encoded) > 2000
-    assert any("max_file_size (2000 bytes)" in w for w in ctx.warnings)
-    _reopen(ctx.encoded)
+def test_it_fails_an_impossible_png_maximum():
+    error = _unreachable(_photo_like(noise=60), format="png", max_file_size=2000)
+    [check] = error.data["checks"]
+    assert "max_file_size (2000 bytes)" in error.message and check["value"] > 2000 and "format=jpg" in check["fix"]
 
 
-def test_it_ignores_quality_for_png_which_is_lossless():
-    a = _encode(_photo_like(), format="png", quality=10)
-    b = _encode(_photo_like(), format="png", quality=100)
-    assert a.encoded == b.encoded
-    assert np.array_equal(np.asarray(_reopen(a.encoded)), _photo_like())
+def test_it_maps_png_quality_to_compression_so_a_larger_quality_gives_a_larger_file():
+    sizes = {q: len(_encode(_photo_like(), format="png", quality=q).encoded) for q in (1, 10, 50, 100)}
+    assert sizes[1] <= sizes[10] <= sizes[50] < sizes[100]
+    assert sizes[10] < sizes[100]  # the attack run saw the same bytes for 10 and 100
+    assert (encode.png_level(100), encode.png_level(1), encode.png_level(10)) == (0, 9, 8)
+    for q in (1, 100):  # still lossless
+        assert np.array_equal(np.asarray(_reopen(_encode(_photo_like(), format="png", quality=q).encoded)), _photo_like())

@@ -154,9 +154,9 @@ def test_it_rotates_photos_only_when_allowed():
     pw, ph = paper("5inch", False)
     upright, turned = hand_max(pw, ph, *photo_mm), hand_max(pw, ph, photo_mm[1], photo_mm[0])
     assert turned > upright  # the case where turning helps
-    png, _, info = sheets.make_sheet(synthetic_photo(w, h), dpi, paper="5inch")
+    png, _, info = sheets.make_sheet(synthetic_photo(w, h), dpi, paper="5inch", vertical=False)
     assert len(find_photos(open_png(png))) == upright and not info["rotated"]
-    png, _, info = sheets.make_sheet(synthetic_photo(w, h), dpi, paper="5inch", allow_rotate=True)
+    png, _, info = sheets.make_sheet(synthetic_photo(w, h), dpi, paper="5inch", vertical=False, allow_rotate=True)
     boxes = find_photos(open_png(png))
     assert len(boxes) == turned and info["rotated"]
     assert all((b[2] - b[0], b[3] - b[1]) == (h, w) for b in boxes)
@@ -425,3 +425,39 @@ def test_it_warns_when_the_photo_is_larger_than_the_paper():
     layout_stage.run(ctx)
     assert ctx.layout_info["copies"] == 0
     assert any("does not fit" in w for w in ctx.warnings)
+
+
+def test_it_takes_the_orientation_that_holds_more_copies_when_none_is_given():
+    """35x45 mm on 5-inch paper: 3 copies in landscape, 4 in portrait (issue 10, item 5)."""
+    dpi = 300
+    photo = synthetic_photo(px(35, dpi), px(45, dpi))
+    landscape = sheets.make_sheet(photo, dpi, paper="5inch", vertical=False)[2]
+    portrait = sheets.make_sheet(photo, dpi, paper="5inch", vertical=True)[2]
+    png, _, chosen = sheets.make_sheet(photo, dpi, paper="5inch")
+    assert (landscape["copies"], portrait["copies"]) == (3, 4)
+    assert chosen["copies"] == 4 and chosen["vertical"] is True
+    assert open_png(png).size == (px(3.5 * 25.4, dpi), px(5 * 25.4, dpi))  # portrait pixels
+    assert len(find_photos(open_png(png))) == 4
+    # 6-inch paper holds more in landscape (8 against 6): the choice follows the count, not the paper.
+    six = sheets.make_sheet(photo, dpi, paper="6inch")[2]
+    assert six["vertical"] is False and six["copies"] == 8
+    # A tie keeps the seed's default, landscape: an 80x80 mm photo fits once on 5-inch paper either way.
+    square = synthetic_photo(px(80, dpi), px(80, dpi))
+    assert sheets.make_sheet(square, dpi, paper="5inch")[2]["vertical"] is False
+
+
+def test_it_leaves_the_orientation_to_the_sheet_unless_layout_vertical_is_given():
+    assert parse({"layout": "1"}).layout.vertical is None
+    assert parse({"layout": "1", "layout_vertical": "0"}).layout.vertical is False
+    assert parse({"layout": "1", "layout_vertical": "1"}).layout.vertical is True
+
+
+@pytest.mark.parametrize("fmt, pil_format", [("jpg", "JPEG"), ("png", "PNG")])
+def test_it_writes_the_sheet_in_the_photo_format_with_the_dpi_in_its_header(fmt, pil_format):
+    dpi = 350
+    image, _, info = sheets.make_sheet(synthetic_photo(px(35, dpi), px(45, dpi)), dpi, paper="6inch", fmt=fmt)
+    sheet = Image.open(io.BytesIO(image))
+    assert sheet.format == pil_format and info["format"] == fmt
+    assert [round(v) for v in sheet.info["dpi"]] == [dpi, dpi]
+    if fmt == "jpg":
+        assert sheet.info["jfif_unit"] == 1 and sheet.info["jfif_density"] == (dpi, dpi)

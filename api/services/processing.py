@@ -123,7 +123,9 @@ def run_task(task_id):
         finish_failed(task.task_id, exc.state, str(exc), type(exc).__name__)
     except EngineError as exc:
         state = exc.state if exc.state < 0 else STATE_FAILED
-        finish_failed(task.task_id, state, exc.message, exc.kind, checks=checks_for_error(exc))
+        # Errors no compliance check describes may carry their own failing checks (file size).
+        checks = checks_for_error(exc) or exc.data.get("checks", [])
+        finish_failed(task.task_id, state, exc.message, exc.kind, checks=checks)
     except Exception:
         log.exception("task %s failed", task.task_id)
         finish_failed(task.task_id, STATE_FAILED, "Processing failed because of an internal error.", "internal")

@@ -25,7 +25,7 @@ from .plan import (
     px_rect,
     px_to_mm,
 )
-from .render import crop_for_size, flatten_on_white, png_bytes, render_sheet, sheet_dpi
+from .render import crop_for_size, flatten_on_white, render_sheet, sheet_bytes, sheet_dpi
 
 
 def make_sheet(
@@ -33,7 +33,7 @@ def make_sheet(
     dpi,
     *,
     paper="6inch",
-    vertical=False,
+    vertical=None,
     bg=(230, 230, 230),
     qr_data="",
     qr_px=None,
@@ -45,10 +45,13 @@ def make_sheet(
     pdf=False,
     margin=MARGIN_MM,
     gap=GAP_MM,
+    fmt="png",
+    quality=None,
 ):
-    """Plan and render a sheet for one photo (HxWx3 or HxWx4 uint8 at dpi): (png, pdf or None, info)."""
+    """Plan and render a sheet for one photo (HxWx3 or HxWx4 uint8 at dpi): (image bytes in `fmt`, pdf or
+    None, info). vertical=None takes the orientation that holds more copies (landscape on a tie)."""
     photo = flatten_on_white(photo)
-    use_dpi = sheet_dpi(paper, vertical, dpi)
+    use_dpi = sheet_dpi(paper, bool(vertical), dpi)  # the same pixel count either way round
     photo_mm = (px_to_mm(photo.shape[1], dpi), px_to_mm(photo.shape[0], dpi))
     if use_dpi != dpi:  # only for huge sheets: keep the physical size, lose some pixels
         photo = np.asarray(
@@ -60,22 +63,11 @@ def make_sheet(
     if qr_data:
         qr_mm = qr_size_mm(qr_data, qr_px, dpi)
         qr_px = mm_to_px(qr_mm, use_dpi)
-    pw, ph = paper_mm(paper, vertical)
-    strips = [
-        pw - 2 * margin - grid_fit(pw - 2 * margin, ph - 2 * margin, w, h, gap)[0] * (w + gap) + gap - GAP_MM
-        for w, h, _ in orientations(photo_mm, allow_rotate)
+    choices = (False, True) if vertical is None else (bool(vertical),)
+    plans = [
+        _plan(paper, v, photo_mm, qr_mm, label_text, mix_mm, allow_rotate, margin, gap) for v in choices
     ]
-    options = extras_options(qr_mm, label_text, photo_mm, pw, strips)
-    plan = plan_sheet(
-        paper,
-        vertical,
-        photo_mm,
-        mix_mm=mix_mm,
-        allow_rotate=allow_rotate,
-        extras_options=options,
-        margin=margin,
-        gap=gap,
-    )
+    plan = max(plans, key=lambda p: (p.counts["main"] + p.counts["mix"], p.extras is not None, _landscape(p)))
     mix_photo = None
     if mix_mm is not None:
         scale = use_dpi / dpi
@@ -88,9 +80,33 @@ def make_sheet(
         )
     sheet = render_sheet(plan, photo, use_dpi, mix_photo=mix_photo, bg=bg, qr_data=qr_data, qr_px=qr_px)
     info = sheet_info(plan, use_dpi, photo_mm, mix_mm, sheet.size)
+    info["format"] = fmt
     if use_dpi != dpi:
         info["dpi_lowered_from"] = dpi
-    return png_bytes(sheet, use_dpi), (pdf_bytes(sheet, plan.paper_mm) if pdf else None), info
+    image = sheet_bytes(sheet, use_dpi, fmt, quality)
+    return image, (pdf_bytes(sheet, plan.paper_mm) if pdf else None), info
+
+
+def _landscape(plan):
+    return plan.paper_mm[0] >= plan.paper_mm[1]
+
+
+def _plan(paper, vertical, photo_mm, qr_mm, label_text, mix_mm, allow_rotate, margin, gap):
+    pw, ph = paper_mm(paper, vertical)
+    strips = [
+        pw - 2 * margin - grid_fit(pw - 2 * margin, ph - 2 * margin, w, h, gap)[0] * (w + gap) + gap - GAP_MM
+        for w, h, _ in orientations(photo_mm, allow_rotate)
+    ]
+    return plan_sheet(
+        paper,
+        vertical,
+        photo_mm,
+        mix_mm=mix_mm,
+        allow_rotate=allow_rotate,
+        extras_options=extras_options(qr_mm, label_text, photo_mm, pw, strips),
+        margin=margin,
+        gap=gap,
+    )
 
 
 def sheet_info(plan, dpi, photo_mm, mix_mm, sheet_size):
@@ -103,6 +119,7 @@ def sheet_info(plan, dpi, photo_mm, mix_mm, sheet_size):
     info = {
         "paper": plan.paper,
         "paper_mm": [r(v) for v in plan.paper_mm],
+        "vertical": not _landscape(plan),
         "dpi": dpi,
         "copies": plan.counts["main"],
         "rotated": any(s.rotated for s in plan.slots if s.kind == "main"),

@@ -8,6 +8,7 @@ from PIL import Image, ImageDraw
 from .marks import cut_colour, draw_cut_marks, draw_label, render_qr
 from .plan import GAP_MM, mm_to_px, paper_mm, px_rect
 
+SHEET_JPEG_QUALITY = 95
 MAX_SHEET_PIXELS = 40_000_000  # an A4 sheet at 600 dpi is 35 Mpx; above this the sheet dpi is lowered
 
 
@@ -83,7 +84,12 @@ def render_sheet(plan, photo, dpi, *, mix_photo=None, bg=(230, 230, 230), qr_dat
     return sheet
 
 
-def png_bytes(sheet, dpi):
+def sheet_bytes(sheet, dpi, fmt="png", quality=None):
+    """The sheet as PNG or JPEG (the photo's format), with the dpi in the file's header."""
     buf = io.BytesIO()
-    sheet.save(buf, "PNG", dpi=(dpi, dpi))
+    if fmt == "jpg":
+        # Full chroma: cut marks and label text are thin lines that 4:2:0 would smear.
+        sheet.save(buf, "JPEG", quality=quality or SHEET_JPEG_QUALITY, subsampling=0, dpi=(dpi, dpi))
+    else:
+        sheet.save(buf, "PNG", dpi=(dpi, dpi))
     return buf.getvalue()

@@ -3,8 +3,10 @@
 - dpi: PNG pHYs chunk (pixels per metre), JPEG JFIF density (dots per inch).
 - JPEG `quality` 1-100 as given. Without it: quality 92. Chroma is kept at full resolution (4:4:4) from
   quality 80 up, because 4:2:0 smears colour at the hair line on red and blue backgrounds.
-- PNG is lossless: `quality` does not apply and is ignored. Compression level 4, or the strongest (9,
-  optimised) when a maximum file size asks for it.
+- PNG is lossless, so `quality` sets the zlib compression level instead, keeping the seed's promise that a
+  larger value means a larger file: quality 100 -> level 0 (stored), 1 -> level 9 (smallest), linear in
+  between (png_level). Without quality: level 4, or the strongest (9, optimised) when a maximum file size
+  asks for it.
 - File-size targets (`min_file_size` / `max_file_size`, only when quality is empty):
   JPEG: binary search on quality for the best quality under the maximum, first with 4:4:4 chroma, then, if
   that would fall below quality 80, with 4:2:0. A file under the minimum first gets a higher quality; if
@@ -12,8 +14,8 @@
   PNG: optimised compression, then palette quantisation (256 down to 32 colours, dithered) to get under the
   maximum; a file under the minimum is padded with a tEXt "Comment" chunk placed before IEND.
   Padding is a standard metadata segment every decoder skips; no byte is ever written after the end marker.
-  A target that cannot be met is reported in `ctx.warnings` and `measurements["file_size"]["met"]`; the
-  file handed back is then the closest one we could make.
+  A maximum that cannot be met (the smallest encoding is still larger) is a hard failure: FileSizeUnreachable
+  (state -14, not charged) with a `file_size` check that says the smallest size reached.
 """
 
 import io
@@ -23,6 +25,8 @@ import zlib
 import numpy as np
 from PIL import Image
 
+from ..compliance.base import Check
+from ..errors import FileSizeUnreachable
 from .background import WHITE, background_image, composite
 
 DEFAULT_JPEG_QUALITY = 92
@@ -31,6 +35,7 @@ SUBSAMPLING_444, SUBSAMPLING_420 = 0, 2
 SUBSAMPLING_NAMES = {SUBSAMPLING_444: "4:4:4", SUBSAMPLING_420: "4:2:0"}
 # zlib level 4: within 1-3% of level 6's size on ID photos at 2-3 times the speed.
 DEFAULT_PNG_LEVEL = 4
+MAX_PNG_LEVEL = 9
 PNG_PALETTE_SIZES = (256, 128, 64, 32)
 PADDING_TEXT = b"idphoto: padding added to reach the requested minimum file size. "
 JPEG_SOI = b"\xff\xd8"
@@ -49,25 +54,41 @@ def run(ctx):
     if p.format == "jpg":
         data, info = encode_jpeg(image, p.dpi, p.quality, low, high)
     else:
-        data, info = encode_png(image, p.dpi, low, high)
+        level = DEFAULT_PNG_LEVEL if p.quality is None else png_level(p.quality)
+        data, info = encode_png(image, p.dpi, low, high, level)
     ctx.encoded = data
     met = within(len(data), low, high)
     ctx.measurements["file_size"] = {"bytes": len(data), "min": low, "max": high, "met": met, **info}
     if not met:
-        ctx.warn(_unmet_message(len(data), low, high))
+        raise _unmet(len(data), low, high, p)
 
 
 def within(size, low, high):
     return (low is None or size >= low) and (high is None or size <= high)
 
 
-def _unmet_message(size, low, high):
+def png_level(quality):
+    """zlib level for a PNG `quality` (1-100): a larger quality gives a larger file, as the seed says."""
+    return round((100 - quality) * MAX_PNG_LEVEL / 99)
+
+
+def _unmet(size, low, high, params):
+    """The failure for a size target no encoding reached (padding always reaches a minimum, so: a maximum)."""
     if high is not None and size > high:
-        return (
-            f"The file could not be made as small as max_file_size ({high} bytes) at this pixel size; "
-            f"the smallest we could make is {size} bytes."
+        wanted, name = high, "max_file_size"
+        text = (
+            f"The file cannot be made as small as max_file_size ({high} bytes) at {params.width}x{params.height} "
+            f"px: the smallest we could make is {size} bytes."
         )
-    return f"The file could not be brought to min_file_size ({low} bytes) within the limits; it is {size} bytes."
+        fix = "Allow a larger max_file_size, ask for fewer pixels" + (
+            ", or use format=jpg." if params.format == "png" else "."
+        )
+    else:
+        wanted, name = low, "min_file_size"
+        text = f"The file could not be brought to min_file_size ({low} bytes); it is {size} bytes."
+        fix = "Ask for a smaller min_file_size."
+    check = Check("file_size", f"File size ({name})", "fail", size, wanted, "bytes", fix)
+    return FileSizeUnreachable(f"{text} {fix}", [check.as_dict()])
 
 
 def _as_image(pixels, fmt):
@@ -213,10 +234,10 @@ def png_bytes(image, dpi, level=DEFAULT_PNG_LEVEL, optimize=False):
     return buf.getvalue()
 
 
-def encode_png(image, dpi, low=None, high=None):
+def encode_png(image, dpi, low=None, high=None, level=DEFAULT_PNG_LEVEL):
     """-> (bytes, info). Lossless unless a maximum size forces a palette; padded up to a minimum size."""
-    data = png_bytes(image, dpi)
-    info = {"compression": DEFAULT_PNG_LEVEL, "colors": None, "padding": 0}
+    data = png_bytes(image, dpi, level)
+    info = {"compression": level, "colors": None, "padding": 0}
     if high is not None and len(data) > high:
         data, info = _smaller_png(image, dpi, high)
     if low is not None and len(data) < low:
@@ -228,14 +249,14 @@ def encode_png(image, dpi, low=None, high=None):
 
 def _smaller_png(image, dpi, high):
     """Strongest lossless compression, then fewer and fewer palette colours; the smallest if none fits."""
-    smallest = png_bytes(image, dpi, 9, optimize=True)
-    info = {"compression": 9, "colors": None, "padding": 0}
+    smallest = png_bytes(image, dpi, MAX_PNG_LEVEL, optimize=True)
+    info = {"compression": MAX_PNG_LEVEL, "colors": None, "padding": 0}
     if len(smallest) <= high:
         return smallest, info
     for colors in PNG_PALETTE_SIZES:
-        data = png_bytes(_quantized(image, colors), dpi, 9, optimize=True)
+        data = png_bytes(_quantized(image, colors), dpi, MAX_PNG_LEVEL, optimize=True)
         if len(data) < len(smallest):
-            smallest, info = data, {"compression": 9, "colors": colors, "padding": 0}
+            smallest, info = data, {"compression": MAX_PNG_LEVEL, "colors": colors, "padding": 0}
         if len(data) <= high:
             break
     return smallest, info

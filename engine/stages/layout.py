@@ -1,4 +1,7 @@
-"""Stage: layout. Copies of the final photo on a print sheet (PNG with dpi, optional PDF), see engine/sheets/."""
+"""Stage: layout. Copies of the final photo on a print sheet in the photo's format with its dpi (optional PDF).
+
+See engine/sheets/; without layout_vertical the orientation holding more copies is taken.
+"""
 
 import numpy as np
 
@@ -10,7 +13,7 @@ def run(ctx):
     if layout is None or ctx.composed is None:
         return
     face_x, head_top = _face_anchor(ctx)
-    png, pdf, info = sheets.make_sheet(
+    image, pdf, info = sheets.make_sheet(
         ctx.composed,
         ctx.params.dpi,
         paper=layout.size,
@@ -26,8 +29,10 @@ def run(ctx):
         pdf=layout.pdf,
         margin=sheets.MARGIN_MM if layout.margin_mm is None else layout.margin_mm,
         gap=sheets.GAP_MM if layout.gap_mm is None else layout.gap_mm,
+        fmt=ctx.params.format,
+        quality=ctx.params.quality,
     )
-    ctx.layout_image = png
+    ctx.layout_image = image
     ctx.layout_pdf = pdf
     ctx.layout_info = info
     _warn(ctx, info, layout)
