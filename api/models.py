@@ -3,7 +3,7 @@
 import uuid
 
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Q
 
 from engine.contract import (
     STATE_CONTENT,
@@ -59,15 +59,12 @@ class ApiKey(models.Model):
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
 
-    def balance(self):
-        return self.credit_entries.aggregate(total=Sum("amount"))["total"] or 0
-
 
 class CreditEntry(models.Model):
     """One append-only ledger row; the balance of a key is the sum of its rows' amounts."""
 
-    GRANT, SPEND, REFUND = "grant", "spend", "refund"
-    KIND_CHOICES = [(GRANT, "grant"), (SPEND, "spend"), (REFUND, "refund")]
+    GRANT, SPEND, REFUND, CORRECTION = "grant", "spend", "refund", "correction"
+    KIND_CHOICES = [(GRANT, "grant"), (SPEND, "spend"), (REFUND, "refund"), (CORRECTION, "correction")]
 
     api_key = models.ForeignKey(ApiKey, on_delete=models.PROTECT, related_name="credit_entries")
     kind = models.CharField(max_length=10, choices=KIND_CHOICES)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from engine.contract import MAX_UPLOAD_MB
 from engine.errors import ParamError
 from engine.params import CLOTHES_RANGES
 
@@ -81,7 +82,7 @@ def upload(request):
     return render(
         request,
         "photos/upload.html",
-        {"form": form, "error": error, "recent": recent, **_balance_context(request)},
+        {"form": form, "error": error, "recent": recent, "max_mb": MAX_UPLOAD_MB, **_balance_context(request)},
         status=422 if error else 200,
     )
 

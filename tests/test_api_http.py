@@ -428,6 +428,10 @@ def test_it_creates_keys_and_grants_credits_from_the_command_line(client, capsys
     raw = capsys.readouterr().out.strip()
     call_command("grant_api_credits", prefix=raw[:8], credits=5)
     assert "balance 12" in capsys.readouterr().out
+    call_command("grant_api_credits", prefix=raw[:8], credits=-2, note="typo")
+    assert "balance 10" in capsys.readouterr().out
+    kinds = CreditEntry.objects.filter(api_key__prefix=raw[:12]).order_by("id").values_list("kind", "amount")
+    assert list(kinds) == [("grant", 7), ("grant", 5), ("correction", -2)]  # taking back is not a refund
     assert client.get(f"{CREATE_URL}/x", **auth(raw)).status_code == 404  # authenticated: the task is unknown
     stored = services.authenticate(raw)
     assert raw not in (stored.key_hash, stored.prefix) and len(stored.key_hash) == 64

@@ -52,8 +52,10 @@ def test_it_serves_sync_requests_and_their_result_urls_over_http(live_server, fa
     assert services.balance(api_key) == 14
 
 
-def test_it_processes_async_tasks_through_django_q_sync_mode(live_server, fast_rate_limit, settings):
-    settings.Q_CLUSTER = {**settings.Q_CLUSTER, "sync": True}
+def test_it_processes_async_tasks_through_django_q_sync_mode(live_server, fast_rate_limit, monkeypatch):
+    from .photos_support import sync_queue
+
+    sync_queue(monkeypatch)
     api_key, raw = services.create_api_key("live-async", credits=20)
     response = create(live_server, raw, sync="0", return_type="2")
     assert response.status_code == 200 and list(response.json()["data"]) == ["task_id"]

@@ -4,7 +4,6 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 
 import engine
@@ -129,12 +128,7 @@ def enqueue(task_id):
     from django_q.tasks import async_task
 
     try:
-        async_task(
-            "api.tasks.process_task",
-            task_id,
-            task_name=f"idphoto-{task_id}",
-            sync=bool(settings.Q_CLUSTER.get("sync", False)),
-        )
+        async_task("api.tasks.process_task", task_id, task_name=f"idphoto-{task_id}")
     except Exception:
         log.exception("could not queue task %s", task_id)
         finish_failed(task_id, STATE_FAILED, "Processing failed: the task could not be queued.", "queue")

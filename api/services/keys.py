@@ -33,8 +33,8 @@ def create_api_key(name: str, credits: int = 0, rate_limit: float | None = None)
 
 
 def grant_credits(api_key, amount: int, note: str) -> CreditEntry:
-    """Append a grant (positive) or a correction (negative) to the key's ledger."""
-    kind = CreditEntry.GRANT if amount >= 0 else CreditEntry.REFUND
+    """Append a grant (positive) or a correction (negative: credits taken back, never a refund) to the key's ledger."""
+    kind = CreditEntry.GRANT if amount >= 0 else CreditEntry.CORRECTION
     return CreditEntry.objects.create(api_key=api_key, kind=kind, amount=int(amount), note=note[:200])
 
 
