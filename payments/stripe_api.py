@@ -12,6 +12,14 @@ def configured():
     return bool(settings.STRIPE_SECRET_KEY)
 
 
+def checkout_origin():
+    """Where Checkout pages live: the buy form posts here and is answered with a 303 to that origin."""
+    if settings.STRIPE_API_BASE:
+        scheme, _, rest = settings.STRIPE_API_BASE.partition("://")
+        return f"{scheme}://{rest.split('/', 1)[0]}"
+    return "https://checkout.stripe.com"
+
+
 def _client():
     if not configured():
         raise NotConfigured()

@@ -38,7 +38,11 @@ def buy(request):
         "error": error,
         "balance": balance(request.user),
     }
-    return render(request, "payments/buy.html", context, status=400 if error else 200)
+    response = render(request, "payments/buy.html", context, status=400 if error else 200)
+    if context["configured"]:
+        # A Content-Security-Policy form-action also governs the redirect after the post: allow Checkout's origin.
+        response._csp_update = {"form-action": [stripe_api.checkout_origin()]}
+    return response
 
 
 def _see_other(url):

@@ -172,6 +172,20 @@ def test_it_opens_a_checkout_session_for_the_pack_and_answers_303(fake_stripe, a
 
 
 @pytest.mark.django_db
+def test_it_lets_the_buy_form_redirect_to_checkout_under_the_sites_csp(fake_stripe, settings, ann):
+    pytest.importorskip("csp")
+    if "csp.middleware.CSPMiddleware" not in settings.MIDDLEWARE:
+        settings.MIDDLEWARE = [*settings.MIDDLEWARE, "csp.middleware.CSPMiddleware"]
+        settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'self'"], "form-action": ["'self'"]}}
+    policy = logged_in(ann).get("/credits/buy/")["Content-Security-Policy"]
+    form_action = next(part.split()[1:] for part in policy.split(";") if part.split()[0] == "form-action")
+    assert form_action == ["'self'", fake_stripe.url]
+    settings.STRIPE_API_BASE = ""
+    policy = logged_in(ann).get("/credits/buy/")["Content-Security-Policy"]
+    assert "form-action 'self' https://checkout.stripe.com" in policy
+
+
+@pytest.mark.django_db
 def test_it_refuses_an_unknown_pack_and_survives_stripe_being_down(fake_stripe, settings, ann):
     client = logged_in(ann)
     response = client.post("/credits/buy/", {"pack": "7"})
@@ -288,6 +302,13 @@ def test_it_waits_for_delayed_payments_and_handles_their_outcome(fake_stripe, an
     assert purchase_rows(ann) == [("purchase", 30)]
     assert b"no credits were added" in client.get(f"/credits/purchases/{failing.code}/").content
 
+    abandoned, third = buy(client, fake_stripe, "30")
+    assert deliver(Client(), session_event(third, "checkout.session.expired", status="expired")).content == (
+        b"checkout expired"
+    )
+    abandoned.refresh_from_db()
+    assert abandoned.status == "expired" and services.balance(ann) == 60
+
 
 @pytest.mark.django_db
 def test_it_takes_back_the_unspent_part_when_stripe_refunds_or_a_dispute_opens(fake_stripe, ann, monkeypatch):
@@ -397,6 +418,19 @@ def test_it_lets_staff_refund_through_the_refund_api(fake_stripe, ann, monkeypat
     assert len(fake_stripe.refunds) == 1 and purchase_rows(ann) == [("reversal", -20), ("purchase", 30)]
     assert "20 taken back, 10 already spent" in staff.get(f"/staff/purchases/?q={purchase.code}").content.decode()
     assert_books_balance(ann)
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_credits_when_stripe_refuses_a_refund(fake_stripe, ann):
+    purchase, session = paid(logged_in(ann), fake_stripe, "30")
+    deliver(Client(), session_event(session))
+    Purchase.objects.filter(pk=purchase.pk).update(payment_intent="pi_unknown_to_stripe")
+    staff = logged_in(make_user("sam", staff=True))
+    response = staff.post(f"/staff/purchases/{purchase.code}/refund/", {"confirm": "on"}, follow=True)
+    assert "Stripe refused the refund" in response.content.decode()
+    purchase.refresh_from_db()
+    assert purchase.status == "paid" and services.balance(ann) == 60
+    assert not fake_stripe.refunds and not PaymentLog.objects.filter(kind="staff.refund").exists()
 
 
 # --- concurrency (also run on PostgreSQL by tests/test_scaleout.py) -----------------------------
