@@ -52,3 +52,33 @@ def test_it_serves_web_and_worker_and_stops_both_on_sigterm(settings, tmp_path):
     assert "Stopped the web server and the worker." in output
     for pid in children:
         assert not os.path.exists(f"/proc/{pid}") or Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
+
+
+MODELS_AFTER = """
+import django, json, os, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "idphoto_site.settings")
+django.setup()
+from engine import models
+if sys.argv[1] == "upload-check":
+    from photos.services import inspect_photo
+    inspect_photo(open(sys.argv[2], "rb").read())
+else:
+    from django_q.signals import post_spawn
+    post_spawn.send(sender="django_q", proc_name="Process-1")
+print(json.dumps(sorted(models._instances)))
+"""
+
+
+@pytest.mark.skipif(not (REPO.parent / "shared" / "portraits").is_dir(), reason="../shared/portraits is absent")
+def test_it_loads_all_models_in_workers_and_only_the_detector_for_the_upload_check():
+    portrait = REPO.parent / "shared" / "portraits" / "p11_hivision_test0.jpg"
+
+    def loaded(*args):
+        env = {**os.environ, "PHOTOS_API_BASE_URL": "", "PHOTOS_API_KEY": ""}
+        done = subprocess.run(
+            [sys.executable, "-c", MODELS_AFTER, *args], cwd=REPO, env=env, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip().splitlines()[-1]
+
+    assert loaded("upload-check", str(portrait)) == '["detector"]'  # the web process: no mesh, no matting
+    assert loaded("worker-start") == '["detector", "mesh", "rvm"]'  # a worker is ready before its first job
