@@ -174,8 +174,10 @@ def _pinned_request(client, url, timeout):
     return client.send(request, stream=True)
 
 
-def download(url, timeout=None, max_bytes=MAX_DOWNLOAD_BYTES):
-    """The bytes at `url`, or DownloadError / RefusedAddress (state -3) / TooLarge (state -5)."""
+def download(url, timeout=None, max_bytes=MAX_DOWNLOAD_BYTES, on_chunk=None):
+    """The bytes at `url`, or DownloadError / RefusedAddress (state -3) / TooLarge (state -5).
+
+    on_chunk() is called after each chunk read (the task renews its lease there)."""
     timeout = settings.IDPHOTO_URL_TIMEOUT if timeout is None else timeout
     deadline = time.monotonic() + timeout
     with httpx.Client(follow_redirects=False, trust_env=False, verify=TLS_VERIFY) as client:
@@ -186,7 +188,7 @@ def download(url, timeout=None, max_bytes=MAX_DOWNLOAD_BYTES):
                     if response.status_code in REDIRECT_CODES and response.headers.get("location"):
                         url = urljoin(url, response.headers["location"])
                         continue
-                    return _read_body(response, url, deadline, timeout, max_bytes)
+                    return _read_body(response, deadline, timeout, max_bytes, on_chunk)
                 finally:
                     response.close()
             except httpx.TimeoutException:
@@ -196,7 +198,7 @@ def download(url, timeout=None, max_bytes=MAX_DOWNLOAD_BYTES):
     raise DownloadError(f"Downloading image_url failed: more than {MAX_REDIRECTS} redirects")
 
 
-def _read_body(response, url, deadline, timeout, max_bytes):
+def _read_body(response, deadline, timeout, max_bytes, on_chunk):
     if response.status_code != 200:
         raise DownloadError(f"Downloading image_url failed: the server answered HTTP {response.status_code}")
     declared = response.headers.get("content-length", "")
@@ -210,6 +212,8 @@ def _read_body(response, url, deadline, timeout, max_bytes):
         if time.monotonic() > deadline:
             raise DownloadError(f"Downloading image_url timed out after {timeout:g} s")
         chunks.append(chunk)
+        if on_chunk is not None:
+            on_chunk()
     return b"".join(chunks)
 
 

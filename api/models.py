@@ -105,6 +105,10 @@ class InputImage(models.Model):
         return str(self.image_id)
 
 
+# The Task file fields holding results (a signed URL names one of them).
+RESULT_FIELDS = ("result", "layout", "layout_pdf")
+
+
 class Task(models.Model):
     task_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="tasks")
@@ -120,6 +124,8 @@ class Task(models.Model):
     cost = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)
+    # Renewed while a process works on the task; a stale one means that process died (see retention).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     result = models.FileField(upload_to=result_path, blank=True)
     layout = models.FileField(upload_to=result_path, blank=True)

@@ -10,3 +10,7 @@ def process_task(task_id):
 
 def delete_expired():
     return services.delete_expired()
+
+
+def fail_abandoned():
+    return services.fail_abandoned()

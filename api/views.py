@@ -1,7 +1,6 @@
 """HTTP views of the ID-photo API: authenticate, rate-limit, call a service, answer JSON."""
 
 import logging
-import uuid
 from functools import wraps
 
 from django.conf import settings
@@ -12,7 +11,6 @@ from django.views.decorators.csrf import csrf_exempt
 from engine.contract import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
 
 from . import services
-from .models import Task
 from .openapi import openapi_document
 from .services import ApiError
 
@@ -111,13 +109,7 @@ def create_task(request, api_key):
 
 @api_view("GET")
 def query_task(request, api_key, task_id):
-    try:
-        task_uuid = uuid.UUID(task_id)
-    except ValueError:
-        raise ApiError("Task not found: check the task_id.", status=404) from None
-    task = Task.objects.select_related("input_image").filter(task_id=task_uuid, api_key=api_key).first()
-    if task is None:
-        raise ApiError("Task not found: check the task_id.", status=404)
+    task = services.task_of_key(api_key, task_id)
     return reply(200, "success", services.task_data(task, request))
 
 

@@ -289,6 +289,12 @@ IDPHOTO_SYNC_TIMEOUT = env_int("IDPHOTO_SYNC_TIMEOUT", 180, minimum=1)
 # image_url downloads: refuse private, loopback and link-local targets unless this is on (tests only).
 IDPHOTO_URL_ALLOW_PRIVATE = env_bool("IDPHOTO_URL_ALLOW_PRIVATE", False)
 IDPHOTO_URL_TIMEOUT = env_float("IDPHOTO_URL_TIMEOUT", 10.0, minimum=0.1)
+# A running task renews its lease (Task.heartbeat_at) every quarter of this; one not renewed for this long
+# belongs to a process that died and is failed (its credit released) by the next read, create or sweep.
+IDPHOTO_TASK_LEASE_SECONDS = env_int("IDPHOTO_TASK_LEASE_SECONDS", 60, minimum=2)
+if IDPHOTO_TASK_LEASE_SECONDS <= IDPHOTO_URL_TIMEOUT:
+    # A download renews the lease per chunk, but a stalled one only ends at IDPHOTO_URL_TIMEOUT.
+    raise ImproperlyConfigured("IDPHOTO_TASK_LEASE_SECONDS must be longer than IDPHOTO_URL_TIMEOUT")
 
 # --- Web app ------------------------------------------------------------------------------------
 # Empty: the queue worker runs the engine itself (one hop, no API key). Set both to send each job as one

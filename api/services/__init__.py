@@ -15,8 +15,8 @@ from .creation import CreateRequest, create_task, enqueue, parse_create_request
 from .errors import ApiError
 from .keys import authenticate, balance, create_api_key, grant_credits, reserved, take_rate_token
 from .processing import charge, run_task
-from .results import result_token, task_data, task_for_token
-from .retention import delete_expired
+from .results import result_token, task_data, task_for_token, task_of_key
+from .retention import delete_expired, fail_abandoned
 
 __all__ = [
     "ApiError",
@@ -28,6 +28,7 @@ __all__ = [
     "create_task",
     "delete_expired",
     "enqueue",
+    "fail_abandoned",
     "grant_credits",
     "parse_create_request",
     "reserved",
@@ -36,4 +37,5 @@ __all__ = [
     "take_rate_token",
     "task_data",
     "task_for_token",
+    "task_of_key",
 ]

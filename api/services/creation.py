@@ -17,6 +17,7 @@ from .errors import ApiError
 from .inputs import reusable_input, store_input
 from .keys import balance, reserved
 from .processing import STATE_WORDS, finish_failed
+from .retention import fail_abandoned
 
 log = logging.getLogger(__name__)
 
@@ -96,6 +97,7 @@ def create_task(api_key, request: CreateRequest) -> Task:
     with transaction.atomic():
         # The lock serialises creations of one key, so parallel requests cannot spend the same credit.
         ApiKey.objects.select_for_update().get(pk=api_key.pk)
+        fail_abandoned(api_key=api_key)  # a task whose process died no longer holds credit
         promised = reserved(api_key)
         available = balance(api_key) - promised
         if cost > available:

@@ -62,7 +62,23 @@ def set_progress(task_pk, state, percent, detail=None):
     )
 
 
-def _run_engine(task, image_bytes, params, deadline):
+class Lease:
+    """The task's claim to be alive: heartbeat_at, renewed at most every quarter of the lease from the thread
+    that runs the task (the engine runs in another thread, so a long stage never starves it)."""
+
+    def __init__(self, task_pk):
+        self.task_pk = task_pk
+        self.interval = settings.IDPHOTO_TASK_LEASE_SECONDS / 4
+        self.renewed = time.monotonic()
+
+    def renew(self):
+        now = time.monotonic()
+        if now - self.renewed >= self.interval:
+            Task.objects.filter(pk=self.task_pk, state__in=UNFINISHED_STATES).update(heartbeat_at=timezone.now())
+            self.renewed = now
+
+
+def _run_engine(task, image_bytes, params, deadline, lease):
     """engine.process in the engine thread; progress goes to the database from this thread only."""
     seen = {"percent": 0}
 
@@ -81,6 +97,7 @@ def _run_engine(task, image_bytes, params, deadline):
         try:
             return future.result(timeout=min(0.5, remaining))
         except FutureTimeout:
+            lease.renew()
             percent = seen["percent"]
             if percent != written:
                 set_progress(task.pk, _state_for(percent), percent)
@@ -91,14 +108,14 @@ def _timeout_text():
     return f"Processing timed out: the maximum processing time is {settings.IDPHOTO_SYNC_TIMEOUT:g} seconds."
 
 
-def _input_bytes(task):
+def _input_bytes(task, lease):
     if task.input_image_id:
         image = task.input_image
         if not image.file:
             raise EngineError("Processing failed: the input image was deleted after its retention time.")
         with image.file.open("rb") as handle:
             return handle.read()
-    data = fetch.download(task.image_url)
+    data = fetch.download(task.image_url, on_chunk=lease.renew)
     image = store_input(task.api_key, data)
     Task.objects.filter(pk=task.pk).update(input_image=image)
     task.input_image = image
@@ -111,12 +128,15 @@ def run_task(task_id):
     if task is None or task.finished:
         return task
     deadline = time.monotonic() + settings.IDPHOTO_SYNC_TIMEOUT
+    now = timezone.now()
     Task.objects.filter(pk=task.pk).update(
-        state=STATE_PREPARING, progress=1, processed_at=timezone.now(), state_detail=STATE_WORDS[STATE_PREPARING]
+        state=STATE_PREPARING, progress=1, processed_at=now, heartbeat_at=now,
+        state_detail=STATE_WORDS[STATE_PREPARING],
     )
+    lease = Lease(task.pk)
     try:
-        image_bytes = _input_bytes(task)
-        result = _run_engine(task, image_bytes, engine.parse(task.params), deadline)
+        image_bytes = _input_bytes(task, lease)
+        result = _run_engine(task, image_bytes, engine.parse(task.params), deadline, lease)
         set_progress(task.pk, STATE_PUBLISHING, 99)
         _finish_done(task, result)
     except fetch.DownloadError as exc:

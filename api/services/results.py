@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from engine.contract import STATE_DONE
 
-from ..models import Task
+from ..models import RESULT_FIELDS, Task
+from .errors import ApiError
+from .retention import fail_abandoned
 
 
 class _SignerAt(signing.TimestampSigner):
@@ -24,7 +26,6 @@ class _SignerAt(signing.TimestampSigner):
 
 
 RESULT_SALT = "api.result"
-RESULT_KINDS = ("result", "layout", "layout_pdf")
 
 
 def result_token(task, kind):
@@ -40,9 +41,25 @@ def task_for_token(token):
     except (signing.BadSignature, ValueError):
         return None, None
     task = Task.objects.filter(task_id=task_uuid, state=STATE_DONE, results_deleted=False).first()
-    if task is None or kind not in RESULT_KINDS or not getattr(task, kind):
+    if task is None or kind not in RESULT_FIELDS or not getattr(task, kind):
         return None, None
     return task, getattr(task, kind)
+
+
+def task_of_key(api_key, task_id):
+    """The key's task by its id (ApiError 404 otherwise). An unfinished one is first checked for a dead
+    process, so a GET after a restart says what happened instead of "processing" for an hour."""
+    try:
+        task_uuid = uuid.UUID(task_id)
+    except ValueError:
+        raise ApiError("Task not found: check the task_id.", status=404) from None
+    tasks = Task.objects.select_related("input_image").filter(task_id=task_uuid, api_key=api_key)
+    task = tasks.first()
+    if task is None:
+        raise ApiError("Task not found: check the task_id.", status=404)
+    if not task.finished and fail_abandoned(api_key=api_key):
+        task = tasks.first()
+    return task
 
 
 def _file_value(task, kind, request):
