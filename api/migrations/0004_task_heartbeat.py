@@ -19,7 +19,7 @@ def remove_schedule(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("api", "0002_retention_schedule"),
+        ("api", "0003_credit_entry_correction_kind"),
     ]
 
     operations = [
