@@ -1,10 +1,12 @@
-# make run  : create .venv, install, migrate, start the web server and the django-q2 worker on :8000
+# make run  : create .venv, install, compile the translations, migrate, start the web server and the django-q2 worker on :8000
 # make test : create/update .venv and node_modules (npm ci), run the whole test suite
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# Translation catalogues: every locale/<lang>/LC_MESSAGES/django.po is compiled to its .mo (with Babel).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
 .PHONY: run test venv bench clean
 
@@ -24,11 +26,14 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
-run: venv
+locale/%/LC_MESSAGES/django.mo: locale/%/LC_MESSAGES/django.po $(STAMP)
+	$(PY) -m idphoto_site.locales $<
+
+run: venv $(MO_FILES)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py serve --port 8000
 
-test: venv $(NODE_STAMP)
+test: venv $(NODE_STAMP) $(MO_FILES)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv

@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After sessions, before common: the language comes from the switcher's cookie, else Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -185,7 +187,10 @@ LOGIN_URL = "photos:login"  # the account pages live in the photos app's URL nam
 LOGIN_REDIRECT_URL = "photos:home"
 LOGOUT_REDIRECT_URL = "photos:home"
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The web app's languages (locale/, compiled by `make run` / `make test`); each named in its own language.
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -64,7 +64,7 @@
   function sliders(form) {
     form.querySelectorAll("input[type=range][data-show]").forEach((range) => {
       const out = document.querySelector(range.dataset.show);
-      const show = () => { out.textContent = Number(range.value) > 0 ? Math.round(range.value * 100) + "%" : "off"; };
+      const show = () => { out.textContent = Number(range.value) > 0 ? Math.round(range.value * 100) + "%" : (out.dataset.off || "off"); };
       range.addEventListener("input", show); show();
     });
   }
@@ -115,7 +115,9 @@
       form.addEventListener("click", (e) => {
         if (e.target.matches("[data-clear-spec]")) {
           const card = form.querySelector("#spec-card");
-          card.innerHTML = '<p class="muted small">No document chosen: standard 25x35 mm (295x413 px at 300 dpi).</p>';
+          const empty = document.createElement("p");  // the page's own words, in the page's language
+          empty.className = "muted small"; empty.textContent = e.target.dataset.empty || "";
+          card.replaceChildren(empty);
           card.className = "spec-card empty"; card.dataset.forbidden = ""; card.dataset.bg = "";
           forbidden(form); refreshCost(form);
         }

@@ -1,0 +1,133 @@
+"""Words the web app shows for things it stores in English: document names, colours, the options of an order,
+ledger notes and messages written by the queue or the engine.
+
+Orders keep their API parameters and an English label (what staff search for); the page shows them in the
+reader's language: country names from CLDR (Babel), document kinds and colours from our catalogue, and any
+stored sentence whose English text is a msgid in the catalogue (gettext_noop at the place that writes it).
+"""
+
+from babel import Locale, UnknownLocaleError
+from django.utils.translation import get_language, gettext, gettext_lazy, pgettext
+from django.utils.translation import gettext as _
+
+from . import options
+
+# Document kinds of the spec catalogue that most documents use; others stay in the authority's words.
+DOCUMENTS = {
+    "Passport": gettext_lazy("passport"),
+    "Visa": gettext_lazy("visa"),
+    "ID Card": gettext_lazy("ID card"),
+    "Driver's Licence": gettext_lazy("driver's licence"),
+    "Driving License": gettext_lazy("driver's licence"),
+    "eVisa": gettext_lazy("e-visa"),
+    "e-Visa": gettext_lazy("e-visa"),
+    "Visa (Schengen)": gettext_lazy("Schengen visa"),
+    "Schengen visa": gettext_lazy("Schengen visa"),
+    "Residence Permit": gettext_lazy("residence permit"),
+    "Residence Card": gettext_lazy("residence card"),
+    "Green Card": gettext_lazy("green card"),
+    "International Passport": gettext_lazy("international passport"),
+    "Resident identity card": gettext_lazy("resident identity card"),
+    "Permanent resident card": gettext_lazy("permanent resident card"),
+}
+COLOURS = {
+    "White": gettext_lazy("White"),
+    "Off-white": gettext_lazy("Off-white"),
+    "Light grey": gettext_lazy("Light grey"),
+    "Blue": gettext_lazy("Blue"),
+    "Light blue": gettext_lazy("Light blue"),
+    "Red": gettext_lazy("Red"),
+    "Cream": gettext_lazy("Cream"),
+}
+SHEETS = {"5inch": gettext_lazy("5-inch print sheet"), "6inch": gettext_lazy("6-inch print sheet")}
+BEAUTY_NAMES = {
+    "bright_factor": gettext_lazy("Brighten face"),
+    "smooth_factor": gettext_lazy("Smooth skin"),
+    "thin_face_factor": gettext_lazy("Slim face"),
+    "sharp_factor": gettext_lazy("Sharpen"),
+}
+
+
+def _country(spec):
+    """The country's name in the active language (CLDR), or the catalogue's English name."""
+    language = (get_language() or "en").replace("-", "_")
+    try:
+        territories = Locale.parse(language).territories
+    except (UnknownLocaleError, ValueError):
+        return spec.country
+    return territories.get(getattr(spec, "country_code", "") or "", spec.country)
+
+
+def spec_title(spec):
+    """'Germany passport' / '德国护照' / 'Pasaporte de Alemania'; the English title where no word is known."""
+    if spec is None:
+        return ""
+    document = DOCUMENTS.get(spec.document)
+    if (get_language() or "en").startswith("en") or document is None:
+        return options.spec_label(spec)
+    return pgettext("document title", "%(country)s %(document)s") % {"country": _country(spec), "document": document}
+
+
+def colour_name(name):
+    found = COLOURS.get(str(name or ""))
+    return str(found) if found is not None else str(name or "")
+
+
+def size_label(params):
+    """A custom size in words: '413x531 px (35x45 mm at 300 dpi)'."""
+    from engine.errors import ParamError
+    from engine.params import parse
+
+    try:
+        parsed = parse(params)
+    except (ParamError, ValueError, TypeError):  # parameters this engine no longer reads: the stored label stays
+        return ""
+    mm_w, mm_h = parsed.size_mm
+    return _("%(w)sx%(h)s px (%(mm_w).0fx%(mm_h).0f mm at %(dpi)s dpi)") % {
+        "w": parsed.width, "h": parsed.height, "mm_w": mm_w, "mm_h": mm_h, "dpi": parsed.dpi,
+    }
+
+
+def document_name(params, fallback=""):
+    """The document or size an order is for, in the active language."""
+    spec = options.get_spec((params or {}).get("spec_id"))
+    if spec is not None:
+        return spec_title(spec)
+    return size_label(params or {}) or fallback or _("ID photo")
+
+
+def options_list(params):
+    """Every option behind a price, in words: document, background, touch-ups, outfit, label, sheet, file type."""
+    params = params or {}
+    found = [document_name(params)]
+    if params.get("change_bg") == "0":
+        found.append(_("original background"))
+    elif params.get("bg_color2"):
+        found.append(_("background #%(a)s to #%(b)s") % {"a": params.get("bg_color", ""), "b": params["bg_color2"]})
+    elif params.get("bg_color"):
+        found.append(_("background #%(colour)s") % {"colour": params["bg_color"]})
+    touch_ups = [str(name) for factor, name in BEAUTY_NAMES.items() if params.get(factor)]
+    if touch_ups:
+        found.append(_("touch-ups: %(list)s") % {"list": ", ".join(touch_ups)})
+    if params.get("clothes_id"):
+        found.append(_("outfit %(id)s") % {"id": params["clothes_id"]})
+    if params.get("add_label") == "1" and params.get("label_text"):
+        found.append(_("name label “%(text)s”") % {"text": params["label_text"]})
+    if params.get("layout") == "1":
+        found.append(str(SHEETS.get(params.get("layout_size"), SHEETS["6inch"])))
+    found.append((params.get("format") or "png").upper())
+    return found
+
+
+def known(text):
+    """A stored English sentence in the active language when the catalogue has it, else unchanged."""
+    return gettext(text) if text else ""
+
+
+def ledger_note(entry):
+    if entry.order_id and entry.kind == "spend":
+        return document_name(entry.order.options, entry.note)
+    if entry.order_id and entry.kind == "refund":
+        return _("Refund for %(document)s") % {"document": document_name(entry.order.options, entry.order.spec_label)}
+    return known(entry.note)
+
