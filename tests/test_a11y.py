@@ -62,6 +62,8 @@ def test_it_has_no_serious_or_critical_axe_violation_on_any_page(live_server, ch
         ("options-preview", f"/u/{upload.code}/"),
         ("order", f"/o/{paid.code}/"),
         ("my-photos", "/my/"),
+        ("buy-credits", "/credits/buy/"),
+        ("purchases", "/credits/purchases/"),
     ]
     for name, path in pages:
         page.goto(base + path)
@@ -79,7 +81,8 @@ def test_it_has_no_serious_or_critical_axe_violation_on_any_page(live_server, ch
 
     context.clear_cookies()
     log_in(page, base, "sam")
-    for name, path in (("staff-list", "/staff/"), ("staff-order", f"/staff/o/{paid.code}/"), ("staff-credits", "/staff/credits/")):
+    for name, path in (("staff-list", "/staff/"), ("staff-order", f"/staff/o/{paid.code}/"), ("staff-credits", "/staff/credits/"),
+                       ("staff-purchases", "/staff/purchases/")):
         page.goto(base + path)
         audit(page, f"{name}-{suffix}", found)
     context.close()
