@@ -85,7 +85,7 @@ def _form(request):
         ) from None
     except RequestDataTooBig:
         raise ApiError(f"Request too large: image_file must be at most {MAX_UPLOAD_MB} MB.", status=413) from None
-    except Exception:  # malformed multipart bodies raise from the parser
+    except Exception:  # noqa: BLE001 -- a malformed multipart body raises many kinds of error from the parser
         raise ApiError("The multipart/form-data body could not be read: it is malformed.") from None
 
 

@@ -65,7 +65,7 @@ class LocalServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self):  # noqa: N802 - http.server's naming
+            def do_GET(self):
                 server.requested.append(self.path)
                 route = server.routes.get(self.path)
                 if route is None:

@@ -16,7 +16,16 @@ from api import fetch, services
 from api.models import CreditEntry, InputImage, Task
 from api.pricing import price
 from engine.params import parse
-from tests.api_support import CREATE_URL, P11, auth, needs_engine, needs_p11, no_face_png, png_bytes, two_faces_jpg
+from tests.api_support import (
+    CREATE_URL,
+    P11,
+    auth,
+    needs_engine,
+    needs_p11,
+    no_face_png,
+    png_bytes,
+    two_faces_jpg,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +112,7 @@ def test_it_limits_requests_per_second_with_retry_after(client, settings, monkey
     assert burst == [404, 404] and after_wait == [404, 429]
     assert limited.status_code == 429 and limited.json()["status"] == 429
     assert limited["Retry-After"] == "1" and "2 requests per second" in limited.json()["message"]
-    api_key, fast_raw = services.create_api_key("own rate", rate_limit=20)
+    _api_key, fast_raw = services.create_api_key("own rate", rate_limit=20)
     assert [client.get(f"{CREATE_URL}/x", **auth(fast_raw)).status_code for _ in range(20)] == [404] * 20
 
 
@@ -328,7 +337,7 @@ def test_it_expires_result_urls_after_the_ttl(client, key, done, settings):
 
 @needs_engine
 def test_it_reuses_an_input_by_last_id_and_returns_base64(client, key, done):
-    api_key, raw = key
+    _api_key, raw = key
     image_id = done["data"]["image_id"]
     response = post(client, raw, last_id=image_id, return_type="2", format="jpg", sync="1")
     data = response.json()["data"]
@@ -362,7 +371,7 @@ def test_it_returns_a_layout_sheet_and_prices_it(client, key):
 
 
 def test_it_refuses_a_request_it_cannot_pay_for_before_any_work(client):
-    api_key, raw = services.create_api_key("poor", credits=5)
+    _api_key, raw = services.create_api_key("poor", credits=5)
     response = post(client, raw, image_file=upload(b"x"), sync="1")
     assert response.status_code == 400
     assert response.json()["message"].startswith("not enough credits: this request costs 6, balance 5")
@@ -372,7 +381,7 @@ def test_it_refuses_a_request_it_cannot_pay_for_before_any_work(client):
 
 
 def test_it_counts_unfinished_tasks_as_reserved_credit(client):
-    api_key, raw = services.create_api_key("reserve", credits=12)
+    _api_key, raw = services.create_api_key("reserve", credits=12)
     first = post(client, raw, image_url="https://example.com/a.jpg", sync="0")
     second = post(client, raw, image_url="https://example.com/b.jpg", sync="0")
     third = post(client, raw, image_url="https://example.com/c.jpg", sync="0")
@@ -414,9 +423,8 @@ def test_it_deletes_results_and_inputs_after_retention(client, key, done, settin
 
 
 def test_it_schedules_the_retention_job():
-    from django_q.models import Schedule
-
     from django.utils.module_loading import import_string
+    from django_q.models import Schedule
 
     schedule = Schedule.objects.get(func="api.tasks.delete_expired")
     assert schedule.schedule_type == Schedule.MINUTES and schedule.minutes == 5 and schedule.repeats == -1
@@ -441,15 +449,7 @@ def test_it_serves_an_openapi_document_with_every_seed_parameter(client):
     document = client.get("/api/openapi.json").json()
     post_op = document["paths"]["/api/tasks/visual/external/idphoto"]["post"]
     fields = post_op["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"]
-    seed_names = (
-        "image_file image_url last_id sync size format return_type spec_id dpi px_width px_height mm_width "
-        "mm_height change_bg bg_color bg_color2 face_width min_face_width max_face_width face_height "
-        "min_face_height max_face_height head_top min_head_top max_head_top chin_top min_chin_top max_chin_top "
-        "eyes_top min_eyes_top max_eyes_top auto_bright bright_factor auto_smooth smooth_factor auto_thin_face "
-        "thin_face_factor auto_sharp sharp_factor clothes_id preview quality min_file_size max_file_size "
-        "add_label label_text label_height layout layout_vertical layout_size layout_bg_color "
-        "layout_qr_code_data layout_qr_code_size layout_label_text"
-    ).split()
+    seed_names = ["image_file", "image_url", "last_id", "sync", "size", "format", "return_type", "spec_id", "dpi", "px_width", "px_height", "mm_width", "mm_height", "change_bg", "bg_color", "bg_color2", "face_width", "min_face_width", "max_face_width", "face_height", "min_face_height", "max_face_height", "head_top", "min_head_top", "max_head_top", "chin_top", "min_chin_top", "max_chin_top", "eyes_top", "min_eyes_top", "max_eyes_top", "auto_bright", "bright_factor", "auto_smooth", "smooth_factor", "auto_thin_face", "thin_face_factor", "auto_sharp", "sharp_factor", "clothes_id", "preview", "quality", "min_file_size", "max_file_size", "add_label", "label_text", "label_height", "layout", "layout_vertical", "layout_size", "layout_bg_color", "layout_qr_code_data", "layout_qr_code_size", "layout_label_text"]
     assert set(seed_names) <= set(fields)
     assert {"200", "400", "401", "413", "429"} <= set(post_op["responses"])
     assert fields["dpi"]["minimum"] == 10 and fields["dpi"]["maximum"] == 1000

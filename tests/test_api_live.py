@@ -71,7 +71,7 @@ def test_it_processes_async_tasks_in_a_real_qcluster(live_server, fast_rate_limi
     assert query(live_server, raw, task_id).json()["data"]["state"] == 0  # nobody works on it yet
     cluster = start_manage(["qcluster"], tmp_path / "qcluster.log", Q_WORKERS="1")
     try:
-        data, seen = wait_for_final_state(live_server, raw, task_id, 120)
+        data, _seen = wait_for_final_state(live_server, raw, task_id, 120)
     finally:
         stop([cluster])
     assert data["state"] == 1, (tmp_path / "qcluster.log").read_text()[-2000:]

@@ -262,7 +262,7 @@ def _face_box(ctx):
 def test_it_fails_lighting_when_half_the_face_is_in_shadow(p11_source, p11_baseline):
     rgb = _decode(p11_source)
     found = p11_baseline.face
-    centre_x = int(round((found.cheek_left[0] + found.cheek_right[0]) / 2))
+    centre_x = round((found.cheek_left[0] + found.cheek_right[0]) / 2)
     shaded = rgb.astype(np.float32)
     shaded[:, :centre_x] *= 0.4
     ctx = _run_bytes(_encode(np.clip(shaded, 0, 255).astype(np.uint8)), {"spec_id": 9})

@@ -1,6 +1,7 @@
 """Print sheets: copy counts against hand-computed maxima, exact physical size, QR, label, PDF, stage."""
 
 import io
+import itertools
 import math
 
 import cv2
@@ -41,7 +42,7 @@ def synthetic_photo(w, h, colour=PHOTO_RGB):
 def find_photos(sheet, colour=PHOTO_RGB):
     """Bounding boxes (x0, y0, x1, y1) of the regions of the photo colour (each photo is one region)."""
     mask = np.all(np.asarray(sheet)[:, :, :3] == colour, axis=2).astype(np.uint8)
-    count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
+    _count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
     boxes = [(x, y, x + w, y + h) for x, y, w, h, area in stats[1:] if area > 100]
     return sorted(boxes, key=lambda b: (b[1], b[0]))
 
@@ -107,7 +108,7 @@ def test_it_renders_photos_and_paper_at_exact_physical_size(dpi):
         assert x1 <= sheet.width - px(2, dpi) + 1 and y1 <= sheet.height - px(2, dpi) + 1
     # neighbours are at least the documented gap apart
     xs = sorted({b[0] for b in boxes})
-    assert min(b - a for a, b in zip(xs, xs[1:])) >= w + px(2, dpi) - 1
+    assert min(b - a for a, b in itertools.pairwise(xs)) >= w + px(2, dpi) - 1
     assert sheet.info["dpi"] == pytest.approx((dpi, dpi), abs=0.05)  # PNG stores whole px per metre
     assert info["dpi"] == dpi
 
@@ -183,7 +184,7 @@ def test_it_prints_a_qr_code_that_decodes_back_to_its_data(data):
 
 def test_it_draws_the_qr_code_at_the_requested_pixel_size():
     png, _, info = sheets.make_sheet(synthetic_photo(413, 531), 300, qr_data="hello", qr_px=300)
-    x0, y0, x1, y1 = info["qr_box_px"]
+    x0, _y0, x1, _y1 = info["qr_box_px"]
     assert abs((x1 - x0) - 300) <= 1
     results = zxingcpp.read_barcodes(open_png(png))
     assert [r.text for r in results] == ["hello"]
@@ -270,7 +271,7 @@ def test_it_mixes_two_sizes_on_one_sheet_at_exact_size():
     assert big == info["copies"] >= 1 and small == info["mix_copies"] >= 1
     assert big + small == len(boxes)
     # at least as many photos as one full row of each size would give (4 + 5 on a 4x6 in sheet)
-    pw, ph = paper("6inch", False)
+    pw, _ph = paper("6inch", False)
     one_row_each = hand_max(pw, 2 * DOC_MARGIN_MM + 45, 35, 45) + hand_max(pw, 2 * DOC_MARGIN_MM + 35, 25, 35)
     assert big + small >= one_row_each
 
@@ -358,7 +359,7 @@ def test_it_puts_the_qr_code_in_a_leftover_strip_without_losing_a_copy():
     cols = math.floor((pw - 2 * DOC_MARGIN_MM + DOC_GAP_MM) / (photo_mm[0] + DOC_GAP_MM))
     strip = pw - 2 * DOC_MARGIN_MM - cols * (photo_mm[0] + DOC_GAP_MM)
     assert strip >= 20  # a 20 mm QR code fits beside the grid
-    png, _, info = sheets.make_sheet(
+    png, _, _info = sheets.make_sheet(
         synthetic_photo(w, h), dpi, paper="6inch", vertical=True, qr_data="strip", label_text="WANG Xiaoming"
     )
     sheet = open_png(png)

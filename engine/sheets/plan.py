@@ -27,7 +27,7 @@ EPS = 1e-6
 
 
 def mm_to_px(mm, dpi):
-    return int(round(mm / MM_PER_INCH * dpi))
+    return round(mm / MM_PER_INCH * dpi)
 
 
 def px_to_mm(px, dpi):

@@ -34,14 +34,14 @@ def crop_for_size(photo, size_mm, dpi, face_x=None, head_top=None):
     h, w = photo.shape[:2]
     target = size_mm[0] / size_mm[1]
     if target < w / h:
-        cw = max(1, int(round(h * target)))
+        cw = max(1, round(h * target))
         cx = w / 2 if face_x is None else face_x
-        x0 = int(round(min(max(cx - cw / 2, 0), w - cw)))
+        x0 = round(min(max(cx - cw / 2, 0), w - cw))
         box = (x0, 0, x0 + cw, h)
     else:
-        ch = max(1, int(round(w / target)))
+        ch = max(1, round(w / target))
         top = 0.0 if head_top is None else head_top
-        y0 = int(round(min(max(top * (1 - ch / h), 0), h - ch)))
+        y0 = round(min(max(top * (1 - ch / h), 0), h - ch))
         box = (0, y0, w, y0 + ch)
     size_px = (mm_to_px(size_mm[0], dpi), mm_to_px(size_mm[1], dpi))
     img = Image.fromarray(photo).crop(box).resize(size_px, Image.Resampling.LANCZOS)

@@ -94,7 +94,7 @@ def _open(data):
         img = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:
         raise _too_many_pixels_from(exc) from None
-    except Exception:  # UnidentifiedImageError, and header parsers that fail on garbage
+    except Exception:  # noqa: BLE001 -- UnidentifiedImageError, and header parsers that fail on garbage
         if _has_image_signature(data):
             raise _damaged() from None
         raise InvalidImage(
@@ -139,7 +139,7 @@ def _load(img):
         img.load()
     except Image.DecompressionBombError as exc:
         raise _too_many_pixels_from(exc) from None
-    except Exception:
+    except Exception:  # noqa: BLE001 -- a damaged file fails in any of Pillow's decoders
         raise _damaged() from None
 
 
@@ -179,7 +179,7 @@ def _upright(img, ctx):
     """Apply EXIF orientation. A broken EXIF block must not cost the user the photo."""
     try:
         return ImageOps.exif_transpose(img)
-    except Exception:
+    except Exception:  # noqa: BLE001 -- a broken EXIF block must not cost the photo
         ctx.warn("The photo's EXIF orientation could not be read; it was used as stored.")
         return img
 
@@ -227,7 +227,7 @@ def _to_8bit(img):
         return ImageCms.profileToProfile(img, lab, _SRGB, outputMode="RGB"), None
     try:
         return img.convert("RGB"), None  # YCbCr, HSV, RGBX...
-    except Exception:
+    except Exception:  # noqa: BLE001 -- any conversion Pillow cannot do
         raise InvalidImage(
             f"The image uses a colour format that is not supported ({mode}). Save it as an ordinary "
             "RGB JPG or PNG.",
@@ -253,7 +253,7 @@ def _apply_profile(img, icc, ctx):
         if transform is None:
             return img, name
         return ImageCms.applyTransform(img, transform), name
-    except Exception:
+    except Exception:  # noqa: BLE001 -- a broken profile must not cost the photo
         ctx.warn("The photo's embedded colour profile could not be used; its colours were read as sRGB.")
         return img, None
 

@@ -36,7 +36,7 @@ def run(ctx):
     if not text:
         ctx.warn("add_label=1 but label_text is empty: no label was added.")
         return
-    height, width = ctx.composed.shape[:2]
+    height = ctx.composed.shape[0]
     strip = strip_height(height, p.label_height)
     ctx.composed = draw_label(ctx.composed, text, strip, ctx)
     _warn_if_chin_covered(ctx, height - strip)
