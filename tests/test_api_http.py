@@ -529,3 +529,14 @@ def test_it_answers_unknown_api_paths_with_json_404(client, key):
     response = client.get("/api/tasks/visual/external/idphoto/", HTTP_X_API_KEY=key[1])
     assert response.status_code == 404
     assert response.json()["status"] == 404 and "Not found" in response.json()["message"]
+
+
+def test_it_reports_the_seed_state_of_the_stage_running_next():
+    from api.services.processing import _state_for
+    from engine.contract import STATE_LOOP, STATE_PREPARING, STATE_PROCESSING
+    from engine.pipeline import STAGES, stage_name
+
+    states = [_state_for(None)] + [_state_for(stage_name(module)) for module, _ in STAGES]
+    assert states[:4] == [STATE_PREPARING, STATE_PROCESSING, STATE_PROCESSING, STATE_PROCESSING]
+    assert set(states[4:]) == {STATE_LOOP}  # after geometry: beauty ... checks
+    assert states == sorted(states, key=[STATE_PREPARING, STATE_PROCESSING, STATE_LOOP].index)

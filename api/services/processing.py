@@ -47,13 +47,16 @@ STATE_WORDS = {
 _engine_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="idphoto-engine")
 
 
-def _state_for(percent):
-    """The seed state while the stage after the one that reported `percent` runs."""
-    if percent < 10:  # decoding
+# The seed state while the stage after the one named runs: reading the input until "decode" is done, then
+# face detection, matting and geometry, then the loop of beauty, outfit, background, label, encoding,
+# layout and checks. Keyed on the engine's stage names, so the pipeline's percentages stay its own.
+PROCESSING_AFTER = ("decode", "detect", "matte")
+
+
+def _state_for(finished_stage):
+    if finished_stage is None:
         return STATE_PREPARING
-    if percent < 65:  # face detection, matting, geometry
-        return STATE_PROCESSING
-    return STATE_LOOP  # beauty, outfit, background, label, encoding, layout, checks
+    return STATE_PROCESSING if finished_stage in PROCESSING_AFTER else STATE_LOOP
 
 
 def set_progress(task_pk, state, percent, detail=None):
@@ -80,10 +83,10 @@ class Lease:
 
 def _run_engine(task, image_bytes, params, deadline, lease):
     """engine.process in the engine thread; progress goes to the database from this thread only."""
-    seen = {"percent": 0}
+    seen = {"stage": None, "percent": 0}
 
     def progress(stage, percent):
-        seen["percent"] = percent
+        seen["stage"], seen["percent"] = stage, percent
         if time.monotonic() > deadline:  # stop at the next stage boundary once the time is up
             raise ProcessingTimeout(_timeout_text())
 
@@ -100,7 +103,7 @@ def _run_engine(task, image_bytes, params, deadline, lease):
             lease.renew()
             percent = seen["percent"]
             if percent != written:
-                set_progress(task.pk, _state_for(percent), percent)
+                set_progress(task.pk, _state_for(seen["stage"]), percent)
                 written = percent
 
 
