@@ -42,6 +42,7 @@ NEXT_STAGE_TEXTS = {
     "checks": "Saving the photo",
 }
 FIRST_STAGE_TEXT = "Reading your photo"
+ORIGINAL_GONE = "The uploaded photo was deleted, so this photo cannot be made. Upload it again."
 
 
 def run_order(order_id):
@@ -62,8 +63,10 @@ def run_order(order_id):
 
 
 def _run_local(order):
-    with order.upload.original.open("rb") as handle:
-        data = handle.read()
+    data = _original_bytes(order)
+    if data is None:
+        services.fail_order(order.pk, ORIGINAL_GONE)
+        return "failed"
     services.report_progress(order.pk, 5, FIRST_STAGE_TEXT)
     try:
         result = engine.process(data, engine.parse(order.options), progress=_progress_writer(order.pk))
@@ -132,6 +135,16 @@ def _run_remote(order):
     return "finished"
 
 
+def _original_bytes(order):
+    """The uploaded photo, or None once it was deleted (a user's request or the retention schedule)."""
+    original = order.upload.original
+    try:
+        with original.open("rb") as handle:
+            return handle.read()
+    except (FileNotFoundError, ValueError):  # ValueError: the field holds no file any more
+        return None
+
+
 def _create_sync(client, order):
     """One create request with sync=1; reuses the upload on the server by last_id when it is known there."""
     upload = order.upload
@@ -142,8 +155,9 @@ def _create_sync(client, order):
             if exc.status not in (400, 404, 410):
                 raise
             # The server forgot the image (expired, or another key): send the file again.
-    with upload.original.open("rb") as handle:
-        data = handle.read()
+    data = _original_bytes(order)
+    if data is None:
+        raise api_client.ApiError(ORIGINAL_GONE)
     return api_client.create_sync(client, order.options, image_bytes=data, filename=upload.original.name.rsplit("/")[-1])
 
 

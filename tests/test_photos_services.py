@@ -333,3 +333,18 @@ def test_it_records_who_made_every_transition_of_a_failed_and_reviewed_order(que
     ]  # the refund stays once: rejecting the re-run returns nothing more
     assert services.balance(owner) == 30
     assert OrderEvent.objects.filter(order=order).count() == 8
+
+
+@pytest.mark.django_db
+def test_it_fails_and_refunds_a_job_whose_upload_was_deleted(queued, monkeypatch, settings):
+    settings.PHOTOS_API_BASE_URL = ""
+    stand_in = StandInEngine()
+    monkeypatch.setattr(engine, "process", stand_in)
+    owner = make_user("owner", credits=10)
+    upload = make_upload(owner)
+    order, _ = services.create_paid_order(owner, upload, PARAMS, 6, "k")
+    upload.original.delete(save=True)  # deleted on the user's request while the job waited
+    assert tasks.run_order(order.pk) == "failed"
+    order.refresh_from_db()
+    assert order.status == Order.FAILED and "deleted" in order.error and not stand_in.calls
+    assert services.balance(owner) == 10
