@@ -17,7 +17,7 @@ class Purchase(models.Model):
     OPEN, PROCESSING, PAID, FAILED, EXPIRED = "open", "processing", "paid", "failed", "expired"
     MISMATCH, REFUNDED, DISPUTED = "mismatch", "refunded", "disputed"
     STATUS_CHOICES = [
-        (OPEN, _("Waiting for payment")),
+        (OPEN, _("Not confirmed yet")),
         (PROCESSING, _("Payment processing")),
         (PAID, _("Paid")),
         (FAILED, _("Payment failed")),

@@ -374,7 +374,7 @@ def test_it_lists_purchases_with_receipts_for_their_owner_only(fake_stripe, ann)
     buy(client, fake_stripe, "30")
     page = client.get("/credits/purchases/").content.decode()
     assert page.count("<tr>") == 3  # the header and two purchases
-    assert "14.99 USD" in page and "4.99 USD" in page and "Paid" in page and "Waiting for payment" in page
+    assert "14.99 USD" in page and "4.99 USD" in page and "Paid" in page and "Not confirmed yet" in page
     assert f'href="/credits/purchases/{purchase.code}/"' in page
     receipt = client.get(f"/credits/purchases/{purchase.code}/").content.decode()
     assert "14.99 USD" in receipt and str(purchase.code) in receipt and "100 credits were added" in receipt
