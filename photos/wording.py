@@ -129,5 +129,9 @@ def ledger_note(entry):
         return document_name(entry.order.options, entry.note)
     if entry.order_id and entry.kind == "refund":
         return _("Refund for %(document)s") % {"document": document_name(entry.order.options, entry.order.spec_label)}
+    if entry.kind == "purchase":
+        return _("Bought %(credits)d credits") % {"credits": entry.amount}
+    if entry.kind == "reversal":
+        return _("Taken back: the purchase was refunded or disputed")
     return known(entry.note)
 

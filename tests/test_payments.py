@@ -382,7 +382,8 @@ def test_it_lists_purchases_with_receipts_for_their_owner_only(fake_stripe, ann)
     assert bob.get(f"/credits/purchases/{purchase.code}/").status_code == 404
     assert bob.get(f"/credits/purchases/{purchase.code}/status/").status_code == 404
     assert "No purchases yet" in bob.get("/credits/purchases/").content.decode()
-    assert "My purchases" in client.get("/my/").content.decode()
+    my_page = client.get("/my/").content.decode()
+    assert "My purchases" in my_page and "Bought 100 credits" in my_page
 
 
 # --- staff ---------------------------------------------------------------------------------------
