@@ -8,7 +8,7 @@ NODE_STAMP := node_modules/.installed
 # Translation catalogues: every locale/<lang>/LC_MESSAGES/django.po is compiled to its .mo (with Babel).
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
 
-.PHONY: run test venv bench clean
+.PHONY: run test venv bench bench-web clean
 
 $(STAMP): requirements/base.txt requirements/test.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ test: venv $(NODE_STAMP) $(MO_FILES)
 
 bench: venv
 	$(PY) -m engine.bench ../shared/portraits
+
+# Against a running `make run` (another terminal): previews alone and 6 at once, paid orders, memory.
+bench-web: venv
+	$(PY) manage.py bench_webapp --url http://127.0.0.1:8000
 
 clean:
 	rm -rf $(VENV) var node_modules
