@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 def _upload_path(instance, filename):
@@ -60,15 +61,15 @@ class Upload(models.Model):
 class Order(models.Model):
     KIND_PREVIEW = "preview"
     KIND_FINAL = "final"
-    KIND_CHOICES = [(KIND_PREVIEW, "Free preview"), (KIND_FINAL, "Paid photo")]
+    KIND_CHOICES = [(KIND_PREVIEW, _("Free preview")), (KIND_FINAL, _("Paid photo"))]
 
     QUEUED, PROCESSING, DONE, FAILED, REJECTED = "q", "p", "d", "f", "x"
     STATUS_CHOICES = [
-        (QUEUED, "Queued"),
-        (PROCESSING, "Processing"),
-        (DONE, "Done"),
-        (FAILED, "Failed"),
-        (REJECTED, "Rejected"),
+        (QUEUED, _("Queued")),
+        (PROCESSING, _("Processing")),
+        (DONE, _("Done")),
+        (FAILED, _("Failed")),
+        (REJECTED, _("Rejected")),
     ]
     FINISHED = (DONE, FAILED, REJECTED)
 
@@ -146,11 +147,11 @@ class LedgerEntry(models.Model):
     # Credits bought (payments app), and the unspent part taken back when that payment is refunded or disputed.
     PURCHASE, REVERSAL = "purchase", "reversal"
     KIND_CHOICES = [
-        (GRANT, "Grant"),
-        (SPEND, "Spend"),
-        (REFUND, "Refund"),
-        (PURCHASE, "Purchase"),
-        (REVERSAL, "Purchase refunded"),
+        (GRANT, _("Grant")),
+        (SPEND, _("Spend")),
+        (REFUND, _("Refund")),
+        (PURCHASE, _("Purchase")),
+        (REVERSAL, _("Purchase refunded")),
     ]
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ledger")
@@ -189,7 +190,7 @@ class LedgerEntry(models.Model):
 
 class StaffAction(models.Model):
     APPROVE, REJECT, RERUN, GRANT = "approve", "reject", "rerun", "grant"
-    ACTION_CHOICES = [(APPROVE, "Approve"), (REJECT, "Reject"), (RERUN, "Re-run"), (GRANT, "Grant credits")]
+    ACTION_CHOICES = [(APPROVE, _("Approve")), (REJECT, _("Reject")), (RERUN, _("Re-run")), (GRANT, _("Grant credits"))]
 
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="staff_actions")
     action = models.CharField(max_length=10, choices=ACTION_CHOICES)
@@ -213,18 +214,18 @@ class OrderEvent(models.Model):
     CREATED, STARTED, DONE, FAILED, REFUNDED = "created", "started", "done", "failed", "refunded"
     APPROVED, REJECTED, RERUN, REQUEUED = "approved", "rejected", "rerun", "requeued"
     EVENT_CHOICES = [
-        (CREATED, "Created"),
-        (STARTED, "Started"),
-        (DONE, "Done"),
-        (FAILED, "Failed"),
-        (REFUNDED, "Credits returned"),
-        (APPROVED, "Approved"),
-        (REJECTED, "Rejected"),
-        (RERUN, "Queued again"),
-        (REQUEUED, "Retried after a network error"),
+        (CREATED, _("Created")),
+        (STARTED, _("Started")),
+        (DONE, _("Done")),
+        (FAILED, _("Failed")),
+        (REFUNDED, _("Credits returned")),
+        (APPROVED, _("Approved")),
+        (REJECTED, _("Rejected")),
+        (RERUN, _("Queued again")),
+        (REQUEUED, _("Retried after a network error")),
     ]
     USER, STAFF, QUEUE = "user", "staff", "queue"
-    ACTOR_CHOICES = [(USER, "Customer"), (STAFF, "Staff"), (QUEUE, "Queue")]
+    ACTOR_CHOICES = [(USER, _("Customer")), (STAFF, _("Staff")), (QUEUE, _("Queue"))]
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     event = models.CharField(max_length=10, choices=EVENT_CHOICES)
@@ -238,3 +239,13 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.order.code} {self.event} by {self.by or self.get_actor_display()}"
+
+
+class UserLanguage(models.Model):
+    """The language a customer last used the site in: e-mails sent later (by staff or the queue) use it."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="language")
+    code = models.CharField(max_length=10)
+
+    def __str__(self):
+        return f"{self.user}: {self.code}"

@@ -13,14 +13,14 @@ import logging
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 import engine
 from engine.contract import MAX_UPLOAD_MB, upload_too_large
 
-from . import queue
+from . import mail, queue
 from .models import LedgerEntry, Order, OrderEvent, StaffAction, Upload, Wallet
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,12 @@ class InsufficientCredits(Exception):
 
 
 class UnusablePhoto(Exception):
-    """The uploaded file cannot become an ID photo; the message says why in plain words."""
+    """The uploaded file cannot become an ID photo; the message says why in plain words. `error` is the
+    engine's error when it had one (the web layer words it for people by its kind and data)."""
+
+    def __init__(self, message, error=None):
+        super().__init__(message)
+        self.error = error
 
 
 # --- credits -------------------------------------------------------------------------------------
@@ -132,7 +137,7 @@ def inspect_photo(data):
     try:
         return engine.inspect(data, min_side=MIN_UPLOAD_SIDE)
     except engine.EngineError as exc:
-        raise UnusablePhoto(exc.message) from None
+        raise UnusablePhoto(exc.message, error=exc) from None
 
 
 def _as_jpeg(image, side=None, quality=92):
@@ -198,6 +203,16 @@ def create_preview(user, upload, params, spec_label=""):
         _record(order, OrderEvent.CREATED, OrderEvent.USER, by=user)
         _enqueue_on_commit(order)
     return order
+
+
+def preview_of(upload, params):
+    """The newest finished preview of `upload` made with exactly these options, or None: the one a paid
+    order links to (staff review it beside the result), never a preview of other options."""
+    wanted = {**params, "preview": "1"}
+    for order in upload.orders.filter(kind=Order.KIND_PREVIEW, status=Order.DONE)[:50]:
+        if order.options == wanted:
+            return order
+    return None
 
 
 def create_paid_order(user, upload, params, cost, idempotency_key, spec_label="", preview_order=None):
@@ -315,21 +330,44 @@ def retry_later(order_id, reason):
     return True
 
 
+class NothingToDo(Exception):
+    """A staff action that would not change the order (done already, or not allowed in its state): nothing
+    is written and nobody is e-mailed; the message says why, for the staff member."""
+
+
+def _locked_for_staff(order):
+    return Order.objects.select_for_update().get(pk=order.pk)
+
+
 def approve(order, staff, note=""):
+    """Release a finished order held for review (once)."""
     with transaction.atomic():
-        Order.objects.filter(pk=order.pk).update(approved=True)
-        StaffAction.objects.create(staff=staff, action=StaffAction.APPROVE, order=order, note=note)
-        _record(order, OrderEvent.APPROVED, OrderEvent.STAFF, by=staff, note=note)
+        locked = _locked_for_staff(order)
+        if locked.approved:
+            raise NothingToDo(gettext_noop("This order is approved already."))
+        if locked.status in (Order.FAILED, Order.REJECTED):
+            raise NothingToDo(gettext_noop("A failed or rejected order cannot be approved."))
+        locked.approved = True
+        locked.save(update_fields=["approved", "updated"])
+        StaffAction.objects.create(staff=staff, action=StaffAction.APPROVE, order=locked, note=note)
+        _record(locked, OrderEvent.APPROVED, OrderEvent.STAFF, by=staff, note=note)
     order.refresh_from_db()
-    _notify(order, "Your ID photo is ready", "Your photo was checked and approved. You can download it now.")
+    mail.send_to_customer(order, "approved")
 
 
 def reject(order, staff, reason):
-    """Refuse an order: status rejected, credits back once, the user told why (email and order page)."""
+    """Refuse an order (once): status rejected, credits back once, the user told why (email and order page).
+
+    A rejected order stays rejected; a failed order was refunded and told already, so neither is rejected again.
+    """
     if not reason.strip():
         raise ValueError("a rejection needs a reason the customer can act on")
     with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order.pk)
+        locked = _locked_for_staff(order)
+        if locked.status == Order.REJECTED:
+            raise NothingToDo(gettext_noop("This order is rejected already; nothing was sent."))
+        if locked.status == Order.FAILED:
+            raise NothingToDo(gettext_noop("This order failed and was refunded already; nothing was sent."))
         locked.status = Order.REJECTED
         locked.reject_reason = reason
         locked.approved = False
@@ -338,21 +376,26 @@ def reject(order, staff, reason):
         locked.save()
         StaffAction.objects.create(staff=staff, action=StaffAction.REJECT, order=locked, note=reason)
         _record(locked, OrderEvent.REJECTED, OrderEvent.STAFF, by=staff, note=reason)
-        if refund(locked, f"Refund: rejected in review ({reason[:150]})", by=staff):
+        refunded = refund(locked, f"Refund: rejected in review ({reason[:150]})", by=staff)
+        if refunded:
             _record(locked, OrderEvent.REFUNDED, OrderEvent.STAFF, by=staff, note=f"{locked.cost} credits")
     order.refresh_from_db()
-    _notify(
-        order,
-        "Your ID photo needs a new picture",
-        f"Our review team could not accept this photo: {reason}\n\n"
-        f"The {order.cost} credits were returned to your account. Upload a new photo and try again.",
-    )
+    mail.send_to_customer(order, "rejected", reason=reason, refunded=bool(refunded))
 
 
 def rerun(order, staff, note=""):
-    """Queue the job again from scratch (no new charge; a refunded order stays refunded)."""
+    """Queue a paid order again from scratch, at no new charge.
+
+    The rule: only an order that still holds its payment (queued, processing or done) is re-run. A failed or
+    rejected order was refunded; running it again would deliver a photo for free, so it is refused and the
+    customer orders (and pays) again from the same upload, which keeps the refund and the reason on record.
+    """
     with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order.pk)
+        locked = _locked_for_staff(order)
+        if locked.status in (Order.FAILED, Order.REJECTED) or locked.ledger.filter(kind=LedgerEntry.REFUND).exists():
+            raise NothingToDo(
+                gettext_noop("A refunded order is not run again: the customer can order this photo again.")
+            )
         locked.status = Order.QUEUED
         locked.progress = 0
         locked.api_task_id = ""
@@ -383,13 +426,3 @@ def requeue_stuck_orders(grace_seconds):
     dead = Order.objects.filter(status=Order.PROCESSING, started__lt=limit)
     failed = [pk for pk in dead.values_list("pk", flat=True)[:500] if fail_order(pk, TIMED_OUT)]
     return len(ids), len(failed)
-
-
-def _notify(order, subject, body):
-    if not order.owner.email:
-        return
-    link = f"{settings.SITE_URL}/o/{order.code}/"
-    try:
-        send_mail(subject, f"{body}\n\n{link}\n", None, [order.owner.email])
-    except Exception:  # mail trouble must not undo the staff action; the order page says the same
-        log.exception("could not email %s about order %s", order.owner.email, order.code)

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -20,16 +22,11 @@ from engine.contract import MAX_UPLOAD_MB
 from engine.errors import ParamError
 from engine.params import CLOTHES_RANGES
 
-from . import options, services
+from . import options, services, wording
 from .forms import GrantForm, RejectForm, SignupForm, UploadForm
 from .models import LedgerEntry, Order, StaffAction, Upload
 
-BEAUTY_SLIDERS = (
-    ("bright_factor", "Brighten face"),
-    ("smooth_factor", "Smooth skin"),
-    ("thin_face_factor", "Slim face"),
-    ("sharp_factor", "Sharpen"),
-)
+BEAUTY_SLIDERS = tuple(wording.BEAUTY_NAMES.items())
 
 
 def _balance_context(request):
@@ -51,7 +48,13 @@ def signup(request):
         services.welcome(user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         if settings.PHOTOS_SIGNUP_CREDITS:
-            messages.success(request, f"Welcome! {settings.PHOTOS_SIGNUP_CREDITS} free credits are in your account.")
+            count = settings.PHOTOS_SIGNUP_CREDITS
+            messages.success(
+                request,
+                ngettext(
+                    "Welcome! %(n)s free credit is in your account.", "Welcome! %(n)s free credits are in your account.", count
+                ) % {"n": count},
+            )
         return redirect("photos:upload")
     return render(
         request, "registration/signup.html", {"form": form, "signup_credits": settings.PHOTOS_SIGNUP_CREDITS}
@@ -69,20 +72,23 @@ def upload(request):
         try:
             made = services.create_upload(request.user, form.cleaned_data["photo"])
         except services.UnusablePhoto as exc:
-            error = str(exc)
+            error = wording.refusal(exc)
         else:
             if request.htmx:
                 return HttpResponseClientRedirect(reverse("photos:workspace", args=[made.code]))
             return redirect("photos:workspace", code=made.code)
     elif request.method == "POST":
-        error = "Choose a photo first."
+        error = _("Choose a photo first.")
     if request.htmx:
         return render(request, "photos/upload.html#upload-error", {"error": error}, status=422 if error else 200)
     recent = Upload.objects.filter(owner=request.user)[:6]
     return render(
         request,
         "photos/upload.html",
-        {"form": form, "error": error, "recent": recent, "max_mb": MAX_UPLOAD_MB, **_balance_context(request)},
+        {
+            "form": form, "error": error, "recent": recent, "max_mb": MAX_UPLOAD_MB,
+            "min_side": services.MIN_UPLOAD_SIDE, **_balance_context(request),
+        },
         status=422 if error else 200,
     )
 
@@ -98,10 +104,10 @@ def _own_order(request, code):
 @login_required
 def workspace(request, code):
     item = _own_upload(request, code)
-    previews = item.orders.filter(kind=Order.KIND_PREVIEW)
+    # No preview on arrival: the form starts from the defaults, and a preview made with other options
+    # would be paid for as something else (the preview area fills with the preview of the options shown).
     context = {
         "upload": item,
-        "latest_preview": previews.first(),
         "orders": item.orders.filter(kind=Order.KIND_FINAL)[:10],
         "swatches": options.SWATCHES,
         "layout_choices": options.LAYOUT_CHOICES,
@@ -125,7 +131,7 @@ def _choice(request):
     try:
         return options.choose(request.POST), ""
     except ParamError as exc:
-        return None, exc.message
+        return None, wording.param_error(exc)
     except ValueError as exc:
         return None, str(exc)
 
@@ -212,11 +218,13 @@ def order_create(request, code):
         messages.error(request, error)
         return _go(request, "photos:workspace", item.code)
     if str(choice.price) != request.POST.get("expected_cost", ""):
-        messages.error(request, f"The price changed to {choice.price} credits with these options. Please confirm again.")
+        messages.error(
+            request, _("The price changed to %(n)s credits with these options. Please confirm again.") % {"n": choice.price}
+        )
         return _go(request, "photos:workspace", item.code)
-    preview_order = item.orders.filter(kind=Order.KIND_PREVIEW, status=Order.DONE).first()
+    preview_order = services.preview_of(item, choice.params)
     try:
-        order, _ = services.create_paid_order(
+        order, _created = services.create_paid_order(
             request.user,
             item,
             choice.params,
@@ -226,10 +234,12 @@ def order_create(request, code):
             preview_order=preview_order,
         )
     except services.InsufficientCredits as exc:
-        messages.error(request, str(exc))
+        messages.error(
+            request, _("This photo costs %(needed)s credits and you have %(available)s.") % vars(exc)
+        )
         return _go(request, "photos:workspace", item.code)
     except ValueError:
-        messages.error(request, "That form expired. Please confirm again.")
+        messages.error(request, _("That form expired. Please confirm again."))
         return _go(request, "photos:workspace", item.code)
     return _go(request, "photos:order", order.code)
 
@@ -305,13 +315,9 @@ def my_photos(request):
 # --- staff ---------------------------------------------------------------------------------------
 
 STATUS_FILTERS = (
-    ("review", "Waiting for approval"),
-    ("", "All"),
-    (Order.QUEUED, "Queued"),
-    (Order.PROCESSING, "Processing"),
-    (Order.DONE, "Done"),
-    (Order.FAILED, "Failed"),
-    (Order.REJECTED, "Rejected"),
+    ("review", gettext_lazy("Waiting for approval")),
+    ("", gettext_lazy("All")),
+    *Order.STATUS_CHOICES,
 )
 
 
@@ -335,10 +341,9 @@ def staff_orders(request):
 @staff_member_required(login_url="photos:login")
 def staff_order(request, code):
     order = get_object_or_404(Order.objects.select_related("owner", "upload", "preview_order"), code=code)
-    preview_order = order.preview_order or order.upload.orders.filter(kind=Order.KIND_PREVIEW, status=Order.DONE).first()
     context = {
         "order": order,
-        "preview_order": preview_order,
+        "preview_order": order.preview_order,  # the preview made with this order's options, or none
         "reject_form": RejectForm(),
         "events": order.events.select_related("by"),
         "owner_balance": services.balance(order.owner),
@@ -350,22 +355,32 @@ def staff_order(request, code):
 @require_POST
 def staff_action(request, code, action):
     order = get_object_or_404(Order, code=code)
+    try:
+        done = _staff_act(request, order, action)
+    except services.NothingToDo as exc:
+        messages.info(request, _(str(exc)))
+    else:
+        if done:
+            messages.success(request, done)
+    return redirect("photos:staff_order", code=order.code)
+
+
+def _staff_act(request, order, action):
+    """Run one staff action; returns the message to show, or "" when the form was not valid."""
     if action == "approve":
         services.approve(order, request.user, request.POST.get("note", ""))
-        messages.success(request, "Approved: the customer can download now.")
-    elif action == "reject":
+        return _("Approved: the customer can download now.")
+    if action == "reject":
         form = RejectForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "A rejection needs a reason the customer can act on.")
-            return redirect("photos:staff_order", code=order.code)
+            messages.error(request, _("A rejection needs a reason the customer can act on."))
+            return ""
         services.reject(order, request.user, form.cleaned_data["reason"])
-        messages.success(request, "Rejected, refunded and the customer was told why.")
-    elif action == "rerun":
+        return _("Rejected, refunded and the customer was told why.")
+    if action == "rerun":
         services.rerun(order, request.user, request.POST.get("note", ""))
-        messages.success(request, "Queued again.")
-    else:
-        raise Http404()
-    return redirect("photos:staff_order", code=order.code)
+        return _("Queued again.")
+    raise Http404()
 
 
 @staff_member_required(login_url="photos:login")
@@ -373,7 +388,10 @@ def staff_grant(request):
     form = GrantForm(request.POST or None, initial={"username": request.GET.get("username", "")})
     if request.method == "POST" and form.is_valid():
         services.grant_credits(form.user, form.cleaned_data["amount"], form.cleaned_data["note"], by=request.user)
-        messages.success(request, f"Granted {form.cleaned_data['amount']} credits to {form.user.username}.")
+        messages.success(
+            request,
+            _("Granted %(n)s credits to %(name)s.") % {"n": form.cleaned_data["amount"], "name": form.user.username},
+        )
         return redirect("photos:staff_grant")
     recent = StaffAction.objects.select_related("staff", "target_user", "order")[:50]
     users = get_user_model().objects.order_by("-date_joined")[:20]

@@ -6,8 +6,10 @@ reader's language: country names from CLDR (Babel), document kinds and colours f
 stored sentence whose English text is a msgid in the catalogue (gettext_noop at the place that writes it).
 """
 
+import re
+
 from babel import Locale, UnknownLocaleError
-from django.utils.translation import get_language, gettext, gettext_lazy, pgettext
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from . import options
@@ -135,3 +137,62 @@ def ledger_note(entry):
         return _("Taken back: the purchase was refunded or disputed")
     return known(entry.note)
 
+
+
+# --- refusals and form errors, worded from the engine's error kind and data (not its English text) ----------
+
+FIELDS = {
+    "px_width": gettext_lazy("The width in pixels"),
+    "px_height": gettext_lazy("The height in pixels"),
+    "mm_width": gettext_lazy("The width in mm"),
+    "mm_height": gettext_lazy("The height in mm"),
+    "dpi": gettext_lazy("The dpi"),
+    "bg_color": gettext_lazy("The background colour"),
+    "bg_color2": gettext_lazy("The gradient colour"),
+    "layout_bg_color": gettext_lazy("The sheet colour"),
+    "label_text": gettext_lazy("The name label"),
+    "clothes_id": gettext_lazy("The outfit"),
+    "spec_id": gettext_lazy("The document"),
+}
+
+
+
+def param_error(error):
+    """'The width in mm must be a whole number from 1 to 179.' instead of 'mm_width: must be ...'."""
+    field = error.data.get("param", "")
+    name = FIELDS.get(field)
+    if name is None:
+        return _("These options cannot be combined: %(detail)s") % {"detail": error.message}
+    limits = re.search(r"from (-?\d+) to (-?\d+)", str(error.data.get("allowed", "")))  # the engine's range
+    if limits:
+        low, high = limits.groups()
+        return _("%(field)s must be a whole number from %(low)s to %(high)s.") % {"field": name, "low": low, "high": high}
+    return _("%(field)s is not valid here; choose another.") % {"field": name}
+
+
+def refusal(unusable):
+    """Why an upload cannot be used, in the reader's language (photos.services.UnusablePhoto)."""
+    error = unusable.error
+    kind = getattr(error, "kind", "")
+    data = getattr(error, "data", {}) or {}
+    if kind == "no_face":
+        return _("No face found in the photo. Use a photo where your face is clearly visible.")
+    if kind == "several_faces":
+        count = data.get("count", 2)
+        return ngettext(
+            "%(n)s face of comparable size found. Use a photo with only you in it.",
+            "%(n)s faces of comparable size found. Use a photo with only you in it.",
+            count,
+        ) % {"n": count}
+    reason = data.get("reason", "")
+    if reason == "too_small":
+        from .services import MIN_UPLOAD_SIDE
+
+        return _("The photo is too small. Use a photo at least %(n)s pixels on its short side.") % {"n": MIN_UPLOAD_SIDE}
+    if reason in ("not_an_image", "unsupported_format", "empty", "damaged"):
+        return _("This file is not a photo we can read. Use a JPEG, PNG, WebP or HEIC photo.")
+    if reason in ("file_too_large", "too_many_pixels") or error is None:
+        from engine.contract import MAX_UPLOAD_MB
+
+        return _("The file is larger than %(n)s MB. Export a smaller JPEG or PNG and try again.") % {"n": MAX_UPLOAD_MB}
+    return known(str(unusable))

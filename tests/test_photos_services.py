@@ -150,13 +150,16 @@ def test_it_rejects_with_a_reason_refunds_once_and_logs_the_staff(queued, mailou
     owner, staff = make_user("owner", credits=30), make_user("staff", staff=True)
     order, _ = services.create_paid_order(owner, make_upload(owner), PARAMS, 6, "k")
     services.reject(order, staff, "Your eyes are closed.")
-    services.reject(order, staff, "Second click.")
+    with pytest.raises(services.NothingToDo):  # a second click changes nothing and tells nobody
+        services.reject(order, staff, "Second click.")
     order.refresh_from_db()
-    assert order.status == Order.REJECTED and order.reject_reason == "Second click."
+    assert order.status == Order.REJECTED and order.reject_reason == "Your eyes are closed."
     assert LedgerEntry.objects.filter(order=order, kind="refund").count() == 1
     assert services.balance(owner) == 30
-    assert StaffAction.objects.filter(order=order, action="reject", staff=staff).count() == 2
-    assert "eyes are closed" in mailoutbox[0].body
+    assert StaffAction.objects.filter(order=order, action="reject", staff=staff).count() == 1
+    assert order.events.filter(event="rejected").count() == 1
+    assert len(mailoutbox) == 1 and "eyes are closed" in mailoutbox[0].body
+    assert "6 credits were returned" in mailoutbox[0].body
     assert_books_balance(owner)
 
 
@@ -307,7 +310,7 @@ def test_it_runs_the_engine_once_in_the_worker_without_any_api_rows(queued, monk
 
 
 @pytest.mark.django_db
-def test_it_records_who_made_every_transition_of_a_failed_and_reviewed_order(queued, monkeypatch, settings):
+def test_it_records_who_made_every_transition_of_a_failed_and_reviewed_order(queued, monkeypatch, settings, mailoutbox):
     settings.PHOTOS_API_BASE_URL = ""
     monkeypatch.setattr(engine, "process", StandInEngine(error=NoFace()))
     owner, staff = make_user("owner", credits=30), make_user("staff", staff=True)
@@ -316,23 +319,40 @@ def test_it_records_who_made_every_transition_of_a_failed_and_reviewed_order(que
     order.refresh_from_db()
     assert order.status == Order.FAILED and "No face" in order.error
     assert order.checks and order.checks[0]["status"] == "fail"  # the failing check and its fix
-    services.rerun(order, staff, "try again")
-    monkeypatch.setattr(engine, "process", StandInEngine())
-    tasks.run_order(order.pk)
-    services.reject(order, staff, "Eyes closed.")
+    # The order was refunded: re-running it would deliver the photo free, rejecting it would refund and
+    # e-mail twice. Both are refused, write nothing and send nothing.
+    with pytest.raises(services.NothingToDo):
+        services.rerun(order, staff, "try again")
+    with pytest.raises(services.NothingToDo):
+        services.reject(order, staff, "Eyes closed.")
     rows = list(order.events.values_list("event", "actor", "by__username"))
     assert rows == [
         ("created", "user", "owner"),
         ("started", "queue", None),
         ("failed", "queue", None),
         ("refunded", "queue", None),
-        ("rerun", "staff", "staff"),
-        ("started", "queue", None),
-        ("done", "queue", None),
-        ("rejected", "staff", "staff"),
-    ]  # the refund stays once: rejecting the re-run returns nothing more
-    assert services.balance(owner) == 30
-    assert OrderEvent.objects.filter(order=order).count() == 8
+    ]
+    order.refresh_from_db()
+    assert order.status == Order.FAILED and services.balance(owner) == 30
+    assert not StaffAction.objects.filter(order=order).exists() and not mailoutbox
+
+
+@pytest.mark.django_db
+def test_it_reruns_a_paid_order_that_still_holds_its_payment(queued, monkeypatch, settings, mailoutbox):
+    settings.PHOTOS_API_BASE_URL = ""
+    monkeypatch.setattr(engine, "process", StandInEngine())
+    owner, staff = make_user("owner", credits=30), make_user("staff", staff=True)
+    order, _ = services.create_paid_order(owner, make_upload(owner), PARAMS, 6, "k")
+    tasks.run_order(order.pk)
+    services.rerun(order, staff, "sharper please")
+    tasks.run_order(order.pk)
+    order.refresh_from_db()
+    assert order.status == Order.DONE and services.balance(owner) == 24  # charged once, run twice
+    services.approve(order, staff)
+    with pytest.raises(services.NothingToDo):
+        services.approve(order, staff)
+    assert StaffAction.objects.filter(order=order, action="approve").count() == 1
+    assert len(mailoutbox) == 1 and mailoutbox[0].subject == "Your ID photo is ready"
 
 
 @pytest.mark.django_db

@@ -147,7 +147,8 @@ def test_it_shows_the_live_cost_from_the_api_pricing(actors):
         html = client.post(url, {**base, **extra}).content.decode()
         assert f'<span class="cost-num">{expected}</span>' in html, extra
     bad = client.post(url, {"size_mode": "px", "px_width": "5", "px_height": "400"}).content.decode()
-    assert "px_width" in bad and "alert-error" in bad
+    # The message names the field as people know it, with the engine's own range, not the API field name.
+    assert "The width in pixels must be a whole number from 10 to 1799." in bad and "px_width" not in bad
 
 
 def test_it_refuses_an_order_with_a_stale_price(actors):

@@ -20,29 +20,35 @@
     });
   }
 
+  function sizeMode(form) {
+    return (form.querySelector("input[name=size_mode]:checked") || {}).value || "spec";
+  }
+
   function sizeModes(form) {
     const apply = () => {
-      const mode = (form.querySelector("input[name=size_mode]:checked") || {}).value || "spec";
+      const mode = sizeMode(form);
       form.querySelectorAll("[data-mode]").forEach((box) => {
         const on = box.dataset.mode === mode;
         box.hidden = !on;
         box.querySelectorAll("input, select").forEach((el) => { if (el.name !== "q") el.disabled = !on; });
       });
     };
-    form.addEventListener("change", (e) => { if (e.target.name === "size_mode") apply(); });
+    // A document's forbidden edits apply only while that document is the size: mm or px lifts them at once.
+    form.addEventListener("change", (e) => { if (e.target.name === "size_mode") { apply(); forbidden(form); } });
     apply();
   }
 
   function forbidden(form) {
     const card = form.querySelector("#spec-card");
-    const list = card ? (card.dataset.forbidden || "").split(" ").filter(Boolean) : [];
+    const bySpec = sizeMode(form) === "spec";
+    const list = card && bySpec ? (card.dataset.forbidden || "").split(" ").filter(Boolean) : [];
     form.querySelectorAll("[data-edit]").forEach((box) => {
       const off = list.includes(box.dataset.edit);
       box.querySelectorAll("input, select").forEach((el) => { el.disabled = off; });
       box.classList.toggle("is-off", off);
       box.hidden = off;
     });
-    if (card && card.dataset.bg) {
+    if (card && bySpec && card.dataset.bg) {
       const swatch = form.querySelector('input[name=bg_color][value="' + card.dataset.bg + '"]');
       if (swatch) swatch.checked = true;
       else {
@@ -125,6 +131,9 @@
       });
     }
   });
+
+  // Back/forward from the browser's page cache would show an old balance and cost: load the page afresh.
+  window.addEventListener("pageshow", (e) => { if (e.persisted) window.location.reload(); });
 
   document.addEventListener("htmx:afterSwap", (e) => {
     if (e.detail.target && ["confirm-slot", "result"].includes(e.detail.target.id) && e.detail.target.firstElementChild) {
