@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from ..beauty import regions
+from .finish import Look, measure_look, neck_texture
 from .hair import colour_centres, hair_in_front
 
 PERSON = 0.5  # matte value that counts as person
@@ -29,10 +30,12 @@ SKIN_DISTANCE = (
 )
 HAIR_DISTANCE = 22.0
 MAX_RAISE = 0.15  # face widths the garment's top may rise above a typical shoulder line to cover clothes
+SHOULDER_RAISE = 0.45  # the same out at the shoulders, where what rises is their shoulder, not a collar
 DROP_BAND = 0.3  # face widths above the garment's top where the person's own clothes are dropped
 HAIR_SPAN = 0.8  # face widths from the centre line within which hair hangs beside the face
 CLOTHES_DISTANCE = 18.0  # Lab distance to one of the clothes' colours
 CLOTHES_FRACTION = 0.2  # of the neck's width: the person's own collar starts here
+REAL_SKIN = 0.6  # of SKIN_DISTANCE: closer than this to the face's skin, the photo's own skin may show
 
 
 @dataclass
@@ -52,22 +55,17 @@ class Fit:
     skin_like: np.ndarray | None = None  # HxW float32: the person's skin-coloured pixels (softened)
     clothes_above: np.ndarray | None = None  # HxW float32: their own clothes above the garment's top: dropped
     skin_row: np.ndarray | None = None  # Wx3: the neck's colours across, just above the collar line
-
-    def half_width(self, y):
-        """Body half-width and centre at row y (clamped to the canvas)."""
-        row = int(np.clip(round(y), 0, self.height - 1))
-        return (self.right[row] - self.left[row]) / 2, (self.right[row] + self.left[row]) / 2
-
-    @property
-    def tilt_deg(self):
-        """Shoulder tilt: positive when the image-right shoulder is lower."""
-        y = int(min(self.height - 1, self.collar_y + SHOULDER_DROP * self.face_width))
-        rows = np.arange(int(self.collar_y), y + 1)
-        if len(rows) < 2:
-            return 0.0
-        left_spread = self.cx - self.left[rows]
-        right_spread = self.right[rows] - self.cx
-        return float(np.degrees(np.arctan2((left_spread - right_spread).mean(), max(1.0, len(rows)))))
+    look: Look | None = None  # the photo's light, sharpness and grain (finish.py); None: a typical photo
+    occluder: np.ndarray | None = (
+        None  # HxW float32: the person above the garment (chin, neck), which shades it
+    )
+    neck_detail: np.ndarray | None = None  # the neck's fine texture, repeated on skin drawn in a neckline
+    photo: np.ndarray | None = None  # HxWx3: the photo itself (its real skin shows in a neckline)
+    real_skin: np.ndarray | None = None  # HxW float32: where the photo's skin may show in a neckline
+    collar_cover: np.ndarray | None = (
+        None  # HxW float32: their own collar on the neck, painted over with skin
+    )
+    skin_depth: float = 0.0  # px the person's own skin runs down the chest's centre below the collar line
 
 
 def _lab(rgb):
@@ -140,7 +138,10 @@ def measure(canvas, alpha, points):
     palette = _clothes_palette(lab, body & ~skin_like, collar_y, fw)
     rows = np.arange(h)[:, None]
     near_top = (rows >= chin_y) & (rows >= garment_top[None, :] - DROP_BAND * fw)
-    drop = clothes_above & near_top & _clothes_coloured(lab, palette) & ~skin_like
+    # Skin-coloured cloth (a cream collar) out beside the neck counts as clothes unless it is clearly skin.
+    clearly = skin_like & (_distance(lab, skin_ref) < REAL_SKIN * SKIN_DISTANCE)
+    not_skin = np.where(beyond_neck, ~clearly, ~skin_like)
+    drop = clothes_above & near_top & _clothes_coloured(lab, palette) & not_skin
     if hair_ref is not None:
         # Hair in shadow or in highlights strays far from its median colour: only what is clearly not
         # hair-coloured may go, and nothing at all beside long hair.
@@ -163,10 +164,63 @@ def measure(canvas, alpha, points):
     drop |= _collar_beside_neck(person, skin_like, hair_colour, face, cx, neck, chin_y, fw, garment_top)
     fit.clothes_above = cv2.GaussianBlur(drop.astype(np.float32), (0, 0), 0.8)
     fit.skin_like = cv2.GaussianBlur(skin_like.astype(np.float32), (0, 0), 1.0)
-    fit.skin_row = _skin_row(canvas, skin_like, cx, neck, collar_y, skin)
+    fit.skin_depth = _skin_depth(skin_like, cx, neck, collar_y)
+    fit.skin_row = _skin_row(canvas, skin_like, cx, neck, collar_y + fit.skin_depth, skin)
     hair = hair_in_front(canvas, alpha, points, cx, neck, collar_y)
     fit.hair = hair if hair.max() > 0.5 else None
+    clothes = body & ~skin_like & (rows > collar_y + 0.1 * fw)
+    if fit.hair is not None:
+        clothes &= fit.hair < 0.1
+    fit.look = measure_look(canvas, points, clothes)
+    fit.occluder = (person & (rows < garment_top[None, :])).astype(np.float32)
+    fit.neck_detail = neck_texture(canvas, skin_like, cx, neck, collar_y)
+    fit.photo = canvas
+    fit.collar_cover = _collar_on_neck(
+        lab, person, skin_like, face, hair_ref, skin_ref[0], cx, neck, chin_y, garment_top, fw
+    )
+    # Well inside the skin only: at its rim the photo shows the edge of their own clothes.
+    k = 2 * max(1, round(0.12 * neck)) + 1
+    # and only clearly skin-coloured (a cream collar passes for skin-like, not for skin).
+    solid = cv2.erode(clearly.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    solid = _connected_to(solid, cx, collar_y - 0.3 * neck)  # the neck's own skin, not a hand before it
+    fit.real_skin = cv2.GaussianBlur(solid.astype(np.float32), (0, 0), 1.0)
+    fit.skin_depth = _skin_depth(skin_like, cx, neck, collar_y)
     return fit
+
+
+def _collar_on_neck(lab, person, skin_like, face, hair_ref, skin_l, cx, neck, chin_y, garment_top, fw):
+    """Their own collar where it closes over the neck, above the garment's top: neither skin, face nor
+    hair-coloured (a beard under the chin stays). The outfit paints the neck over it."""
+    h, w = person.shape
+    rows = np.arange(h)[:, None]
+    dx = np.abs(np.arange(w) - cx)[None, :]
+    collar = person & ~skin_like & ~face & (rows >= chin_y + 0.02 * fw) & (rows <= garment_top[None, :] + 1)
+    collar &= dx < 1.25 * neck
+    if hair_ref is not None:  # a beard: hair-coloured and darker than the skin (a white collar is neither)
+        collar &= ~((_distance(lab, hair_ref, 0.7, 1.0) < 1.5 * HAIR_DISTANCE) & (lab[..., 0] < skin_l))
+    if collar.sum() < (0.03 * fw) ** 2:
+        return None
+    grown = cv2.dilate(collar.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(np.float32)
+    return cv2.GaussianBlur(grown, (0, 0), 0.8)
+
+
+def _connected_to(mask, x, y):
+    """The part of a uint8 mask connected to the pixel (x, y) (all zeros if that pixel is not in it)."""
+    h, w = mask.shape
+    _count, labels = cv2.connectedComponents(mask, connectivity=8)
+    label = labels[int(np.clip(y, 0, h - 1)), int(np.clip(x, 0, w - 1))]
+    return ((labels == label) & (label > 0)).astype(np.uint8)
+
+
+def _skin_depth(skin_like, cx, neck, collar_y):
+    """How far (px) the person's own skin runs down the chest's centre column below the collar line: an
+    open neckline of theirs shows real skin there."""
+    h, w = skin_like.shape
+    x0, x1 = int(np.clip(cx - 0.3 * neck, 0, w)), int(np.clip(cx + 0.3 * neck + 1, 0, w))
+    y0 = int(np.clip(collar_y, 0, h))
+    column = skin_like[y0:, x0:x1].mean(axis=1) > 0.7 if x1 > x0 else np.zeros(0, bool)
+    ends = np.flatnonzero(~column)
+    return float(ends[0] if ends.size else column.size)
 
 
 def _collar_line(body, skin_like, cx, neck, chin_y, fw):
@@ -310,7 +364,10 @@ def _garment_top(body, points, cx, neck, collar_y, fw):
     found = cv2.medianBlur(found.reshape(1, -1), 5).ravel() if w >= 5 else found
     # Raised at most a little: taller things (a fur collar, a space suit's ring) are dropped from the matte
     # instead (see clothes_above), so the garment keeps a natural shoulder line.
-    found = np.maximum(_smooth(found, fw, 0.1), slope - MAX_RAISE * fw)
+    # Out at the shoulders (beyond the hair beside the face) the garment follows their real shoulders higher.
+    dx = np.abs(np.arange(w, dtype=np.float32) - cx)
+    cap = MAX_RAISE + (SHOULDER_RAISE - MAX_RAISE) * np.clip((dx - HAIR_SPAN * fw) / (0.4 * fw), 0, 1)
+    found = np.maximum(_smooth(found, fw, 0.1), slope - cap * fw)
     # Smoothed again after the cap, so where the raise starts or is capped there is no step in the line.
     top = np.minimum(_smooth(np.minimum(found, top), fw, 0.2), top)
     rows = np.arange(h, dtype=np.float32)[:, None]
@@ -375,8 +432,9 @@ def _skin_colour(canvas, skin_like, face_skin, cx, neck, chin_y, collar_y, fw):
 
 
 def _skin_row(canvas, skin_like, cx, neck, collar_y, fallback):
-    """The neck's colours across each column a little above the collar line, carried outward from its edges,
-    so skin drawn in a neckline continues the real neck without a seam (None if the neck is not skin)."""
+    """The neck's colours across each column a little above `collar_y` (where the real skin ends), carried
+    outward from its edges, so skin drawn in a neckline continues the real neck without a seam (None if the
+    neck is not skin)."""
     h, w = skin_like.shape
     y0, y1 = int(np.clip(collar_y - 0.45 * neck, 0, h)), int(np.clip(collar_y - 0.2 * neck, 0, h))
     x0, x1 = int(np.clip(cx - 0.8 * neck, 0, w)), int(np.clip(cx + 0.8 * neck + 1, 0, w))
@@ -392,9 +450,10 @@ def _skin_row(canvas, skin_like, cx, neck, collar_y, fallback):
     row = np.empty((w, 3), np.float32)
     row[x0:x1] = mean
     row[:x0], row[x1:] = mean[0], mean[-1]
-    # Softened across, and lifted a little toward the open chest's brighter light.
+    # Softened across (the neck's own texture is put back by the finish), and mostly the colour at the
+    # neck's centre: an open chest is rounder and better lit than the sides of a neck.
     row = cv2.GaussianBlur(row[None], (0, 0), sigmaX=max(1.0, 0.15 * neck), sigmaY=0.1)[0]
-    return 0.9 * row + 0.1 * np.asarray(fallback, np.float32)
+    return 0.2 * row + 0.8 * row[int(np.clip(cx, 0, w - 1))]
 
 
 def _hair_like(lab, person, points, skin_ref):

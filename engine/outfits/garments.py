@@ -2,35 +2,50 @@
 collar line (y0), so each garment keeps its proportions on any person and any output size.
 
 Layers, back to front: skin in the neckline, the top (shirt, blouse, polo), its collar, the tie, then the
-jacket or sweater with its lapels and details. Each layer casts a soft shadow on what lies under it.
+jacket or sweater with its lapels and details. Each layer casts a soft shadow on what lies under it and is
+lifted above it (a height the light models, see finish.py); seams are only faintly drawn.
 """
 
 import cv2
 import numpy as np
 
+from .finish import finish, folds
 from .paint import Field, Painter, bezier, ellipse
 
-EDGE = 0.55  # seam and edge lines darken the fabric to this fraction
+EDGE = 0.55  # seam and edge lines darken the fabric to this fraction...
+EDGE_STRENGTH = 0.4  # ...of which this share is drawn (the edges' relief does the rest)
+# Necklines that show skin reach no deeper than the person's own skin shows below the collar line plus
+# this many neck half-widths (so little skin is invented), and no shallower than MIN_DEPTH.
+SKIN_NECKLINES = ("collar_open", "polo", "round", "bow", "peterpan", "scoop", "v")
+INVENTED_SKIN, MIN_DEPTH = 0.6, 0.55
+# Grain of each kind of cloth, relative to the photo's (see finish.py).
+WOOL, COTTON, KNIT, SILK = 1.0, 0.8, 1.25, 0.5
 
 
 class Drawing:
     def __init__(self, fit):
         self.fit = fit
-        top = min(float(np.min(fit.garment_top)), fit.collar_y - 1.0 * fit.neck) - 3
+        top = min(float(np.min(fit.garment_top)), fit.collar_y - 1.0 * fit.neck, fit.chin_y) - 3
         self.p = Painter(fit.height, fit.width, top)
         self.c, self.n, self.y0 = fit.cx, fit.neck, fit.collar_y
         self.shade = _shade_field(fit)
+        # How far a collar may stand above the collar line (1 = half a neck width): never into the chin.
+        self.stand = float(np.clip(((fit.collar_y - fit.chin_y) / fit.neck - 0.15) / 0.5, 0.3, 1.0))
         self._body = None
 
     def pt(self, dx, dy, side=1):
         """A point dx neck half-widths to the side (side -1: image left) and dy below the collar line."""
         return (self.c + side * dx * self.n, self.y0 + dy * self.n)
 
-    def fabric(self, colour, gloss=1.0, lift=0.0):
-        return Field(np.asarray(colour, np.float32) * gloss, self.shade, lift)
+    def fabric(self, colour, gloss=1.0, lift=0.0, grain=COTTON):
+        return Field(np.asarray(colour, np.float32) * gloss, self.shade, lift, grain)
 
     def edge(self, colour, factor=EDGE):
-        return np.asarray(colour, np.float32) * factor
+        return np.asarray(colour, np.float32) * (1 - EDGE_STRENGTH * (1 - factor))
+
+    def lift(self, mask, amount, soft):
+        """Raise a layer `amount` neck half-widths above what lies below, edges rounded over `soft`."""
+        self.p.lift(mask, amount * self.n, soft * self.n)
 
     def body(self, holes=()):
         """Coverage of the garment's body (the outline below its top line), minus `holes`."""
@@ -73,6 +88,8 @@ class Drawing:
             "cardigan": (1.15, 3.2, 0.0),
         }
         half, depth, round_ = shapes[kind]
+        if kind in SKIN_NECKLINES:  # no deeper than the person's own skin shows, plus a little
+            depth = min(depth, max(MIN_DEPTH, self.fit.skin_depth / self.n + INVENTED_SKIN))
         sides = []
         for side in (-1, 1):
             top = self.pt(half, -0.12, side)
@@ -84,16 +101,11 @@ class Drawing:
 
 
 def _shade_field(fit):
-    """Soft light on fabric: rounded toward the body's sides, light from the upper left, a little darker
-    toward the bottom."""
-    rows = np.maximum(np.arange(fit.height), int(np.clip(np.ceil(fit.collar_y), 0, fit.height - 1)))
-    half = np.maximum((fit.right[rows] - fit.left[rows]) / 2, 1.0)[:, None]
-    centre = ((fit.right[rows] + fit.left[rows]) / 2)[:, None]
-    xs = np.arange(fit.width, dtype=np.float32)[None, :]
-    ys = np.arange(fit.height, dtype=np.float32)[:, None]
-    t = np.clip((xs - centre) / half, -1.2, 1.2)
-    depth = np.clip((ys - fit.collar_y) / max(1.0, fit.height - fit.collar_y), 0, 1)
-    return (1.04 - 0.22 * np.abs(t) ** 3 - 0.05 * t - 0.07 * depth).astype(np.float32)
+    """Light falling off a little toward the bottom of the photo (the form and the light's direction are
+    the finish's work)."""
+    rows = np.arange(fit.height, dtype=np.float32)[:, None]
+    depth = np.clip((rows - fit.collar_y) / max(1.0, fit.height - fit.collar_y), 0, 1)
+    return np.repeat(1.02 - 0.06 * depth, fit.width, axis=1).astype(np.float32)
 
 
 def render(outfit, fit):
@@ -115,7 +127,7 @@ def render(outfit, fit):
         _plain_jacket(d, outfit, "sweater", rib=True)
     elif outfit.jacket == "cardigan":
         _plain_jacket(d, outfit, "cardigan", rib=True, buttons=True)
-    return d.p.result()
+    return finish(d.p, fit, outfit, folds(d, outfit))
 
 
 def _skin(d, outfit):
@@ -137,21 +149,28 @@ def _skin(d, outfit):
         )  # their own collar or tie: cover it
     beside = np.clip((ys - (d.y0 - 0.3 * d.n)) / (0.3 * d.n), 0, 1)  # a wide neckline: chest skin, soft top
     mask *= fade * in_neck + (1 - in_neck) * beside
-    light = 1.0 + 0.05 * np.clip((np.arange(fit.height, dtype=np.float32) - d.y0) / (2.5 * d.n), 0, 1)
-    if fit.skin_row is None:
-        d.p.paint(mask, Field(fit.skin, np.repeat(light[:, None], fit.width, axis=1)))
-    else:
-        d.p.paint(mask, _RowField(fit.skin_row, light))
+    if fit.collar_cover is not None:  # their own collar closing over the neck, up toward the chin
+        mask = np.maximum(mask, fit.collar_cover[top:])
+    d.p.paint(mask, _SkinField(fit), grain=0.0, skin=True)
 
 
-class _RowField:
-    """Skin colours taken from one row of the neck, carried downward with a light gradient."""
+class _SkinField:
+    """Skin in a neckline: the photo's own pixels where the person's skin really is there, elsewhere the
+    neck's colours across (one row just above the collar line) carried down; the finish adds the neck's
+    texture to the invented part."""
 
-    def __init__(self, row, light):
-        self.row, self.light = row, light
+    def __init__(self, fit):
+        self.fit = fit
 
     def region(self, rows, cols):
-        return self.light[rows][:, None, None] * self.row[cols][None, :, :]
+        fit = self.fit
+        n_rows = rows.stop - rows.start
+        row = np.asarray(fit.skin, np.float32)[None, :] if fit.skin_row is None else fit.skin_row[cols]
+        invented = np.broadcast_to(row[None, :, :], (n_rows, row.shape[0], 3)).astype(np.float32)
+        if fit.photo is None or fit.real_skin is None:
+            return invented
+        real = fit.real_skin[rows, cols][..., None]
+        return real * fit.photo[rows, cols] + (1 - real) * invented
 
 
 def _top(d, outfit):
@@ -159,6 +178,7 @@ def _top(d, outfit):
     body = d.body([d.neckline(kind)])
     d.p.shadow(body, 0, 0.1 * d.n, 0.15 * d.n, 0.22)
     d.p.paint(body, d.fabric(outfit.top_color))
+    d.lift(body, 0.12, 0.15)
     hem = d.neckline(kind)[1:-1]
     d.p.paint(d.p.mask(lines=[(hem, 0.05 * d.n)]) * body, d.edge(outfit.top_color, 0.8))
     if kind in ("collar", "collar_open", "polo"):
@@ -194,14 +214,15 @@ def _shirt_collar(d, outfit):
     tip = (1.05, 1.45) if open_ else (0.78, 1.55)
     leaves = []
     for s in (-1, 1):
-        top_out, top_in = d.pt(1.14, -0.45, s), d.pt(0.92, -0.5, s)
+        top_out, top_in = d.pt(1.14, -0.45 * d.stand, s), d.pt(0.92, -0.5 * d.stand, s)
         inner = bezier(top_in, d.pt(0.9, 0.15, s), d.pt(*front, s))
         point = d.pt(*tip, s)
-        outer = bezier(d.pt(1.75 if open_ else 1.6, 0.3, s), d.pt(1.3, -0.3, s), top_out)
+        outer = bezier(d.pt(1.75 if open_ else 1.6, 0.3, s), d.pt(1.3, -0.3 * d.stand, s), top_out)
         leaves.append(inner + [point] + outer)
     mask = d.p.mask(leaves)
     d.p.shadow(mask, 0, 0.08 * d.n, 0.12 * d.n, 0.4)
     d.p.paint(mask, d.fabric(outfit.top_color, 1.03))
+    d.lift(mask, 0.2, 0.12)
     d.p.paint(
         d.p.mask(lines=[(leaf + leaf[:1], 0.045 * d.n) for leaf in leaves]) * mask,
         d.edge(outfit.top_color, 0.78),
@@ -211,12 +232,13 @@ def _shirt_collar(d, outfit):
 def _polo_collar(d, outfit):
     leaves = []
     for s in (-1, 1):
-        inner = bezier(d.pt(0.92, -0.45, s), d.pt(0.9, 0.3, s), d.pt(0.22, 0.95, s))
-        outer = bezier(d.pt(1.7, 0.35, s), d.pt(1.3, -0.3, s), d.pt(1.12, -0.4, s))
+        inner = bezier(d.pt(0.92, -0.45 * d.stand, s), d.pt(0.9, 0.3, s), d.pt(0.22, 0.95, s))
+        outer = bezier(d.pt(1.7, 0.35, s), d.pt(1.3, -0.3 * d.stand, s), d.pt(1.12, -0.4 * d.stand, s))
         leaves.append(inner + [d.pt(0.95, 1.25, s)] + outer)
     mask = d.p.mask(leaves)
     d.p.shadow(mask, 0, 0.08 * d.n, 0.12 * d.n, 0.4)
-    d.p.paint(mask, d.fabric(outfit.top_color, 1.02))
+    d.p.paint(mask, d.fabric(outfit.top_color, 1.02, grain=KNIT))
+    d.lift(mask, 0.2, 0.12)
     d.p.paint(
         d.p.mask(lines=[(leaf + leaf[:1], 0.05 * d.n) for leaf in leaves]) * mask,
         d.edge(outfit.top_color, 0.75),
@@ -228,6 +250,7 @@ def _peter_pan(d, outfit):
     mask = d.p.mask(leaves, holes=[ellipse(d.c, d.y0 - 0.1 * d.n, 0.95 * d.n, 0.7 * d.n)])
     d.p.shadow(mask, 0, 0.06 * d.n, 0.1 * d.n, 0.35)
     d.p.paint(mask, d.fabric(outfit.top_color, 1.03))
+    d.lift(mask, 0.15, 0.12)
     d.p.paint(
         d.p.mask(lines=[(leaf + leaf[:1], 0.04 * d.n) for leaf in leaves]) * mask,
         d.edge(outfit.top_color, 0.8),
@@ -241,7 +264,8 @@ def _bow(d, outfit):
     for shapes, gloss in ((tails, 0.95), (loops, 1.0), ([knot], 0.97)):
         mask = d.p.mask(shapes)
         d.p.shadow(mask, 0, 0.06 * d.n, 0.1 * d.n, 0.3)
-        d.p.paint(mask, d.fabric(outfit.top_color, gloss))
+        d.p.paint(mask, d.fabric(outfit.top_color, gloss, grain=SILK))
+        d.lift(mask, 0.15, 0.1)
         d.p.paint(
             d.p.mask(lines=[(s + s[:1], 0.035 * d.n) for s in shapes]) * mask, d.edge(outfit.top_color, 0.8)
         )
@@ -258,7 +282,8 @@ def _tie(d, outfit):
     for shape in (blade, knot):
         mask = d.p.mask([shape])
         d.p.shadow(mask, 0, 0.07 * d.n, 0.1 * d.n, 0.35)
-        d.p.paint(mask, d.fabric(outfit.tie_color, 1.0 if shape is blade else 1.08))
+        d.p.paint(mask, d.fabric(outfit.tie_color, 1.0 if shape is blade else 1.08, grain=SILK))
+        d.lift(mask, 0.15 if shape is blade else 0.22, 0.12)
         if outfit.tie == "stripe":
             stripes = [
                 [
@@ -270,7 +295,7 @@ def _tie(d, outfit):
                 for k in np.arange(-6, 3, 0.75)
             ]
             stripe = d.p.mask(stripes) * mask
-            d.p.paint(stripe, d.fabric(outfit.tie_color2))
+            d.p.paint(stripe, d.fabric(outfit.tie_color2, grain=SILK))
         d.p.paint(d.p.mask(lines=[(shape + shape[:1], 0.04 * d.n)]) * mask, d.edge(outfit.tie_color, 0.6))
 
 
@@ -282,7 +307,8 @@ def _bow_tie(d, outfit):
     for shapes, gloss in ((wings, 1.0), ([knot], 1.25)):
         mask = d.p.mask(shapes)
         d.p.shadow(mask, 0, 0.06 * d.n, 0.1 * d.n, 0.35)
-        d.p.paint(mask, d.fabric(outfit.tie_color, gloss, 14))
+        d.p.paint(mask, d.fabric(outfit.tie_color, gloss, 14, grain=SILK))
+        d.lift(mask, 0.2, 0.1)
         d.p.paint(
             d.p.mask(lines=[(s + s[:1], 0.04 * d.n) for s in shapes]) * mask, d.edge(outfit.tie_color, 0.5)
         )
@@ -306,11 +332,13 @@ def _jacket(d, outfit):
     colour = outfit.jacket_color
     body = d.body([d.neckline("jacket")])
     d.p.shadow(body, 0, 0.08 * d.n, 0.2 * d.n, 0.45)
-    d.p.paint(body, d.fabric(colour))
+    d.p.paint(body, d.fabric(colour, grain=WOOL))
+    d.lift(body, 0.3, 0.12)
     lapels = [_lapel(d, outfit.jacket, s) for s in (-1, 1)]
     mask = d.p.mask(lapels)
     d.p.shadow(mask, 0, 0.06 * d.n, 0.12 * d.n, 0.35)
-    d.p.paint(mask, d.fabric(colour, 1.07 if outfit.jacket != "shawl" else 1.12, 3))
+    d.p.paint(mask, d.fabric(colour, 1.03 if outfit.jacket != "shawl" else 1.08, 3, grain=WOOL))
+    d.lift(mask, 0.22, 0.3)
     d.p.paint(d.p.mask(lines=[(lap + lap[:1], 0.05 * d.n) for lap in lapels]), d.edge(colour))
     # Breast pocket on the wearer's left (image right) and the top button.
     welt = [d.pt(2.3, 3.25), d.pt(3.7, 3.05), d.pt(3.72, 3.3), d.pt(2.32, 3.5)]
@@ -349,14 +377,16 @@ def _plain_jacket(d, outfit, kind, trim=False, rib=False, buttons=False):
     opening = d.neckline(kind)
     body = d.body([opening])
     d.p.shadow(body, 0, 0.08 * d.n, 0.18 * d.n, 0.4)
-    d.p.paint(body, d.fabric(colour))
+    d.p.paint(body, d.fabric(colour, grain=KNIT if rib else WOOL))
+    d.lift(body, 0.25, 0.12)
     edge = opening[1:-1]
     if rib:
         band = d.p.mask(lines=[(edge, 0.42 * d.n)]) * body
-        d.p.paint(band, d.fabric(colour, 0.93))
+        d.p.paint(band, d.fabric(colour, 0.93, grain=KNIT))
+        d.lift(band, 0.08, 0.1)
         d.p.paint(d.p.mask(lines=[(edge, 0.04 * d.n)]) * body, d.edge(colour, 0.75))
     if trim:
-        d.p.paint(d.p.mask(lines=[(edge, 0.22 * d.n)]) * body, d.fabric(colour, 1.25, 20))
+        d.p.paint(d.p.mask(lines=[(edge, 0.22 * d.n)]) * body, d.fabric(colour, 1.25, 20, grain=WOOL))
     if buttons:
         dots = [
             (x + 0.12 * d.n * np.sign(x - d.c), y, 0.1 * d.n) for x, y in edge[::5] if y > d.y0 + 3.3 * d.n

@@ -1,6 +1,10 @@
 """Vector-style painting: shapes are filled at SUPERSAMPLE times the output size and box-filtered down, which
 gives anti-aliased coverage masks; colours come from smooth shading fields; layers are composited in order.
 
+Besides colour and coverage the painter keeps, per pixel, what the photographic finish (finish.py) needs: a
+height (px: each layer of cloth lies on the one below, with rounded edges), the fabric's grain strength
+(0 for skin) and how much of the pixel is skin painted in a neckline.
+
 Only the rows from `top` down are painted (an outfit lives in the lower part of the canvas), and each shape
 is rasterised within its own bounding box, which keeps a whole outfit to a few tens of milliseconds.
 """
@@ -33,9 +37,9 @@ def ellipse(cx, cy, rx, ry, steps=32):
 class Field:
     """A colour that varies over the canvas: base RGB times a shading map (evaluated only where painted)."""
 
-    def __init__(self, colour, shade, offset=0.0):
+    def __init__(self, colour, shade, offset=0.0, grain=None):
         self.colour = np.asarray(colour, np.float32)
-        self.shade, self.offset = shade, offset
+        self.shade, self.offset, self.grain = shade, offset, grain
 
     def region(self, rows, cols):
         return self.shade[rows, cols][..., None] * self.colour + self.offset
@@ -50,6 +54,9 @@ class Painter:
         self.ss = max(2, min(SUPERSAMPLE, MAX_SUPERSAMPLED_SIDE // max(height, width)))
         self.rgb = np.zeros((height - self.top, width, 3), np.float32)
         self.cov = np.zeros((height - self.top, width), np.float32)
+        self.height = np.zeros(self.cov.shape, np.float32)
+        self.grain = np.zeros(self.cov.shape, np.float32)
+        self.skin = np.zeros(self.cov.shape, np.float32)
 
     def mask(self, polygons=(), holes=(), lines=(), dots=()):
         """Coverage (window-sized float32 0..1) of polygons minus holes, plus strokes (points, width) and dots
@@ -90,8 +97,10 @@ class Painter:
         out[y0 - self.top : y1 - self.top, x0:x1] = np.asarray(small, np.float32) / 255.0
         return out
 
-    def paint(self, mask, colour):
-        """Put `colour` (RGB tuple, or a Field-like object with `region`) over what is painted, by `mask`."""
+    def paint(self, mask, colour, grain=None, skin=False):
+        """Put `colour` (RGB tuple, or a Field-like object with `region`) over what is painted, by `mask`.
+        `grain`: the fabric's grain strength there (None keeps what lies below: a seam, a button); `skin`:
+        this is skin, which gets the neck's own texture instead of grain."""
         ys, xs = np.nonzero(mask > 0)
         if ys.size == 0:
             return
@@ -103,6 +112,18 @@ class Painter:
             value = np.asarray(colour, np.float32)
         self.rgb[rows, cols] = self.rgb[rows, cols] * (1 - m) + value * m
         self.cov[rows, cols] += m[..., 0] * (1 - self.cov[rows, cols])
+        m = m[..., 0]
+        grain = getattr(colour, "grain", None) if grain is None else grain
+        if grain is not None:
+            self.grain[rows, cols] = self.grain[rows, cols] * (1 - m) + grain * m
+        self.skin[rows, cols] = self.skin[rows, cols] * (1 - m) + (m if skin else 0)
+
+    def lift(self, mask, amount, soft):
+        """Raise the surface by `amount` px where `mask` lies (a layer of cloth on the one below), with edges
+        rounded over `soft` px, so the light models them (no drawn outline needed)."""
+        if amount:
+            pillow = cv2.GaussianBlur(mask, (0, 0), max(0.5, soft)) * mask
+            self.height += amount * pillow
 
     def shadow(self, mask, dx, dy, blur, strength):
         """Darken what is painted under a soft, offset copy of `mask` (the shape about to be drawn)."""
@@ -113,8 +134,10 @@ class Painter:
 
     def result(self):
         """Full-canvas (rgb, coverage)."""
-        rgb = np.zeros((self.h, self.w, 3), np.float32)
-        cov = np.zeros((self.h, self.w), np.float32)
-        rgb[self.top :] = np.clip(self.rgb, 0, 255)
-        cov[self.top :] = np.clip(self.cov, 0, 1)
-        return rgb, cov
+        return self.full(np.clip(self.rgb, 0, 255)), self.full(np.clip(self.cov, 0, 1))
+
+    def full(self, window):
+        """A window-sized array placed on the full canvas (zeros above `top`)."""
+        out = np.zeros((self.h,) + window.shape[1:], np.float32)
+        out[self.top :] = window
+        return out

@@ -11,8 +11,9 @@ framed at the default size and every outfit is put on. Per portrait and outfit i
 - jag: edge jaggedness (px): RMS distance of the dressed matte's 0.5 outline below the collar line from the
   same outline smoothed along its length (a stair-stepped outline measures 0.2-0.4, an anti-aliased one
   under 0.1);
-- dE: colour difference (CIE76, Lab) between the skin shown in an open neckline and the real neck just above
-  it (outfits that show no skin have none);
+- dE: colour difference (CIE76, Lab) between the skin the outfit invents in an open neckline and the real
+  neck above it (from a little below the chin down to where the real skin ends; outfits that invent no skin
+  have none);
 - grain: median absolute Laplacian of luma inside the garment, divided by the same inside the person's own
   clothes (1.0: the garment has the photo's fabric grain and noise).
 
@@ -36,14 +37,14 @@ from .. import params as P
 from ..beauty import regions
 from ..context import Context
 from ..errors import EngineError
-from ..pipeline import STAGES
+from ..pipeline import stages_through
 from ..stages import outfit as outfit_stage
 from . import fit as fit_module
 from .catalog import OUTFITS
 
 BACKGROUNDS = {"blue": (0x43, 0x8E, 0xDB), "red": (255, 0, 0), "white": (255, 255, 255)}
 FULL_SHEET_IDS = ("man_1", "man_5", "man_20", "woman_2", "woman_5", "woman_15", "child_3", "child_10")
-UP_TO_GEOMETRY = [name for name, _ in STAGES[: [n for n, _ in STAGES].index("geometry") + 1]]
+UP_TO_GEOMETRY = stages_through("geometry")
 
 
 FRAMED_FIELDS = ("canvas", "canvas_alpha", "canvas_original", "canvas_landmarks", "canvas_coverage")
@@ -52,8 +53,6 @@ FRAMED_FIELDS = ("canvas", "canvas_alpha", "canvas_original", "canvas_landmarks"
 def framed(path, cache=None):
     """A context framed at the default size (None when the crown is cut by the photo's edge); the framed
     arrays are kept in `cache` (a folder) to re-run quickly."""
-    import importlib
-
     stored = cache / f"{path.stem}.npz" if cache else None
     if stored and stored.exists():
         ctx = Context(params=P.parse({}), source_bytes=b"")
@@ -63,8 +62,8 @@ def framed(path, cache=None):
         return ctx
     ctx = Context(params=P.parse({}), source_bytes=path.read_bytes())
     try:
-        for name in UP_TO_GEOMETRY:
-            importlib.import_module(f"engine.stages.{name}").run(ctx)
+        for stage in UP_TO_GEOMETRY:
+            stage.run(ctx)
     except EngineError:
         return None
     if ctx.crown_cut or ctx.canvas is None:
@@ -150,16 +149,15 @@ def neck_delta_e(ctx, fit, dressed, skin_shown):
     h, w = skin_shown.shape
     rows, cols = np.arange(h)[:, None], np.abs(np.arange(w) - fit.cx)[None, :]
     neck = (
-        (rows >= fit.collar_y - 0.8 * fit.neck)
-        & (rows < fit.collar_y - 0.25 * fit.neck)
+        (rows >= fit.chin_y + 0.2 * fit.neck)
+        & (rows < fit.collar_y + getattr(fit, "skin_depth", 0.0))
         & (cols < 0.7 * fit.neck)
         & (fit.skin_like > 0.5)
-        & (dressed.coverage < 0.05)
     )
     if neck.sum() < 15:
         return None
-    lab = fit_module._lab(dressed.canvas.astype(np.float32))
-    a, b = np.median(lab[skin_shown], axis=0), np.median(lab[neck], axis=0)
+    a = np.median(fit_module._lab(dressed.canvas.astype(np.float32))[skin_shown], axis=0)
+    b = np.median(fit_module._lab(ctx.canvas.astype(np.float32))[neck], axis=0)
     return float(np.linalg.norm(a - b))
 
 
@@ -203,7 +201,7 @@ def measure_portrait(path, ids, cache=None):
     return ctx, fit, rows, summary, dressed_all
 
 
-def write_sheets(outdir, name, ctx, dressed_all):
+def write_sheets(outdir, name, ctx, fit, dressed_all):
     tiles = [on(BACKGROUNDS["blue"], ctx.canvas, ctx.canvas_alpha)]
     tiles += [on(BACKGROUNDS["blue"], d.canvas, d.alpha) for d in dressed_all.values()]
     half = [cv2.resize(t, (t.shape[1] // 2, t.shape[0] // 2), interpolation=cv2.INTER_AREA) for t in tiles]
@@ -212,7 +210,8 @@ def write_sheets(outdir, name, ctx, dressed_all):
     h, w = ctx.canvas_alpha.shape
     for cid in [c for c in FULL_SHEET_IDS if c in dressed_all]:
         d = dressed_all[cid]
-        crop = slice(int(h * 0.42), int(h * 0.42) + h // 3), slice(w // 6, w // 6 + w // 3 * 2)
+        top = int(np.clip(fit.chin_y - 0.2 * fit.face_width, 0, h - 8))
+        crop = slice(top, h), slice(0, w)
         zooms = [
             cv2.resize(on(bg, d.canvas, d.alpha)[crop], None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST)
             for bg in (BACKGROUNDS["blue"], BACKGROUNDS["red"], BACKGROUNDS["white"])
@@ -221,7 +220,7 @@ def write_sheets(outdir, name, ctx, dressed_all):
         height = max(t.shape[0] for t in row)
         full.append(np.hstack([np.pad(t, ((0, height - t.shape[0]), (0, 0), (0, 0))) for t in row]))
     if full:
-        _grid(full, 2, outdir / f"full_{name}.png")
+        _grid(full, 1, outdir / f"full_{name}.png")
 
 
 def _grid(tiles, per_row, target):
@@ -278,10 +277,10 @@ def main(argv=None):
         if measured is None:
             print(f"{path.name}: crown cut, skipped", file=sys.stderr)
             continue
-        ctx, _fit, rows, summary, dressed_all = measured
+        ctx, fit, rows, summary, dressed_all = measured
         name = path.stem[:3]
         results[name] = (rows, summary)
-        write_sheets(args.outdir, name, ctx, dressed_all)
+        write_sheets(args.outdir, name, ctx, fit, dressed_all)
         print(f"{name}: {summary}", file=sys.stderr)
     text = table(results)
     (args.outdir / "report.md").write_text(text + "\n")

@@ -1,0 +1,246 @@
+"""The photographic finish: what makes a painted garment look photographed together with the person.
+
+- Light: its direction is estimated from the face's own shading (the skin's brightness fitted to the normals
+  of an ellipsoid face), so the cloth is lit from the same side as the face.
+- Form: the garment is a 2.5-D surface. Its height is the body's rounded form (from the garment's outline),
+  plus the layers of cloth the painter lifted (lapels, collars, a tie stand on what lies below them), plus
+  soft folds at the shoulders and along the lapels; its normals are lit by that light.
+- Contact shadows (ambient occlusion) where the garment meets the chin, the neck and hair falling over it.
+- Sharpness and grain: blurred to the photo's measured blur (the coverage too, so its edge is as soft as the
+  photo's), then a fabric texture and noise are added, scaled so the garment's median absolute Laplacian
+  matches the person's own clothes (or, when none show, their skin).
+- Skin in a neckline gets the texture of the real neck above it (mirrored downward), not grain.
+"""
+
+import zlib
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..beauty import regions
+
+AMBIENT = 0.5  # share of the light that does not depend on the surface's direction
+SHADE_RANGE = (0.55, 1.18)  # shading never darker or brighter than this (no black sides, no blown whites)
+FORM_RADIUS = 1.8  # neck half-widths over which the body's outline rounds away from the camera
+LIGHT_FROM_ABOVE = 0.45  # vertical component of the light (studio and daylight come from above)
+CHIN_SHADOW = 0.3  # darkening of the garment just under the chin and neck
+HAIR_SHADOW = 0.35  # darkening of the garment just around hair that falls over it
+BLUR_RANGE = (0.45, 2.2)  # px: the photo's measured blur is kept within this
+DRAWN_BLUR = 0.45  # px: the painter's own softness (4x supersampled, box filtered)
+GRAIN_RANGE = (0.8, 4.0)  # target median absolute Laplacian of the garment's luma
+# Folds in neck half-widths from the neck centre and the collar line (outward x, down y): (start, end,
+# height, width). Positive heights are ridges, negative ones the valleys between them.
+SHOULDER_FOLDS = (
+    ((1.5, 0.35), (3.6, 1.7), 0.16, 0.22),
+    ((1.7, 0.9), (3.4, 2.9), -0.12, 0.25),
+    ((2.3, 0.2), (4.2, 0.9), 0.1, 0.2),
+    ((1.3, 1.5), (2.6, 4.2), 0.08, 0.3),
+)
+LAPEL_FOLDS = (((2.7, 1.2), (1.3, 4.4), -0.12, 0.22), ((2.2, 0.6), (2.9, 2.4), 0.1, 0.25))
+
+
+@dataclass(frozen=True)
+class Look:
+    """How the photo looks: where its light comes from, how soft it is, how grainy its clothes are."""
+
+    light: tuple = (-0.35, -LIGHT_FROM_ABOVE, 1.0)  # unit vector, image axes (x right, y down, z to viewer)
+    blur: float = 0.6  # px (Gaussian sigma) of the photo's sharpness
+    grain: float = 1.6  # median absolute Laplacian of luma in the person's clothes
+
+
+def _unit(v):
+    v = np.asarray(v, np.float64)
+    return tuple(float(x) for x in v / max(np.linalg.norm(v), 1e-9))
+
+
+def luma(rgb):
+    rgb = rgb.astype(np.float32)
+    return rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
+
+
+def measure_look(canvas, points, clothes):
+    """A Look for the photo `canvas` with face mesh `points`; `clothes` (bool HxW) are the person's own
+    clothes (their grain is matched), or empty."""
+    lum = luma(canvas)
+    skin = regions.skin_mask(canvas.shape[:2], points) > 0.5
+    return Look(light=_light(lum, skin, points), blur=_blur(lum, points), grain=_grain(lum, clothes, skin))
+
+
+def _light(lum, skin, points):
+    """Light direction from the face: its brightness across the face (an ellipsoid's normals) says from which
+    side the light comes; the vertical part is taken as from above (the forehead is lit, the chin shadows)."""
+    oval = points[list(regions.FACE_OVAL)]
+    cx, cy = oval.mean(axis=0)
+    rx, ry = np.ptp(oval[:, 0]) / 2, np.ptp(oval[:, 1]) / 2
+    ys, xs = np.nonzero(skin)
+    u, v = (xs - cx) / max(rx, 1), (ys - cy) / max(ry, 1)
+    keep = (u * u + v * v < 0.8) & (v < 0.35)  # above the mouth: a beard or stubble is not shading
+    if keep.sum() < 50:
+        return Look.light
+    u, v = u[keep], v[keep]
+    design = np.stack([u, np.sqrt(1 - u * u - v * v), np.ones_like(u)], axis=1)
+    coef, *_ = np.linalg.lstsq(design, lum[ys[keep], xs[keep]], rcond=None)
+    side = float(np.clip(coef[0] / max(np.mean(lum[ys[keep], xs[keep]]), 1.0) * 2.5, -0.9, 0.9))
+    return _unit((side, -LIGHT_FROM_ABOVE, 1.0))
+
+
+def _blur(lum, points):
+    """Sharpness of the photo around the face (Gaussian sigma, px): the steepest edges there lose this much
+    of their slope when blurred once more by sigma 1 (a blurred edge loses less)."""
+    x0, y0, x1, y1 = regions.face_box(points, lum.shape, margin=0.05)
+    crop = lum[y0:y1, x0:x1]
+    if crop.shape[0] < 16 or crop.shape[1] < 16:
+        return Look.blur
+    slope = [
+        np.percentile(np.hypot(*np.gradient(c)), 99.5) for c in (crop, cv2.GaussianBlur(crop, (0, 0), 1))
+    ]
+    ratio = min(0.95, slope[1] / max(slope[0], 1e-3))
+    return float(np.clip(ratio / np.sqrt(1 - ratio * ratio), *BLUR_RANGE))
+
+
+def _grain(lum, clothes, skin):
+    lap = np.abs(cv2.Laplacian(lum, cv2.CV_32F, ksize=1))
+    core = cv2.erode(clothes.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    if core.sum() >= 300:
+        return float(np.clip(np.median(lap[core]), *GRAIN_RANGE))
+    if skin.sum() >= 300:  # no clothes to learn from: skin is about as grainy as cloth in the same photo
+        return float(np.clip(np.median(lap[skin]), *GRAIN_RANGE))
+    return Look.grain
+
+
+def neck_texture(canvas, skin_like, cx, neck, collar_y):
+    """The fine texture (luma minus its blur) of the neck just above the collar line: a small patch that
+    skin drawn in a neckline repeats (mirrored), so it has the neck's pores and the photo's noise."""
+    h, w = skin_like.shape
+    y0, y1 = int(np.clip(collar_y - 1.0 * neck, 0, h)), int(np.clip(collar_y - 0.2 * neck, 0, h))
+    x0, x1 = int(np.clip(cx - 0.4 * neck, 0, w)), int(np.clip(cx + 0.4 * neck, 0, w))
+    if y1 - y0 < 4 or x1 - x0 < 4 or skin_like[y0:y1, x0:x1].mean() < 0.8:
+        return None
+    # Only the finest detail (pores, noise): the neck's creases and shading would repeat as a pattern.
+    lum = luma(canvas[y0:y1, x0:x1])
+    return np.clip(lum - cv2.GaussianBlur(lum, (0, 0), 0.8), -5, 5).astype(np.float32)
+
+
+def _mirrored(patch, shape, origin):
+    """`patch` repeated over `shape`, mirrored at every seam (no visible tile edges), anchored at origin."""
+    ph, pw = patch.shape
+
+    def index(n, period, start):
+        k = (np.arange(n) - start) % (2 * period)
+        return np.where(k < period, k, 2 * period - 1 - k)
+
+    return patch[np.ix_(index(shape[0], ph, origin[0]), index(shape[1], pw, origin[1]))]
+
+
+def _ridge(shape, top, a, b, height, width):
+    """A soft fold along the segment a-b (canvas px): a Gaussian across it, fading toward its ends."""
+    h, w = shape
+    x0 = int(max(0, min(a[0], b[0]) - 3 * width))
+    x1 = int(min(w, max(a[0], b[0]) + 3 * width + 1))
+    y0 = int(max(top, min(a[1], b[1]) - 3 * width))
+    y1 = int(min(top + h, max(a[1], b[1]) + 3 * width + 1))
+    out = np.zeros(shape, np.float32)
+    if x1 <= x0 or y1 <= y0:
+        return out
+    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
+    ax, ay = a
+    dx, dy = b[0] - ax, b[1] - ay
+    length2 = max(dx * dx + dy * dy, 1e-6)
+    t = np.clip(((xs - ax) * dx + (ys - ay) * dy) / length2, 0, 1)
+    dist2 = (xs - ax - t * dx) ** 2 + (ys - ay - t * dy) ** 2
+    out[y0 - top : y1 - top, x0:x1] = height * np.exp(-dist2 / (2 * width * width)) * np.sin(np.pi * t)
+    return out
+
+
+def folds(d, outfit):
+    """Height (px) of the soft folds of `outfit` on drawing `d`: at both shoulders, along the lapels of a
+    jacket, and a gentle unevenness all over; placed a little differently for each outfit."""
+    rng = np.random.default_rng(zlib.crc32(outfit.id.encode()))
+    shape, top, n = d.p.cov.shape, d.p.top, d.n
+    height = np.zeros(shape, np.float32)
+    lines = SHOULDER_FOLDS + (LAPEL_FOLDS if outfit.jacket in ("notch", "peak", "shawl") else ())
+    for side in (-1, 1):
+        for (ax, ay), (bx, by), amount, width in lines:
+            jitter = rng.normal(0, 0.12, 4)
+            a = d.pt(ax + jitter[0], ay + jitter[1], side)
+            b = d.pt(bx + jitter[2], by + jitter[3], side)
+            height += _ridge(shape, top, a, b, amount * n * rng.uniform(0.8, 1.2), width * n)
+    wobble = cv2.GaussianBlur(rng.normal(0, 1, shape).astype(np.float32), (0, 0), max(1.0, 0.5 * n))
+    height += wobble / max(float(wobble.std()), 1e-6) * 0.04 * n
+    return height
+
+
+def form(coverage, n):
+    """Height (px) of the body's rounded form: the garment's outline curves away from the camera over
+    FORM_RADIUS neck half-widths (shoulders and sides); the bottom edge of the photo is not an edge."""
+    inside = (coverage > 0.5).astype(np.uint8)
+    pad = int(FORM_RADIUS * n) + 2
+    inside = np.pad(inside, ((0, pad), (0, 0)), mode="edge")
+    distance = cv2.distanceTransform(inside, cv2.DIST_L2, 3)[:-pad]
+    radius = max(1.0, FORM_RADIUS * n)
+    t = np.clip(distance / radius, 0, 1)
+    return (radius * np.sqrt(1 - (1 - t) ** 2)).astype(np.float32)
+
+
+def shading(height, light):
+    """Lambert shading of the surface `height` (px) by the unit `light`, 1 where it faces the camera."""
+    gy, gx = np.gradient(cv2.GaussianBlur(height, (0, 0), 0.7))
+    norm = np.sqrt(gx * gx + gy * gy + 1)
+    lx, ly, lz = light
+    facing = np.clip((-gx * lx - gy * ly + lz) / norm, 0, 1)
+    shade = (AMBIENT + (1 - AMBIENT) * facing) / (AMBIENT + (1 - AMBIENT) * lz)
+    return np.clip(shade, *SHADE_RANGE).astype(np.float32)
+
+
+def contact_shadow(occluder, n, strength, reach, drop):
+    """Soft darkening (a factor, 1 = none) near `occluder` (HxW 0..1), shifted `drop` px down."""
+    shifted = cv2.warpAffine(occluder, np.float32([[1, 0, 0], [0, 1, drop]]), occluder.shape[::-1])
+    return 1 - strength * np.clip(cv2.GaussianBlur(shifted, (0, 0), max(0.7, reach * n)) * 1.6, 0, 1)
+
+
+def fabric_texture(shape, seed, blur):
+    """Unit texture: fine noise plus a faint diagonal weave, blurred as the photo is."""
+    rng = np.random.default_rng(seed)
+    noise = rng.normal(0, 1, shape).astype(np.float32)
+    weave = cv2.filter2D(rng.normal(0, 1, shape).astype(np.float32), -1, np.eye(3, dtype=np.float32) / 3)
+    texture = noise + 0.8 * weave
+    if blur > 0.1:
+        texture = cv2.GaussianBlur(texture, (0, 0), blur)
+    return texture
+
+
+def finish(painter, fit, outfit, height):
+    """(rgb, coverage) full-canvas float32 of the painted garment with the finish applied; `height` is the
+    folds' height (window-sized)."""
+    p, n, look = painter, fit.neck, fit.look or Look()
+    top = p.top
+    height = height + p.height + form(p.cov, n)
+    shadows = np.ones(p.cov.shape, np.float32)
+    if fit.occluder is not None:  # under the chin and around the neck
+        shadows *= contact_shadow(fit.occluder[top:], n, CHIN_SHADOW, 0.25, 0.12 * n)
+    if fit.hair is not None:  # around hair that falls over the garment
+        shadows *= contact_shadow(fit.hair[top:], n, HAIR_SHADOW, 0.12, 0.04 * n)
+    shade = shading(height, look.light) * shadows
+    # The painter's colours are premultiplied by coverage (layers start from nothing): blurred as such,
+    # then divided out, so the garment's edge keeps its colour as it softens (no dark rim).
+    # Skin is not cloth: no folds, form or shadows on it (it takes its tone from the real neck).
+    real = fit.real_skin[top:] if fit.real_skin is not None and fit.photo is not None else 0.0
+    skin_share = np.clip(p.skin / np.maximum(p.cov, 1e-3), 0, 1)
+    shade = shade * (1 - skin_share) + skin_share
+    prem = p.rgb * shade[..., None]
+    cov, grain, skin = p.cov, p.grain, p.skin * (1 - real)
+    extra = float(np.sqrt(max(look.blur**2 - DRAWN_BLUR**2, 0.0)))
+    if extra > 0.15:
+        prem = cv2.GaussianBlur(prem, (0, 0), extra)
+        cov, grain, skin = (cv2.GaussianBlur(a, (0, 0), extra) for a in (cov, grain, skin))
+    inv = 1.0 / np.maximum(cov, 1e-3)
+    rgb, grain, skin = prem * inv[..., None], grain * inv, np.clip(skin * inv, 0, 1)
+    texture = fabric_texture(cov.shape, zlib.crc32(outfit.id.encode()) ^ 0x5EED, extra)
+    lap = np.abs(cv2.Laplacian(texture, cv2.CV_32F, ksize=1))
+    amplitude = look.grain / max(float(np.median(lap)), 1e-6)
+    rgb = rgb + (amplitude * texture * grain)[..., None]
+    if fit.neck_detail is not None and skin.max() > 0:
+        detail = _mirrored(fit.neck_detail, cov.shape, (int(fit.collar_y) - top, int(fit.cx)))
+        rgb = rgb + (detail * skin)[..., None]
+    return p.full(np.clip(rgb, 0, 255)), p.full(np.clip(cov, 0, 1))
