@@ -108,6 +108,7 @@ def workspace(request, code):
     # would be paid for as something else (the preview area fills with the preview of the options shown).
     context = {
         "upload": item,
+        "upload_warning": item.check_message if item.check_message != services.FACE_FOUND else "",
         "orders": item.orders.filter(kind=Order.KIND_FINAL)[:10],
         "swatches": options.SWATCHES,
         "layout_choices": options.LAYOUT_CHOICES,

@@ -1,11 +1,13 @@
 """Dead ends people met in the web app (issue 13): each one is a request here, answered as people need."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from photos import queue, services
 from photos.models import Order, OrderEvent, StaffAction
 
 from .a11y_support import account_with_orders
+from .conftest import PORTRAITS, needs_shared
 from .photos_support import make_upload, make_user
 from .test_photos_views import client_for
 
@@ -95,3 +97,17 @@ def test_it_tells_staff_why_a_repeated_or_refused_action_did_nothing(quiet_queue
     assert order.status == Order.FAILED and services.balance(owner) == 40
     assert not StaffAction.objects.filter(order=order).exists() and not mailoutbox
     assert not OrderEvent.objects.filter(order=order, actor=OrderEvent.STAFF).exists()
+
+
+@pytest.mark.django_db
+@needs_shared(PORTRAITS / "p06_rose_leslie1.jpg")
+def test_it_tells_at_upload_that_the_top_of_the_head_is_cut_off(quiet_queue):
+    owner = make_user("ana", credits=40)
+    client = client_for(owner)
+    pages = {}
+    for name in ("p06_rose_leslie1.jpg", "p11_hivision_test0.jpg"):  # crown cut (every job refuses it) / fine
+        with open(PORTRAITS / name, "rb") as handle:
+            response = client.post("/upload/", {"photo": SimpleUploadedFile(name, handle.read())}, follow=True)
+        pages[name] = response.content.decode()
+    assert 'id="upload-warning"' in pages["p06_rose_leslie1.jpg"] and "top of your head" in pages["p06_rose_leslie1.jpg"]
+    assert 'id="upload-warning"' not in pages["p11_hivision_test0.jpg"] and "Face found." in pages["p11_hivision_test0.jpg"]
