@@ -1,4 +1,8 @@
-"""API keys, their credit ledger, uploaded inputs and ID-photo tasks."""
+"""API keys, their credit ledger, uploaded inputs and ID-photo tasks.
+
+Time fields end in `_at` here (created_at, processed_at, completed_at, expires_at) because the seed's task JSON
+names them so (the photos app names its own order times plainly: created, started, finished).
+"""
 
 import uuid
 
