@@ -11,10 +11,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from photos.mail import language_of
 from photos.services import purchase_credits
 
 from . import packs, stripe_api
@@ -239,23 +241,16 @@ def _set(purchase, **fields):
 
 
 def _send_receipt(purchase):
+    """The receipt e-mail, in the language the customer last used the site in."""
     user = purchase.user
     if not user.email:
         return
     link = settings.SITE_URL + reverse("payments:purchase", args=[purchase.code])
-    lines = [
-        _("Thank you for your purchase."),
-        "",
-        _("Date: %(date)s") % {"date": f"{purchase.paid_at:%Y-%m-%d %H:%M} UTC"},
-        _("Pack: %(credits)d credits") % {"credits": purchase.credits},
-        _("Amount paid: %(amount)s") % {"amount": packs.money(purchase.amount, purchase.currency)},
-        _("Reference: %(code)s") % {"code": purchase.code},
-        "",
-        _("Your receipt: %(link)s") % {"link": link},
-    ]
-    subject = _("Your receipt: %(credits)d credits") % {"credits": purchase.credits}
+    with translation.override(language_of(user)):
+        subject = _("Your receipt: %(credits)d credits") % {"credits": purchase.credits}
+        body = render_to_string("payments/email/receipt.txt", {"purchase": purchase, "link": link})
     try:
-        send_mail(subject, "\n".join(lines) + "\n", None, [user.email])
+        send_mail(subject, body, None, [user.email])
     except Exception:  # the credits are booked; a mail failure must not turn the webhook into a retry
         log.exception("could not send the receipt of purchase %s", purchase.code)
 
