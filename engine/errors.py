@@ -68,6 +68,18 @@ class CrownCut(ContentError):
         )
 
 
+class ChecksFailed(ContentError):
+    """A hard check failed on the finished photo; `checks` holds the failing checks with their fixes."""
+
+    kind = "checks_failed"
+
+    def __init__(self, checks):
+        first = checks[0]
+        super().__init__(
+            f"The photo cannot be used: {first['label'].lower()} failed. {first['fix']}", checks=checks
+        )
+
+
 class ConstraintsInfeasible(ContentError):
     kind = "constraints"
 

@@ -38,8 +38,12 @@ def measure(image):
     A transparent PNG's own alpha is used as the matte; otherwise the photo is matted like a source.
     """
     rgb, alpha = load_rgba(image)
-    found = detect.find_face(rgb, level=False, allow_several=True)
-    face = found.face
+    # A finished photo is upright (no turning) and its face fills the frame (padded for the detector).
+    grown, offset = detect.padded(rgb)
+    found = detect.find_face(grown, level=False, allow_several=True, allow_turn=False)
+    x0, y0, x1, y1 = found.face.box
+    box = (x0 - offset[0], y0 - offset[1], x1 - offset[0], y1 - offset[1], found.face.score)
+    face = detect.face_from_points(found.face.landmarks - offset, box)
     if alpha is None:
         found_matte = matte.small_matte(rgb, face)
         crown_y, crown_cut = geometry.find_crown(found_matte.alpha, face, None, found_matte.scale)

@@ -17,7 +17,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 _create_lock = threading.Lock()
 _instances = {}
-_call_locks = {"detector": threading.Lock(), "mesh": threading.Lock()}
+_call_locks = {"detector": threading.Lock(), "sensitive": threading.Lock(), "mesh": threading.Lock()}
 
 RVM_WEIGHTS = "rvm_mobilenetv3_fp32.onnx"
 
@@ -33,11 +33,15 @@ def _once(name, factory):
     return instance
 
 
-def _new_detector():
+DETECTOR_CONFIDENCE = 0.5
+SENSITIVE_CONFIDENCE = 0.3  # a second detector for photos where nothing reaches the first one's threshold
+
+
+def _new_detector(confidence=DETECTOR_CONFIDENCE):
     from mediapipe.python.solutions import face_detection
 
     # model_selection=1: the full-range model, which also finds faces further than 2 m from the camera.
-    return face_detection.FaceDetection(model_selection=1, min_detection_confidence=0.5)
+    return face_detection.FaceDetection(model_selection=1, min_detection_confidence=confidence)
 
 
 def _new_mesh():
@@ -70,10 +74,15 @@ def _new_rvm():
     return ort.InferenceSession(str(rvm_weights_path()), options, providers=["CPUExecutionProvider"])
 
 
-def detect_faces(rgb):
-    """Full-range face detections on an RGB uint8 image: mediapipe Detection protos (relative boxes)."""
-    detector = _once("detector", _new_detector)
-    with _call_locks["detector"]:
+def detect_faces(rgb, sensitive=False):
+    """Full-range face detections on an RGB uint8 image: mediapipe Detection protos (relative boxes).
+
+    `sensitive` uses a detector with a lower threshold (kept apart, so the usual detector's boxes, merged by
+    its weighted suppression, do not change).
+    """
+    name = "sensitive" if sensitive else "detector"
+    detector = _once(name, lambda: _new_detector(SENSITIVE_CONFIDENCE if sensitive else DETECTOR_CONFIDENCE))
+    with _call_locks[name]:
         result = detector.process(np.ascontiguousarray(rgb))
     return list(result.detections or [])
 

@@ -10,8 +10,15 @@ tx chosen to centre the face). Every requested quantity is linear in (s, ty):
 so each bound (exact, min or max) is a half-plane in the (s, ty) plane. The feasible set is their
 intersection, a convex polygon, found by clipping a large box with each half-plane. We pick its centroid
 (the middle of what is feasible). When the caller's constraints leave the framing open in some direction,
-the default head-and-shoulders band (DEFAULT_BAND) closes it; if the default band contradicts the caller,
-the caller wins and only the compatible part of the band is used.
+the default head-and-shoulders band (DEFAULT_BAND) closes it. A caller's bound narrows the band rather than
+replacing it: each band quantity (face height, then head top) is clipped to what the caller's bounds allow,
+and where the band lies entirely outside that, the nearest allowed value is taken, so a lone
+`max_face_width` makes the face exactly as large as allowed and leaves the head top in its band.
+
+The photo's own edges are quantities too (`photo_top` = where the source's top edge lands, and so on). A
+source edge that the person runs off (the shoulders at the bottom, an arm at a side) would show inside the
+output as a straight cut, so those edges are *preferred* outside the output: used when they fit the other
+bounds, dropped otherwise (the geometry stage then measures the cut and refuses it).
 """
 
 from dataclasses import dataclass
@@ -21,6 +28,9 @@ from itertools import combinations
 # chin) takes 60-70% and the crown sits 8-12% below the top edge. A 35x45 mm photo with this band has a
 # 27-31.5 mm head and 3.6-5.4 mm above it; the shoulders fill the bottom fifth.
 DEFAULT_BAND = {"face_height": (0.60, 0.70), "head_top": (0.08, 0.12)}
+# How far the default band may stretch to keep a photo edge the person runs off (a close-up whose shoulders
+# end at the bottom of the photo) out of the output: a larger head, up to the 80% of the ICAO 35x45 band.
+STRETCHED_BAND = {"face_height": (0.60, 0.80), "head_top": (0.05, 0.12)}
 EXACT_TOLERANCE = 0.5  # px: an exact integer request is met when it rounds to the value
 S_MIN, S_MAX, T_LIMIT = 1e-4, 1e3, 1e7  # the starting box; reaching its sides means "unbounded"
 
@@ -34,19 +44,30 @@ class SourceGeometry:
     chin_y: float
     eyes_y: float
     face_cx: float
+    source_width: float = 0.0  # the (levelled) photo's size; 0 when unknown (edges then unused)
+    source_height: float = 0.0
 
     @property
     def face_height(self):
         return self.chin_y - self.crown_y
 
     def form(self, name):
-        """(coefficient of s, coefficient of ty) of a quantity."""
+        """(coefficient of s, coefficient of ty) of a quantity.
+
+        The photo's edges: `photo_top` and `photo_bottom` are the output rows its top and bottom edges land
+        on; tx centres the face (tx = width / 2 - s * face_cx), so the side edges stay outside the output
+        when `photo_left` = s * face_cx and `photo_right` = s * (source_width - face_cx) are >= width / 2.
+        """
         return {
             "face_width": (self.face_width, 0.0),
             "face_height": (self.face_height, 0.0),
             "head_top": (self.crown_y, 1.0),
             "chin_top": (self.chin_y, 1.0),
             "eyes_top": (self.eyes_y, 1.0),
+            "photo_top": (0.0, 1.0),
+            "photo_bottom": (self.source_height, 1.0),
+            "photo_left": (self.face_cx, 0.0),
+            "photo_right": (self.source_width - self.face_cx, 0.0),
         }[name]
 
     def value(self, name, scale, ty):
@@ -104,8 +125,14 @@ def caller_bounds(constraints):
     return [Bound(name, low, high) for name, (low, high) in constraints.items()]
 
 
+CROWN_CUT_BOUND = (
+    "the photo's top edge at or above the output's (the top of the head is cut off in the photo)"
+)
+
+
 def implicit_bounds(width, height, crown_known=True):
-    """What every ID photo needs whatever was asked: the face inside the output."""
+    """What every ID photo needs whatever was asked: the face inside the output, and a head whose top is cut
+    off in the photo never showing its flat cut (the photo's top edge stays at or above the output's)."""
     size = f"{width}x{height} px"
     bounds = [
         Bound("chin_top", None, height, implicit=f"the chin inside the {size} output (chin_top <= {height})"),
@@ -117,46 +144,84 @@ def implicit_bounds(width, height, crown_known=True):
         bounds.append(
             Bound("head_top", 0, None, implicit="the top of the head inside the output (head_top >= 0)")
         )
+    else:
+        bounds.append(Bound("photo_top", None, 0, implicit=CROWN_CUT_BOUND))
     return bounds
 
 
-def default_bounds(height):
+def edge_bounds(width, height, edges):
+    """Bounds that keep the named photo edges ("bottom", "left", "right") outside the output."""
+    wanted = {
+        "bottom": Bound("photo_bottom", height, None, implicit="the photo's bottom edge below the output"),
+        "left": Bound("photo_left", width / 2, None, implicit="the photo's left edge outside the output"),
+        "right": Bound("photo_right", width / 2, None, implicit="the photo's right edge outside the output"),
+    }
+    return [wanted[edge] for edge in edges]
+
+
+def default_bounds(height, band=None):
     return [
         Bound(name, round(low * height, 2), round(high * height, 2), implicit=f"default {name}")
-        for name, (low, high) in DEFAULT_BAND.items()
+        for name, (low, high) in (band or DEFAULT_BAND).items()
     ]
 
 
-def solve(geometry, constraints, width, height, crown_known=True):
-    """Scale and offsets that meet every bound, from the middle of what is feasible. Raises Infeasible."""
+def solve(geometry, constraints, width, height, crown_known=True, keep_out=()):
+    """Scale and offsets that meet every bound, from the middle of what is feasible. Raises Infeasible.
+
+    `keep_out` names photo edges the person runs off ("bottom", "left", "right"): kept outside the output
+    when that fits everything else.
+    """
     asked = caller_bounds(constraints)
     hard = asked + implicit_bounds(width, height, crown_known)
-    polygon = feasible_polygon(geometry, hard)
-    if not polygon:
+    if not feasible_polygon(geometry, hard):
         conflict = smallest_conflict(geometry, hard)
         raise Infeasible(explain(geometry, conflict), conflict)
     # The caller's own bounds leave the framing open (scale or position undecided): the default band decides.
-    caller_polygon = feasible_polygon(geometry, asked)
-    used_default = _touches_box(caller_polygon)
+    used_default = _touches_box(feasible_polygon(geometry, asked))
+    bands = [hard]
     if used_default:
-        polygon = _with_default_band(geometry, hard, height) or polygon
+        bands = [
+            narrowed_by_default_band(geometry, hard, height, band) for band in (DEFAULT_BAND, STRETCHED_BAND)
+        ]
+    polygon = _keeping_edges_out(geometry, bands, edge_bounds(width, height, keep_out))
     scale, ty = centroid(polygon)
     tx = width / 2 - scale * geometry.face_cx
     return Solution(scale=scale, tx=tx, ty=ty, used_default=used_default)
 
 
-def _with_default_band(geometry, hard, height):
-    band = default_bounds(height)
-    # All of the band if the caller's bounds allow it, else the parts of it that fit (head position first).
-    for subset in (
-        band,
-        [b for b in band if b.name == "head_top"],
-        [b for b in band if b.name == "face_height"],
-    ):
-        polygon = feasible_polygon(geometry, hard + subset)
-        if polygon and not _touches_box(polygon):
-            return polygon
-    return None
+def _keeping_edges_out(geometry, candidates, edges):
+    """The first candidate's polygon with all the edges kept out, else with as many as fit (the first
+    candidate before a stretched one), else the first candidate's polygon as it is."""
+    for count in range(len(edges), 0, -1):
+        for bounds in candidates:
+            for subset in combinations(edges, count):
+                if polygon := feasible_polygon(geometry, bounds + list(subset)):
+                    return polygon
+    return feasible_polygon(geometry, candidates[0])
+
+
+def narrowed_by_default_band(geometry, hard, height, band=None):
+    """`hard` plus the default band, each band quantity clipped to what the bounds so far allow.
+
+    Where the band lies entirely outside the allowed range the nearest allowed value is taken: only the side
+    the caller asked for moves, and the framing stays as close to the default as the caller lets it.
+    """
+    bounds = list(hard)
+    # Position first: a bound on the chin or the eyes then shrinks the face under a head top kept in its band
+    # (moving the head up instead would push the crown against the top edge).
+    for part in sorted(default_bounds(height, band), key=lambda b: b.name != "head_top"):
+        low, high = value_range(geometry, part.name, feasible_polygon(geometry, bounds))
+        bounds.append(
+            Bound(part.name, min(max(part.low, low), high), max(min(part.high, high), low), part.implicit)
+        )
+    return bounds
+
+
+def value_range(geometry, name, polygon):
+    """(lowest, highest) value of a quantity over a polygon (linear, so reached at vertices)."""
+    values = [geometry.value(name, s, ty) for s, ty in polygon]
+    return min(values), max(values)
 
 
 def half_planes(geometry, bound):

@@ -231,10 +231,10 @@ def test_it_reports_a_connection_failure_as_state_minus_3(client, key, settings)
 def test_it_marks_an_invalid_image_minus_7_and_charges_nothing(client, key):
     api_key, raw = key
     data = post(client, raw, image_file=upload(b"this is not an image"), sync="1").json()["data"]
-    huge = png_bytes(np.zeros((8, 4097), dtype=np.uint8))
+    huge = png_bytes(np.zeros((8, 8193), dtype=np.uint8))
     too_big = post(client, raw, image_file=upload(huge, "wide.png"), sync="1").json()["data"]
     assert data["state"] == -7 and data["state_detail"] and data["image"] == ""
-    assert too_big["state"] == -7 and "4096" in too_big["state_detail"]
+    assert too_big["state"] == -7 and "8192" in too_big["state_detail"]
     assert services.balance(api_key) == 100
 
 

@@ -122,15 +122,20 @@ def test_it_accepts_a_file_of_exactly_30_mb():
     assert _decode(padded).image.shape == (120, 160, 3)
 
 
-def test_it_refuses_a_side_over_4096_px():
-    data = _encoded(Image.new("RGB", (5000, 100), (10, 20, 30)), "PNG")
+def test_it_refuses_a_side_over_8192_px():
+    data = _encoded(Image.new("RGB", (8193, 100), (10, 20, 30)), "PNG")
     error = _refused(data)
-    assert "too many pixels (5000x100)" in error.message and "4096" in error.message
+    assert "too many pixels (8193x100)" in error.message and "8192 px" in error.message
+
+
+def test_it_refuses_more_than_50_megapixels_within_the_side_limit():
+    error = _refused(_png_header_only(8192, 6200))  # 50.8 MP, never decoded
+    assert "too many pixels (8192x6200)" in error.message and "50 megapixels" in error.message
 
 
 def test_it_refuses_a_decompression_bomb_without_decoding_it():
     error = _refused(_png_header_only(100_000, 100_000))
-    assert "too many pixels" in error.message and "4096" in error.message
+    assert "too many pixels" in error.message and "8192" in error.message
 
 
 def test_it_refuses_a_bomb_below_pillows_hard_limit_by_its_dimensions():

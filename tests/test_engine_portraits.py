@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from engine import params, pipeline, solver
-from engine.errors import ConstraintsInfeasible, CrownCut, EngineError, SeveralFaces
+from engine.errors import ChecksFailed, ConstraintsInfeasible, CrownCut, EngineError, SeveralFaces
 from engine.measure import measure
 
 from .conftest import ARTIFACTS, portrait_paths
@@ -18,6 +18,10 @@ pytestmark = [pytest.mark.shared, pytest.mark.slow]
 
 CROWN_CUT = ("p02", "p06", "p07")
 TWO_PEOPLE = ("p14",)
+# p12 is a close-up whose shoulders end at the photo's bottom edge: every head-and-shoulders framing would
+# show that edge as a straight cut with the new background below it.
+CLOSE_UP = ("p12",)
+STRETCHED = ("p10",)
 REQUEST_35X45 = {
     "mm_width": "35",
     "mm_height": "45",
@@ -33,10 +37,12 @@ REQUEST_35X45 = {
 # within 4.3 px, head_top within 3.6 px (the re-measured crown sits 0-4 px lower). The tolerances leave
 # room above that; the 35x45 bands are 49 and 47 px wide, so the noise does not decide whether a photo
 # passes.
-NOISE_PX = {"face_height": 8.0, "head_top": 8.0, "eyes_top": 4.0, "chin_top": 4.0, "face_width": 6.0}
+# The re-measurement detects on the photo padded with grey (the detector misses faces that fill the frame),
+# which moves the mesh's chin by up to ~4.5 px on p08's beard.
+NOISE_PX = {"face_height": 8.0, "head_top": 8.0, "eyes_top": 4.0, "chin_top": 5.0, "face_width": 6.0}
 
 PORTRAITS = {p.name.split("_")[0]: p for p in portrait_paths()}
-VISIBLE_CROWN = sorted(k for k in PORTRAITS if k not in CROWN_CUT + TWO_PEOPLE)
+VISIBLE_CROWN = sorted(k for k in PORTRAITS if k not in CROWN_CUT + TWO_PEOPLE + CLOSE_UP)
 
 
 def _run(path, request):
@@ -120,9 +126,11 @@ def test_it_refuses_a_photo_with_two_people_of_similar_size(runs_35x45):
 
 
 def test_it_frames_a_default_photo_in_the_documented_band(runs_default):
-    low, high = solver.DEFAULT_BAND["face_height"]
-    top_low, top_high = solver.DEFAULT_BAND["head_top"]
     for key, result in runs_default.items():
+        # p10 ends at the chest: the band stretches (a larger head) to keep the photo's bottom edge out.
+        band = solver.STRETCHED_BAND if key in STRETCHED else solver.DEFAULT_BAND
+        low, high = band["face_height"]
+        top_low, top_high = band["head_top"]
         assert not isinstance(result, EngineError), (key, result)
         got = measure(result.image)
         assert got["size"] == [295, 413]
@@ -143,13 +151,13 @@ def test_it_warns_when_a_small_photo_is_enlarged_a_lot(runs_35x45):
     assert any("enlarged" in w for w in result.warnings)
 
 
-def test_it_says_when_the_body_is_cut_by_the_photo(runs_default):
-    # p12 is a close-up: the default framing runs below the photo's bottom edge.
-    if "p12" not in runs_default:
+def test_it_refuses_a_close_up_whose_body_the_photo_cuts(runs_35x45):
+    if "p12" not in PORTRAITS:
         pytest.skip("p12 is absent")
-    result = runs_default["p12"]
-    assert result.measurements["body_cut"] is True
-    assert any("shoulders are cut off" in w for w in result.warnings)
+    for error in (runs_35x45["p12"], _run(PORTRAITS["p12"], {"format": "jpg", "bg_color": "438EDB"})):
+        assert isinstance(error, ChecksFailed) and error.state == -14
+        failing = {c["id"]: c for c in error.data["checks"]}
+        assert "person_not_cut" in failing and "shoulders" in failing["person_not_cut"]["fix"]
 
 
 def test_it_names_constraints_the_photo_cannot_meet_together():

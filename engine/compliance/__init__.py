@@ -15,6 +15,7 @@ import logging
 
 from ..mesh import FACE_OVAL
 from .base import BAND_TOLERANCE_MM, LIMITS, Check, band_status, graded
+from .finished import verify
 from .framing import (
     eye_line,
     face_in_frame,
@@ -23,6 +24,7 @@ from .framing import (
     head_top,
     head_width,
     one_face,
+    person_not_cut,
 )
 from .photo import (
     background,
@@ -38,10 +40,26 @@ from .pose import EYE_LEFT, EYE_RIGHT, eye_aspect_ratio, eyes_open, head_pose, m
 from .stopped import checks_for_error
 
 log = logging.getLogger(__name__)
+FINISHED_IDS = frozenset(
+    {
+        "final_face",
+        "final_one_face",
+        "final_upright",
+        "final_position",
+        "face_opaque",
+        "one_person",
+    }
+)
+# A photo failing one of these is not delivered (state -14, nothing charged); the others are warnings. The
+# checks of the finished photo itself (module `finished`) are all hard too.
+HARD_CHECKS = frozenset(
+    {"one_face", "face_in_frame", "person_not_cut", "head_height", "eye_line", "head_top", "framing"}
+)
 
 CHECKS = (
     one_face,
     face_in_frame,
+    person_not_cut,
     head_height,
     eye_line,
     head_top,
@@ -77,20 +95,31 @@ def report(ctx, spec=None):
     return checks
 
 
+def hard_failures(checks):
+    """The failing hard checks among `checks` (dicts); the finished-photo checks count as hard."""
+    return [
+        c for c in checks if c["status"] == "fail" and (c["id"] in HARD_CHECKS or c["id"] in FINISHED_IDS)
+    ]
+
+
 __all__ = [
     "BAND_TOLERANCE_MM",
     "CHECKS",
     "EYE_LEFT",
     "EYE_RIGHT",
     "FACE_OVAL",
+    "HARD_CHECKS",
     "LIMITS",
     "Check",
     "band_status",
     "checks_for_error",
     "eye_aspect_ratio",
+    "face_in_frame",
     "face_mask",
     "graded",
+    "hard_failures",
     "head_pose",
     "report",
     "sharpness_score",
+    "verify",
 ]

@@ -10,6 +10,8 @@ from ..mesh import FACE_OVAL
 from ..units import mm_to_px, px_to_mm
 from .base import BAND_TOLERANCE_MM, Check, band_status
 
+CUT_EDGE_SLACK_PX = 0.5  # rounding: an edge this close to the output's own edge does not show
+PERSON_CUT_ROWS = 1.5  # the person cut by a photo edge over more than this many output rows' worth of pixels
 ONLY_YOU = "Use a photo with only you in it: crop other people out or take a new photo alone."
 WHOLE_HEAD = "Take the photo from further away so the whole head is visible, with space above the hair."
 EYES_TOO_HIGH = "The eyes sit too high: use a photo that shows more of the shoulders."
@@ -161,7 +163,11 @@ def face_in_frame(ctx, spec):
         and (lm[:, 1] < height).all()
     )
     covered = _face_covered(ctx)
-    crown_ok = not ctx.crown_cut and (head_top_px is None or head_top_px >= 0)
+    # A head cut off at the photo's top edge is fine only where the output does not show that edge.
+    if ctx.crown_cut:
+        crown_ok = ctx.transform is not None and ctx.transform.ty <= CUT_EDGE_SLACK_PX
+    else:
+        crown_ok = head_top_px is None or head_top_px >= -CUT_EDGE_SLACK_PX
     status = "pass" if inside and covered and crown_ok else "fail"
     value = (
         "whole face and head visible"
@@ -191,3 +197,21 @@ def face_mask(landmarks, shape):
     oval = np.round(landmarks[list(FACE_OVAL)]).astype(np.int32)
     cv2.fillPoly(mask, [oval], 1)
     return mask.astype(bool)
+
+
+def person_not_cut(ctx, spec):
+    """The person is not cut by an edge of the source photo inside the output (a straight cut through the
+    shoulders, an arm or the head with the new background beside it)."""
+    rows = ctx.measurements.get("person_cut_rows")
+    if rows is None:
+        return None
+    return Check(
+        "person_not_cut",
+        "Not cut off by the edge of the photo",
+        "pass" if rows <= PERSON_CUT_ROWS else "fail",
+        rows,
+        PERSON_CUT_ROWS,
+        "rows",
+        "The photo ends too close to you, so the ID photo would show you cut off by a straight edge: use a "
+        "photo taken from a little further away that shows your shoulders and some space on both sides.",
+    )

@@ -1,12 +1,14 @@
 """Failing checks, with their fixes, for an error that stopped the photo (the API shows them for failed tasks)."""
 
-from ..errors import ConstraintsInfeasible, CrownCut, NoFace, SeveralFaces
+from ..errors import ChecksFailed, ConstraintsInfeasible, CrownCut, NoFace, SeveralFaces
 from .base import Check
 from .framing import ONLY_YOU, WHOLE_HEAD
 
 
 def checks_for_error(err):
     """The failing checks (dicts, as in a report) for `err`; [] for an error no check describes."""
+    if isinstance(err, ChecksFailed):
+        return list(err.data["checks"])
     return [c.as_dict() for c in _checks(err)]
 
 

@@ -21,6 +21,12 @@ CROWN_BAND = 0.25
 CROWN_PERCENTILE = 20  # of the per-column tops: a few stray hairs standing up do not move the crown
 CROWN_EDGE_ROWS = 3  # rows along the photo's top edge examined for hair running off it
 CROWN_EDGE_ALPHA = 0.3  # mean matte there (5-column average) that means the head runs off the top
+# The crown is cut when the middle of the crown band (above the face's centre) or most of the band runs off
+# the top edge. When only a side of it does, that is something else touching the head (a person behind, a
+# raised hand, a pole) and the crown is found beside it.
+CROWN_CUT_SHARE = 0.6
+EDGE_ROWS = 2  # matte rows/columns along a photo edge in which a person "runs off" that edge
+BOTTOM_SHARE = 0.85  # of the photo's height: below this a person touching an edge runs off the bottom
 UPSCALE_WARNING = 1.5
 CROWN_QUANTITIES = ("face_height", "head_top")
 QUANTITIES = ("face_width", "face_height", "head_top", "chin_top", "eyes_top")
@@ -34,10 +40,15 @@ def run(ctx):
     needs_crown = [name for name in CROWN_QUANTITIES if name in p.constraints]
     if crown_cut and needs_crown:
         raise CrownCut()
-    geometry = source_geometry(face, crown_y)
+    geometry = source_geometry(face, crown_y, ctx.image.shape)
+    keep_out = edges_the_person_runs_off(ctx.alpha, ctx.valid)
     try:
-        solution = solver.solve(geometry, p.constraints, p.width, p.height, crown_known=not crown_cut)
+        solution = solver.solve(
+            geometry, p.constraints, p.width, p.height, crown_known=not crown_cut, keep_out=keep_out
+        )
     except solver.Infeasible as exc:
+        if any(b.implicit == solver.CROWN_CUT_BOUND for b in exc.bounds):
+            raise CrownCut() from None  # the framing asked for would show the cut-off top of the head
         raise ConstraintsInfeasible(exc.message, [b.describe() for b in exc.bounds]) from None
     if crown_cut and solution.used_default:
         raise CrownCut()
@@ -49,14 +60,45 @@ def run(ctx):
     _warn(ctx, solution)
 
 
-def source_geometry(face, crown_y):
+def source_geometry(face, crown_y, shape=(0, 0)):
     return solver.SourceGeometry(
         face_width=face.width,
         crown_y=float(crown_y),
         chin_y=face.chin[1],
         eyes_y=face.eyes_mid[1],
         face_cx=(face.cheek_left[0] + face.cheek_right[0]) / 2,
+        source_width=float(shape[1]),
+        source_height=float(shape[0]),
     )
+
+
+def edges_the_person_runs_off(alpha, valid=None):
+    """The photo edges ("bottom", "left", "right") the person's matte reaches: inside the output they would
+    show as a straight cut through the body, so the solver keeps them out when it can."""
+    h, w = alpha.shape
+    edge = np.zeros((h, w), dtype=bool)
+    edge[-EDGE_ROWS:], edge[:, :EDGE_ROWS], edge[:, -EDGE_ROWS:] = True, True, True
+    person = alpha > CROWN_ALPHA
+    if valid is not None:
+        # Levelling rotated the photo: its edges are also where the valid area ends.
+        outside = valid < 250
+        edge |= cv2.dilate(outside.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+        person &= ~outside
+    rows, cols = np.nonzero(person & edge)
+    low = rows >= BOTTOM_SHARE * h  # the bottom edge, corners included
+    edges = ["bottom"] if low.any() else []
+    if (~low & (cols < w / 2)).any():
+        edges.append("left")
+    if (~low & (cols >= w / 2)).any():
+        edges.append("right")
+    return edges
+
+
+def person_cut_rows(ctx, raw_alpha):
+    """How much of the output shows the person cut by a photo edge: pixels where the matte (extended past
+    the photo's edge) says "person" but the photo has no pixels, per output row (1 ~ a one-pixel line)."""
+    cut = (raw_alpha > CROWN_ALPHA) & (ctx.canvas_coverage < 0.5)
+    return float(cut.sum()) / max(1, ctx.params.width)
 
 
 def find_crown(alpha, face, valid=None, matte_scale=1.0):
@@ -73,9 +115,16 @@ def find_crown(alpha, face, valid=None, matte_scale=1.0):
     filled = band.any(axis=0)
     if not filled.any():
         return float(face.box[1]), False  # no matte above the eyes (should not happen): the face box top
+    touching = columns_at_photo_top(alpha, valid, x0, x1)
+    middle = slice(
+        round(len(touching) * 0.35), max(round(len(touching) * 0.65), round(len(touching) * 0.35) + 1)
+    )
+    cut = touching.mean() >= CROWN_CUT_SHARE or touching[middle].any()
+    if not cut and touching.any() and (filled & ~touching).any():
+        filled &= ~touching  # something else reaches the top edge beside the head: the crown is elsewhere
     tops = band.argmax(axis=0)[filled]
     crown = float(np.percentile(_subpixel_tops(column[:, filled], tops), CROWN_PERCENTILE))
-    return (crown - offset) / matte_scale, touches_photo_top(alpha, valid, x0, x1)
+    return (crown - offset) / matte_scale, bool(cut)
 
 
 def _subpixel_tops(column, tops):
@@ -88,8 +137,8 @@ def _subpixel_tops(column, tops):
     return tops - fraction
 
 
-def touches_photo_top(alpha, valid, x0, x1):
-    """Whether the head reaches the photo's top edge anywhere in the crown band.
+def columns_at_photo_top(alpha, valid, x0, x1):
+    """Per column of the crown band: whether the matte runs off the photo's top edge there.
 
     RVM fades its alpha towards the image border, so hair running off the top edge often shows only
     0.4-0.6 in the first rows, while a visible crown leaves those rows at ~0.
@@ -99,7 +148,7 @@ def touches_photo_top(alpha, valid, x0, x1):
     edge = alpha[rows, np.arange(x0, x1)[None, :]].mean(axis=0)
     if edge.size >= 5:
         edge = np.convolve(edge, np.ones(5) / 5, mode="same")
-    return bool(edge.max() >= CROWN_EDGE_ALPHA)
+    return edge >= CROWN_EDGE_ALPHA
 
 
 def _photo_top(valid, x0, x1):
@@ -126,6 +175,7 @@ def render_canvas(ctx, transform):
     ctx.canvas = foreground.estimate(original, alpha)
     ctx.canvas_coverage = coverage
     ctx.canvas_alpha = alpha * coverage
+    ctx.measurements["person_cut_rows"] = round(person_cut_rows(ctx, alpha), 2)
 
 
 def _from_matte(transform, matte_scale):
@@ -189,6 +239,9 @@ def measurements(ctx, geometry, solution):
     result = {name: both(solution.value(geometry, name)) for name in QUANTITIES}
     coverage = ctx.canvas_coverage
     result.update(
+        source=ctx.measurements.get("source"),
+        person_cut_rows=ctx.measurements.get("person_cut_rows", 0.0),
+        photo_top=round(solution.ty, 1),
         roll_deg=round(ctx.face.roll_deg, 2),
         scale=round(solution.scale, 4),
         crown_cut=ctx.crown_cut,

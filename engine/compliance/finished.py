@@ -1,0 +1,154 @@
+"""The last look before success: the finished photo itself, detected again from scratch.
+
+Everything before this trusts the plan (the face found in the source, the transform, the matte). Here the
+person as delivered (the output's colours and alpha, over a neutral grey so neither the new background, the
+label nor a preview watermark plays a part) goes through the face detector and mesh again:
+- exactly one face, upright (roll within the document limit) and where the plan put it (eyes within a few
+  px): catches a photo turned the wrong way, a face that is not there, a bystander's face left in;
+- the face oval opaque (mean alpha >= FACE_OPAQUE): catches a face made see-through by the matte;
+- no second piece of person apart from the customer: catches another person's skin or shoulder left over.
+Each is a hard check: a failure stops the photo (engine/stages/checks.py).
+"""
+
+import cv2
+import numpy as np
+
+from ..stages import detect
+from .base import LIMITS, Check
+from .framing import face_mask
+
+GREY = 128.0
+FACE_OPAQUE = 0.98
+# Eyes found this close to where the plan put them (px, or this fraction of the eye distance if larger).
+POSITION_PX = 4.0
+POSITION_SHARE = 0.12
+OTHER_PIECE_SHARE = 0.01  # of the output's area: a separate piece of person this large is someone else
+OTHER_FACE_SHARE = 0.5  # a second detection at least this wide (vs the face) is another person's face
+
+TRY_AGAIN = "Use a photo in which you are alone, upright, fully visible and clearly lit, and try again."
+
+
+def person_on_grey(ctx):
+    alpha = ctx.canvas_alpha[..., None]
+    return np.clip(ctx.canvas.astype(np.float32) * alpha + GREY * (1.0 - alpha), 0, 255).astype(np.uint8)
+
+
+def verify(ctx):
+    """The checks of the finished photo, in a stable order (all of them hard)."""
+    if ctx.canvas is None or ctx.canvas_alpha is None or ctx.canvas_landmarks is None:
+        return []
+    image, offset = detect.padded(person_on_grey(ctx))
+    return [
+        *_face_checks(ctx.canvas_landmarks + offset, image),
+        _face_opaque(ctx),
+        _one_piece(ctx),
+    ]
+
+
+def _face_checks(planned, image):
+    """Detection on the padded person; `planned` is the plan's mesh in the same (padded) pixels."""
+    boxes = detect.face_boxes(image) or detect.face_boxes(image, detect.RETRY_SCORE)
+    found = _found_face(image, boxes, planned)
+    if found is None:
+        return [
+            Check(
+                "final_face",
+                "The face is in the finished photo",
+                "fail",
+                "no face found",
+                "one face",
+                "",
+                f"The finished photo does not show your face clearly. {TRY_AGAIN}",
+            )
+        ]
+    box, points = found
+    width = box[2] - box[0]
+    others = sum(1 for b in boxes if b is not box and (b[2] - b[0]) >= OTHER_FACE_SHARE * width)
+    eyes = (points[detect.IRIS_A] + points[detect.IRIS_B]) / 2
+    planned_eyes = (planned[detect.IRIS_A] + planned[detect.IRIS_B]) / 2
+    eye_distance = float(np.linalg.norm(planned[detect.IRIS_A] - planned[detect.IRIS_B]))
+    off = float(np.linalg.norm(eyes - planned_eyes))
+    tolerance = max(POSITION_PX, POSITION_SHARE * eye_distance)
+    roll = abs(detect.face_from_points(points, box).roll_deg)
+    roll_limit = LIMITS["roll"][1]
+    return [
+        Check(
+            "final_one_face",
+            "Only your face in the finished photo",
+            "pass" if others == 0 else "fail",
+            1 + others,
+            1,
+            "faces",
+            f"Another person's face is still in the photo. {TRY_AGAIN}",
+        ),
+        Check(
+            "final_upright",
+            "The finished photo is upright",
+            "pass" if roll <= roll_limit else "fail",
+            round(roll, 1),
+            roll_limit,
+            "degrees",
+            f"The face in the finished photo is tilted or upside down. {TRY_AGAIN}",
+        ),
+        Check(
+            "final_position",
+            "The face is where it was planned",
+            "pass" if off <= tolerance else "fail",
+            round(off, 1),
+            round(tolerance, 1),
+            "px",
+            f"The face could not be placed reliably. {TRY_AGAIN}",
+        ),
+    ]
+
+
+def _found_face(image, boxes, planned):
+    """(box, mesh points) of the detected face nearest the planned one, or None."""
+    if not boxes:
+        return None
+    centre = planned.mean(axis=0)
+
+    def distance(b):
+        return np.hypot((b[0] + b[2]) / 2 - centre[0], (b[1] + b[3]) / 2 - centre[1])
+
+    box = min(boxes, key=distance)
+    points = detect.mesh_points(image, box)
+    return None if points is None else (box, points)
+
+
+def _face_opaque(ctx):
+    mask = face_mask(ctx.canvas_landmarks, ctx.canvas_alpha.shape)
+    opacity = float(ctx.canvas_alpha[mask].mean()) if mask.any() else 0.0
+    return Check(
+        "face_opaque",
+        "The whole face is kept (not see-through)",
+        "pass" if opacity >= FACE_OPAQUE else "fail",
+        round(opacity, 3),
+        FACE_OPAQUE,
+        "mean alpha",
+        "Part of the face could not be told apart from the background or from something in front of it: "
+        "use a photo with nothing in front of the face (hands, a microphone) and a background that differs "
+        "from your skin and hair.",
+    )
+
+
+def _one_piece(ctx):
+    """The person is one connected piece: another piece of that size is someone else (a shoulder, a hand)."""
+    person = (ctx.canvas_alpha > 0.5).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(person, connectivity=8)
+    eyes = ctx.canvas_landmarks[[detect.IRIS_A, detect.IRIS_B]].mean(axis=0)
+    h, w = person.shape
+    x, y = int(np.clip(round(eyes[0]), 0, w - 1)), int(np.clip(round(eyes[1]), 0, h - 1))
+    own = labels[y, x]
+    limit = OTHER_PIECE_SHARE * h * w
+    others = [i for i in range(1, count) if i != own and stats[i, cv2.CC_STAT_AREA] >= limit]
+    largest = max((int(stats[i, cv2.CC_STAT_AREA]) for i in others), default=0)
+    return Check(
+        "one_person",
+        "Nobody else in the photo",
+        "pass" if not others else "fail",
+        round(largest / (h * w), 3),
+        OTHER_PIECE_SHARE,
+        "share of the photo",
+        f"Part of another person is left beside you. {TRY_AGAIN}",
+    )
