@@ -100,6 +100,7 @@ def count_faces(image):
     """How many faces of comparable size the detector finds (0 if none), trying other quarter turns like
     `find_face`; runs the detector only (no landmarks), for a quick look at an upload."""
     image, boxes, _ = _upright_boxes(image, allow_turn=True)
+    boxes = boxes or face_boxes(image, RETRY_SCORE)  # as find_face retries (a hand or a phone at the face)
     return choose_main(boxes, image.shape[1], image.shape[0])[1] if boxes else 0
 
 
