@@ -6,6 +6,7 @@ console email and this project's own ID-photo engine. Scale-out is by environmen
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -101,9 +102,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_q",
+    "axes",
+    "csp",
     "api",
     "photos",
     "payments",
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -120,6 +124,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "idphoto_site.urls"
@@ -135,6 +142,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.account_notices",
             ],
         },
     },
@@ -374,3 +382,66 @@ def _credit_packs():
 
 _stripe_settings()
 PHOTOS_CREDIT_PACKS = _credit_packs()
+
+# --- Security headers ----------------------------------------------------------------------------
+# On by default once the public address is https; each can be turned off (or on) from the environment.
+_HTTPS_SITE = SITE_URL.startswith("https://")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _HTTPS_SITE)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load-balancer checks often speak plain http to the backend
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if _HTTPS_SITE else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _HTTPS_SITE)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a commitment to the browsers' HSTS list that only the domain's owner can make, so
+    # `check --deploy` is not asked to insist on it.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts and style sheets only from this site, no inline script,
+# no eval. Style *attributes* stay allowed (progress-bar widths, colour chips); they cannot run code and
+# img-src keeps them from loading anything from elsewhere.
+_SELF, _NONE = "'self'", "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [_SELF, "data:", "blob:"],
+        "connect-src": [_SELF],
+        "font-src": [_SELF],
+        "form-action": [_SELF],
+        "frame-ancestors": [_NONE],
+        "base-uri": [_NONE],
+        "object-src": [_NONE],
+    }
+}
+
+# --- Accounts: login throttling (django-axes) and sign-ups -----------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "accounts.backends.ThrottledLoginBackend",  # checks the lock-out before any password is compared
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins lock the account (from any address) and the address (for any account) separately.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False  # its start-up banner would land in every manage.py command's output
+
+# Proxies in front of the app that append to X-Forwarded-For: the client address is that many entries
+# from the right. 0 uses the connection's address (REMOTE_ADDR).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if env_bool("SECURE_PROXY_SSL", False) else 0, minimum=0)
+ACCOUNTS_SIGNUPS_PER_HOUR = env_int("ACCOUNTS_SIGNUPS_PER_HOUR", 5, minimum=1)
+# A confirmation link works this long.
+ACCOUNTS_CONFIRM_DAYS = env_int("ACCOUNTS_CONFIRM_DAYS", 3, minimum=1)
+
+# --- Retention of the web app's files (days; the privacy page states them) ---------------------------
+RETAIN_PREVIEW_DAYS = env_int("RETAIN_PREVIEW_DAYS", 1, minimum=1)
+RETAIN_RESULT_DAYS = env_int("RETAIN_RESULT_DAYS", 30, minimum=1)
+RETAIN_ORIGINAL_DAYS = env_int("RETAIN_ORIGINAL_DAYS", 30, minimum=1)

@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("api.urls")),
     path("", include("photos.urls")),
     path("", include("payments.urls")),
+    path("", include("accounts.urls")),
 ]

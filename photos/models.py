@@ -12,6 +12,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+class FilesDeleted(models.TextChoices):
+    """Why the files of an upload or order are gone (the rows stay for the order history and the ledger)."""
+
+    SCHEDULE = "schedule", "deleted on schedule"
+    OWNER = "owner", "deleted by you"
+
+
 def _upload_path(instance, filename):
     return f"photos/uploads/{instance.code}/{filename}"
 
@@ -50,6 +57,8 @@ class Upload(models.Model):
     check_message = models.TextField(blank=True)
     faces_found = models.PositiveSmallIntegerField(default=0)
     created = models.DateTimeField(auto_now_add=True)
+    files_deleted = models.DateTimeField(null=True, blank=True)
+    files_deleted_why = models.CharField(max_length=10, choices=FilesDeleted.choices, blank=True)
 
     class Meta:
         ordering = ["-created"]
@@ -104,6 +113,8 @@ class Order(models.Model):
     updated = models.DateTimeField(auto_now=True)
     started = models.DateTimeField(null=True, blank=True)
     finished = models.DateTimeField(null=True, blank=True)
+    files_deleted = models.DateTimeField(null=True, blank=True)
+    files_deleted_why = models.CharField(max_length=10, choices=FilesDeleted.choices, blank=True)
 
     class Meta:
         ordering = ["-created"]

@@ -7,14 +7,14 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -23,8 +23,8 @@ from engine.errors import ParamError
 from engine.params import CLOTHES_RANGES
 
 from . import options, services, wording
-from .forms import GrantForm, RejectForm, SignupForm, UploadForm
-from .models import LedgerEntry, Order, StaffAction, Upload
+from .forms import GrantForm, RejectForm, UploadForm
+from .models import FilesDeleted, LedgerEntry, Order, StaffAction, Upload
 
 BEAUTY_SLIDERS = tuple(wording.BEAUTY_NAMES.items())
 
@@ -37,28 +37,6 @@ def home(request):
     if request.user.is_authenticated:
         return redirect("photos:upload")
     return render(request, "photos/home.html", {"signup_credits": settings.PHOTOS_SIGNUP_CREDITS})
-
-
-def signup(request):
-    if request.user.is_authenticated:
-        return redirect("photos:upload")
-    form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
-        services.welcome(user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        if settings.PHOTOS_SIGNUP_CREDITS:
-            count = settings.PHOTOS_SIGNUP_CREDITS
-            messages.success(
-                request,
-                ngettext(
-                    "Welcome! %(n)s free credit is in your account.", "Welcome! %(n)s free credits are in your account.", count
-                ) % {"n": count},
-            )
-        return redirect("photos:upload")
-    return render(
-        request, "registration/signup.html", {"form": form, "signup_credits": settings.PHOTOS_SIGNUP_CREDITS}
-    )
 
 
 # --- upload and options --------------------------------------------------------------------------
@@ -81,7 +59,7 @@ def upload(request):
         error = _("Choose a photo first.")
     if request.htmx:
         return render(request, "photos/upload.html#upload-error", {"error": error}, status=422 if error else 200)
-    recent = Upload.objects.filter(owner=request.user)[:6]
+    recent = Upload.objects.filter(owner=request.user, files_deleted__isnull=True)[:6]
     return render(
         request,
         "photos/upload.html",
@@ -94,7 +72,8 @@ def upload(request):
 
 
 def _own_upload(request, code):
-    return get_object_or_404(Upload, code=code, owner=request.user)
+    """The user's upload whose original is still kept (a deleted photo cannot make new pictures)."""
+    return get_object_or_404(Upload, code=code, owner=request.user, files_deleted__isnull=True)
 
 
 def _own_order(request, code):
@@ -303,7 +282,8 @@ def order_file(request, code, which):
 
 @login_required
 def my_photos(request):
-    uploads = Upload.objects.filter(owner=request.user).prefetch_related("orders")
+    uploads = Upload.objects.filter(owner=request.user).exclude(files_deleted_why=FilesDeleted.OWNER)
+    uploads = uploads.prefetch_related("orders")
     orders = Order.objects.filter(owner=request.user, kind=Order.KIND_FINAL).select_related("upload")
     ledger = LedgerEntry.objects.filter(user=request.user).select_related("order")[:100]
     return render(

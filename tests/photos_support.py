@@ -2,10 +2,12 @@
 
 import io
 import json
+import re
 import uuid
 
 import httpx
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
@@ -109,3 +111,12 @@ def sync_queue(monkeypatch):
     from django_q.conf import Conf
 
     monkeypatch.setattr(Conf, "SYNC", True)
+
+
+def confirm_signup_mail(client, address):
+    """Open the confirmation link of the latest sign-up mail to `address` (the welcome credits come then)."""
+    body = [message.body for message in mail.outbox if address in message.to][-1]
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm/\S+)", body).group(1)
+    response = client.get(link)
+    assert response.status_code == 200, response.content[:500]
+    return response

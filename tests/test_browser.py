@@ -3,6 +3,7 @@
 Screenshots of every step (desktop and phone width) go to var/artifacts/browser/ to be looked at.
 """
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +60,25 @@ def shot(page, name):
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
+def watch_policy_violations(page, seen=None):
+    """Collect the console's Content-Security-Policy violation reports of the page's browser context."""
+    seen = [] if seen is None else seen
+
+    def note(message):
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            seen.append(message.text)
+
+    page.context.on("console", note)
+    return seen
+
+
+def confirmation_link(address):
+    from django.core import mail
+
+    body = [message.body for message in mail.outbox if address in message.to][-1]
+    return re.search(r"https?://[^/\s]+(/accounts/confirm/\S+)", body).group(1)
+
+
 def image_of(path):
     with Image.open(path) as image:
         image.load()
@@ -84,6 +104,7 @@ def test_it_takes_a_customer_from_signup_to_printed_sheet(live_server, qcluster,
     context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(30_000)
+    violations = watch_policy_violations(page)
     page.goto(live_server.url + "/")
     shot(page, "01-home")
 
@@ -95,6 +116,11 @@ def test_it_takes_a_customer_from_signup_to_printed_sheet(live_server, qcluster,
     page.fill("#id_password2", "paper-Kite-93")
     page.click("#signup-form button")
     page.wait_for_url("**/upload/")
+    assert "0 credits" in page.inner_text(".credits") and page.is_visible("#confirm-reminder")
+    page.goto(live_server.url + confirmation_link("jane@example.test"))
+    page.wait_for_selector("#welcome-granted")
+    shot(page, "01c-email-confirmed")
+    page.goto(live_server.url + "/upload/")
     assert "30 credits" in page.inner_text(".credits")
     shot(page, "02-upload")
 
@@ -118,13 +144,13 @@ def test_it_takes_a_customer_from_signup_to_printed_sheet(live_server, qcluster,
     shot(page, "04-preview-progress")
     try:  # best effort: the engine may finish between two polls
         page.wait_for_function(
-            "Number((document.querySelector('.job [role=progressbar]') || {}).ariaValueNow || 0) >= 10", timeout=20_000
+            "() => Number((document.querySelector('.job [role=progressbar]') || {}).ariaValueNow || 0) >= 10", timeout=20_000
         )
         shot(page, "04b-preview-progress-mid")
     except PlaywrightTimeout:
         pass
     page.wait_for_selector("#preview-img", timeout=180_000)
-    page.wait_for_function("!!document.querySelector('#preview-img') && document.querySelector('#preview-img').complete")
+    page.wait_for_function("() => !!document.querySelector('#preview-img') && document.querySelector('#preview-img').complete")
     shot(page, "05-preview")
     page.set_viewport_size({"width": 1920, "height": 1080})
     shot(page, "05b-preview-wide")
@@ -144,7 +170,7 @@ def test_it_takes_a_customer_from_signup_to_printed_sheet(live_server, qcluster,
     page.wait_for_url("**/o/**")
     shot(page, "07-order-progress")
     page.wait_for_selector("#download-photo", timeout=180_000)
-    page.wait_for_function("!!document.querySelector('#result-img') && document.querySelector('#result-img').complete")
+    page.wait_for_function("() => !!document.querySelector('#result-img') && document.querySelector('#result-img').complete")
     shot(page, "08-order-done")
 
     photo = downloaded(page, "#download-photo", tmp_path / "photo.png")
@@ -175,6 +201,7 @@ def test_it_takes_a_customer_from_signup_to_printed_sheet(live_server, qcluster,
     phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
     phone.add_cookies(context.cookies())
     mobile = phone.new_page()
+    watch_policy_violations(mobile, violations)
     for name, path in (("upload", "/upload/"), ("workspace", page.url.replace(live_server.url, "")), ("my", "/my/")):
         mobile.goto(live_server.url + path)
         shot(mobile, f"10-phone-{name}")
@@ -191,12 +218,14 @@ def test_it_takes_a_customer_from_signup_to_printed_sheet(live_server, qcluster,
     # Same upload, no document rules: an outfit and a touch-up are allowed and priced live.
     mobile.click("[data-outfit=man_1]")
     mobile.fill("input[name=smooth_factor]", "0.6")
-    mobile.wait_for_function("document.querySelector('#cost .cost-num').textContent.trim() === '23'")
+    mobile.wait_for_function("() => document.querySelector('#cost .cost-num').textContent.trim() === '23'")
     assert mobile.locator("#preview-img").count() == 0  # no stale Germany preview beside other options
     mobile.click("#preview-btn")
     mobile.wait_for_function(
         "() => { const img = document.querySelector('#preview-img'); return !!img && img.complete; }", timeout=180_000
     )
     mobile.locator(".ws-result").screenshot(path=str(SHOTS / "12b-phone-outfit-preview.png"))
+    # The whole path ran under the Content-Security-Policy without the browser refusing anything.
+    assert violations == [], violations
     context.close()
     phone.close()

@@ -10,7 +10,7 @@ from PIL import Image
 from photos.models import LedgerEntry, Order, Upload
 
 from .conftest import PORTRAITS
-from .photos_support import PASSWORD
+from .photos_support import PASSWORD, confirm_signup_mail
 from .photos_support import sync_queue as run_queue_inline
 
 PORTRAIT = PORTRAITS / "p11_hivision_test0.jpg"
@@ -33,6 +33,7 @@ def _signup(client, name):
         {"username": name, "email": f"{name}@example.test", "password1": PASSWORD, "password2": PASSWORD},
     )
     assert response.status_code == 302, response.content[:500]
+    confirm_signup_mail(client, f"{name}@example.test")
 
 
 def _pixels(data):

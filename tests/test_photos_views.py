@@ -179,7 +179,7 @@ def test_it_explains_an_unusable_upload_on_the_page(actors):
     assert "pixels" in client.post("/upload/", {"photo": tiny}).content.decode()
 
 
-def test_it_signs_up_with_welcome_credits_and_resets_passwords(db, settings, mailoutbox):
+def test_it_grants_welcome_credits_on_confirmation_and_resets_passwords(db, settings, mailoutbox):
     settings.PHOTOS_SIGNUP_CREDITS = 30
     client = Client()
     response = client.post(
@@ -187,11 +187,14 @@ def test_it_signs_up_with_welcome_credits_and_resets_passwords(db, settings, mai
         {"username": "newbie", "email": "newbie@example.test", "password1": "x-Very-long-9", "password2": "x-Very-long-9"},
     )
     assert response.status_code == 302
+    assert "0 credits" in client.get("/upload/").content.decode()  # granted once the address is confirmed
+    confirm = re.search(r"https?://[^/]+(/accounts/confirm/\S+)", mailoutbox[0].body).group(1)
+    assert "30 free credits were added" in client.get(confirm).content.decode()
     assert "30 credits" in client.get("/upload/").content.decode()
     client.post("/accounts/logout/")
     client.post("/accounts/password-reset/", {"email": "newbie@example.test"})
-    assert "/accounts/reset/" in mailoutbox[0].body
-    link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mailoutbox[0].body).group(1)
+    assert "/accounts/reset/" in mailoutbox[1].body
+    link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mailoutbox[1].body).group(1)
     form_page = client.get(link, follow=True)
     assert "Choose a new password" in form_page.content.decode()
     done = client.post(
