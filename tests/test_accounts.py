@@ -98,11 +98,11 @@ def test_it_refuses_a_forged_or_expired_link(monkeypatch, settings):
 
 
 def test_it_leaves_staff_grants_and_purchases_alone_before_confirmation(monkeypatch):
-    from photos import tasks
+    from photos import queue
 
     from .photos_support import make_upload
 
-    monkeypatch.setattr(tasks, "enqueue_order", lambda order_id: None)
+    monkeypatch.setattr(queue, "enqueue_order", lambda order_id: None)
     client = Client()
     signup(client, "dee")
     dee, staff = user("dee"), make_user("boss", staff=True)

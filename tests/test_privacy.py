@@ -27,9 +27,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _no_queue(monkeypatch):
-    from photos import tasks
+    from photos import queue
 
-    monkeypatch.setattr(tasks, "enqueue_order", lambda order_id: None)
+    monkeypatch.setattr(queue, "enqueue_order", lambda order_id: None)
 
 
 def finished(order, days_ago, **files):

@@ -15,9 +15,9 @@ BUCKET, REGION = "idphoto-media", "eu-central-1"
 
 @pytest.fixture(autouse=True)
 def _no_queue(monkeypatch):
-    from photos import tasks
+    from photos import queue
 
-    monkeypatch.setattr(tasks, "enqueue_order", lambda order_id: None)
+    monkeypatch.setattr(queue, "enqueue_order", lambda order_id: None)
 
 
 @pytest.fixture
