@@ -1,8 +1,8 @@
 """idphoto engine: pure image code (no Django).
 
 Entry points: `engine.process(image_bytes, params)` makes the photo; `engine.inspect(image_bytes)` only
-decodes and counts faces (the upload check); `engine.warm_up()` loads every model now;
-`engine.plain(report)` turns measurements and checks into JSON values.
+decodes, finds the face and estimates whether the top of the head is in the photo (the upload check);
+`engine.warm_up()` loads every model now; `engine.plain(report)` turns reports into JSON values.
 """
 
 from .errors import EngineError

@@ -145,24 +145,6 @@ CROWN_CUT_LIKELY = gettext_noop(
     "The top of your head looks cut off in this photo. Documents that measure the head will refuse it: "
     "use a photo with space above your hair."
 )
-# Eyes-to-top-edge over eyes-to-chin below which the crown is outside the photo. The top of the head sits
-# about one eyes-to-chin distance above the eyes; on ../shared/portraits the jobs refused (crown cut) p02 at
-# 0.98 and p06 at 0.96 and made every photo from 1.02 up (p07, refused at 1.17, is not caught: a warning only).
-CROWN_ROOM_MIN = 1.0
-
-
-def crown_likely_cut(image):
-    """True when the face sits so high that the top of the head is probably outside the photo (the check the
-    job makes on the hair matte, estimated at upload from the face landmarks)."""
-    from engine.stages import detect
-
-    try:
-        face = detect.find_face(image, level=False).face
-    except engine.EngineError:
-        return False
-    eyes_y = (face.eye_left[1] + face.eye_right[1]) / 2
-    eyes_to_chin = face.chin[1] - eyes_y
-    return eyes_to_chin > 0 and eyes_y / eyes_to_chin < CROWN_ROOM_MIN
 
 
 def _as_jpeg(image, side=None, quality=92):
@@ -193,7 +175,7 @@ def create_upload(user, uploaded_file):
         height=found.height,
         check_ok=True,
         faces_found=found.faces,
-        check_message=CROWN_CUT_LIKELY if crown_likely_cut(found.image) else FACE_FOUND,
+        check_message=CROWN_CUT_LIKELY if found.crown_likely_cut else FACE_FOUND,
     )
     upload.original.save(stored_name, ContentFile(stored), save=False)
     thumb = _as_jpeg(found.image, side=THUMB_SIDE, quality=85)

@@ -70,7 +70,7 @@ print(json.dumps(sorted(models._instances)))
 
 
 @pytest.mark.skipif(not (REPO.parent / "shared" / "portraits").is_dir(), reason="../shared/portraits is absent")
-def test_it_loads_all_models_in_workers_and_only_the_detector_for_the_upload_check():
+def test_it_loads_all_models_in_workers_and_no_matting_model_for_the_upload_check():
     portrait = REPO.parent / "shared" / "portraits" / "p11_hivision_test0.jpg"
 
     def loaded(*args):
@@ -80,5 +80,5 @@ def test_it_loads_all_models_in_workers_and_only_the_detector_for_the_upload_che
         )
         return done.stdout.strip().splitlines()[-1]
 
-    assert loaded("upload-check", str(portrait)) == '["detector"]'  # the web process: no mesh, no matting
+    assert loaded("upload-check", str(portrait)) == '["detector", "mesh"]'  # the web process: no matting model
     assert loaded("worker-start") == '["detector", "mesh", "rvm"]'  # a worker is ready before its first job

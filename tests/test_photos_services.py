@@ -11,7 +11,7 @@ import engine
 from engine.context import Result
 from engine.errors import NoFace
 from photos import queue, services, tasks
-from photos.models import LedgerEntry, Order, OrderEvent, StaffAction, Wallet
+from photos.models import LedgerEntry, Order, StaffAction, Wallet
 
 from .photos_support import FakeApi, make_upload, make_user, png_bytes, use_fake_api
 

@@ -96,14 +96,6 @@ def find_face(image, level=True, allow_several=False, allow_turn=True):
     return FoundFace(face, count, levelled, rotation, source=image, turned=turned)
 
 
-def count_faces(image):
-    """How many faces of comparable size the detector finds (0 if none), trying other quarter turns like
-    `find_face`; runs the detector only (no landmarks), for a quick look at an upload."""
-    image, boxes, _ = _upright_boxes(image, allow_turn=True)
-    boxes = boxes or face_boxes(image, RETRY_SCORE)  # as find_face retries (a hand or a phone at the face)
-    return choose_main(boxes, image.shape[1], image.shape[0])[1] if boxes else 0
-
-
 def _upright_boxes(image, allow_turn):
     """(image, boxes, quarter turns): the photo as it is, or turned when that finds a face clearly better."""
     boxes = face_boxes(image)
