@@ -1,12 +1,85 @@
 """The OpenAPI 3 description of the API, written by hand from the seed contract."""
 
-from engine.params import CLOTHES_IDS, LAYOUT_SIZES
+from api.specs_views import MAX_LIMIT, MAX_OFFSET
+from engine.contract import MAX_DOWNLOAD_MB, MAX_UPLOAD_MB
+from engine.params import CLOTHES_IDS, LAYOUT_SIZES, MAX_FILE_SIZE_TARGET, MAX_SPEC_ID
 
+# Every optional form field may also be sent empty, which means "not given" (the seed: "quality ... only
+# takes effect when quality is empty"); _optional() adds that to a field's schema.
 HEX = {"type": "string", "pattern": "^#?[0-9a-fA-F]{6}$"}
 FLAG = {"type": "integer", "enum": [0, 1]}
 FACTOR = {"type": "number", "minimum": 0, "maximum": 1}
 SIDE = "([1-9][0-9]{2}|1[0-9]{3}|2000)"  # 100..2000
 PIXELS = {"type": "integer", "minimum": 0, "maximum": 4000}
+FILE_SIZE = {"type": "integer", "minimum": 0, "maximum": MAX_FILE_SIZE_TARGET}
+# A public http(s) URL the server may fetch: a dotted host name ending in letters (IP literals and
+# localhost are refused), no user@, no spaces or backslashes.
+LABEL = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+URL_PATTERN = rf"^https?://({LABEL}\.)+[a-z]{{2,24}}(/[^\s\\]*)?$"
+UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+# What the fields cannot say one by one; a request breaking one of these is HTTP 400 (404 for ids).
+RULES = (
+    (
+        "image source: image_file, else a non-empty image_url, else the last_id of an earlier task of this "
+        "key (HTTP 404 when unknown or expired); every source given must be well-formed, the priority picks one"
+    ),
+    "px_width and px_height together; mm_width and mm_height together",
+    "mm_width x mm_height at dpi: each side 10 to 4000 px",
+    "min_X <= X <= max_X and min_X <= max_X for each face constraint; min_file_size <= max_file_size",
+    "label_height smaller than the output height",
+    (
+        "spec_id: an id listed by GET /api/specs (HTTP 404 otherwise); edits the spec forbids are refused "
+        "and its frame at the dpi must be at most 4000 px"
+    ),
+)
+
+
+def _optional(schema):
+    """The field as the text a multipart part carries, or empty (not given): integers and numbers become
+    patterns of exactly the digits the server reads (no signs, spaces or leading zeros), so the document
+    and the parser agree on every string."""
+    text = {"type": "string"}
+    if schema.get("description"):
+        text["description"] = schema["description"]
+    kind = schema.get("type")
+    if "enum" in schema:
+        text["enum"] = [str(value) for value in schema["enum"]] + [""]
+    elif kind == "integer":
+        text["pattern"] = f"^({integer_pattern(schema['minimum'], schema['maximum'])})?$"
+        text["description"] = f"Integer {schema['minimum']}-{schema['maximum']}. " + text.get("description", "")
+    elif kind == "number":
+        text["pattern"] = "^(0(\\.[0-9]{1,6})?|1(\\.0{1,6})?)?$"
+        text["description"] = "Number 0-1, at most 6 decimals. " + text.get("description", "")
+    elif "pattern" in schema:
+        text["pattern"] = f"^({schema['pattern'].strip('^$')})?$"
+    else:
+        text.update({key: value for key, value in schema.items() if key == "maxLength"})
+    return text
+
+
+def integer_pattern(low, high):
+    """A regular expression matching exactly the decimal integers low..high (no leading zeros)."""
+    parts = []
+    for digits in range(len(str(low)), len(str(high)) + 1):
+        start = max(low, 10 ** (digits - 1) if digits > 1 else 0)
+        stop = min(high, 10**digits - 1)
+        if start <= stop:
+            parts += _same_length(str(start), str(stop))
+    return "|".join(parts)
+
+
+def _same_length(low, high):
+    if low == high:
+        return [low]
+    if len(low) == 1:
+        return [f"[{low}-{high}]"]
+    if low[0] == high[0]:
+        return [low[0] + rest for rest in _same_length(low[1:], high[1:])]
+    tail = len(low) - 1
+    parts = _same_length(low, low[0] + "9" * tail)
+    if int(high[0]) - int(low[0]) > 1:
+        parts.append(f"[{int(low[0]) + 1}-{int(high[0]) - 1}][0-9]{{{tail}}}")
+    return parts + _same_length(high[0] + "0" * tail, high)
 
 
 def _form_fields():
@@ -14,20 +87,24 @@ def _form_fields():
         "image_file": {
             "type": "string",
             "format": "binary",
-            "description": "jpg, jpeg, bmp, png, webp, tiff; < 15 MB; at most 4096x4096. Priority over image_url.",
+            "description": f"jpg, jpeg, bmp, png, webp, tiff; at most {MAX_UPLOAD_MB} MiB; at most 4096x4096. "
+            "Priority over image_url.",
         },
         "image_url": {
             "type": "string",
             "maxLength": 512,
-            "description": "http(s) URL, downloaded within 10 s, at most 30 MB. Private, loopback, link-local "
-            "and cloud metadata addresses are refused.",
+            "pattern": URL_PATTERN,
+            "description": f"http(s) URL, downloaded within 10 s, at most {MAX_DOWNLOAD_MB} MB. Private, loopback, "
+            "link-local and cloud metadata addresses, IP literals in other spellings than dotted decimal, "
+            "user@host, backslashes and spaces are refused.",
         },
-        "last_id": {"type": "string", "format": "uuid", "description": "image_id of an earlier task of this key."},
+        "last_id": {"type": "string", "pattern": UUID_PATTERN, "description": "image_id of an earlier task of this key."},
         "sync": {**FLAG, "default": 0, "description": "1 waits for the result, 0 returns task_id at once."},
         "return_type": {"type": "integer", "enum": [1, 2], "default": 1, "description": "1 URL (1 h), 2 base64."},
         "size": {"type": "string", "pattern": f"^{SIDE}x{SIDE}$", "description": "WxH, each 100-2000, e.g. 300x400."},
         "format": {"type": "string", "enum": ["png", "jpg", "jpeg"], "default": "png"},
-        "spec_id": {"type": "integer", "minimum": 1, "description": "Document specification id (GET /api/specs)."},
+        "spec_id": {"type": "integer", "minimum": 1, "maximum": MAX_SPEC_ID,
+                    "description": "Document specification id (GET /api/specs)."},
         "dpi": {"type": "integer", "minimum": 10, "maximum": 1000, "default": 300},
         "px_width": {"type": "integer", "minimum": 10, "maximum": 1799, "default": 295},
         "px_height": {"type": "integer", "minimum": 10, "maximum": 1799, "default": 413},
@@ -52,14 +129,15 @@ def _form_fields():
         {
             "clothes_id": {"type": "string", "enum": list(CLOTHES_IDS)},
             "preview": {**FLAG, "default": 0, "description": "Watermarked and free of charge."},
-            "quality": {"type": "integer", "minimum": 1, "maximum": 100},
-            "min_file_size": {"type": "integer", "minimum": 0, "description": "Bytes; only without quality."},
-            "max_file_size": {"type": "integer", "minimum": 0, "description": "Bytes; only without quality."},
+            "quality": {"type": "integer", "minimum": 1, "maximum": 100,
+                        "description": "JPEG quality; for PNG the compression (100: none, 1: strongest)."},
+            "min_file_size": {**FILE_SIZE, "description": "Bytes; only without quality (padded up to it)."},
+            "max_file_size": {**FILE_SIZE, "description": "Bytes; only without quality; unreachable: state -14."},
             "add_label": {**FLAG, "default": 0},
             "label_text": {"type": "string", "maxLength": 200},
             "label_height": {"type": "integer", "minimum": 8, "maximum": 1000},
             "layout": {**FLAG, "default": 0},
-            "layout_vertical": {**FLAG, "default": 0},
+            "layout_vertical": {**FLAG, "description": "Not given: the orientation that holds more copies."},
             "layout_size": {"type": "string", "enum": list(LAYOUT_SIZES), "default": "6inch"},
             "layout_bg_color": HEX,
             "layout_qr_code_data": {"type": "string", "maxLength": 1000},
@@ -68,7 +146,21 @@ def _form_fields():
             "layout_pdf": {**FLAG, "default": 0, "description": "Addition: also return the sheet as a PDF."},
         }
     )
-    return fields
+    return {name: schema if name == "image_file" else _optional(schema) for name, schema in fields.items()}
+
+
+def _create_body():
+    sources = [
+        {"required": ["image_file"]},
+        {"required": ["image_url"], "properties": {"image_url": {"minLength": 1}}},
+        {"required": ["last_id"], "properties": {"last_id": {"minLength": 1}}},
+    ]
+    return {
+        "type": "object",
+        "properties": _form_fields(),
+        "anyOf": sources,
+        "description": "Rules across fields: " + "; ".join(RULES) + ".",
+    }
 
 
 def _envelope(data_schema):
@@ -109,8 +201,8 @@ def _errors(*codes):
     words = {
         400: "Wrong or missing parameter, or not enough credits.",
         401: "Missing, wrong or disabled X-API-KEY.",
-        404: "Unknown task_id (or a task of another key).",
-        413: "image_file is 15 MB or larger.",
+        404: "Unknown task_id, last_id or spec_id (or one of another key).",
+        413: f"image_file is larger than {MAX_UPLOAD_MB} MiB.",
         429: "More requests per second than the key's limit; see Retry-After.",
     }
     responses = {
@@ -153,8 +245,8 @@ REFERENCE_PATHS = {
             _query("q", {"type": "string"}, "Words that must all match: country, document, size (35x45, 2x2)."),
             _query("country", {"type": "string"}, "Country name or ISO code."),
             _query("document", {"type": "string"}, "Document kind, e.g. passport, visa."),
-            _query("limit", {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}, "Page size."),
-            _query("offset", {"type": "integer", "minimum": 0, "default": 0}, "Page start."),
+            _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 100}, "Page size."),
+            _query("offset", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0}, "Page start."),
         ],
         "A page of specs: {total, offset, limit, specs}.",
     ),
@@ -190,12 +282,12 @@ def openapi_document(server_url=""):
                     "requestBody": {
                         "required": True,
                         "content": {
-                            "multipart/form-data": {"schema": {"type": "object", "properties": _form_fields()}}
+                            "multipart/form-data": {"schema": _create_body()}
                         },
                     },
                     "responses": {
                         "200": {"description": "Task created (sync=0) or finished (sync=1).", **task_response},
-                        **_errors(400, 401, 413, 429),
+                        **_errors(400, 401, 404, 413, 429),
                     },
                 }
             },

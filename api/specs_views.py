@@ -8,11 +8,15 @@ Same envelope as the rest of the API: {"status", "message", "data"}.
 
 
 from engine import specs
+from engine.errors import ParamError
+from engine.params import parse_int
 
 from .views import public_view, reply
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 100
+MAX_OFFSET = 1_000_000
+LIST_PARAMETERS = ("q", "country", "document", "limit", "offset")
 
 
 def _reply(status, message, data=None):
@@ -20,21 +24,26 @@ def _reply(status, message, data=None):
 
 
 def _int_arg(request, name, default, low, high):
-    raw = request.GET.get(name, "").strip()
-    if not raw:
+    """Absent: the default. Present (even empty): an integer in range, parsed like every API integer."""
+    if name not in request.GET:
         return default
-    if not raw.isdigit() or not (low <= int(raw) <= high):
-        raise ValueError(f"{name}: must be an integer from {low} to {high} (got {raw!r})")
-    return int(raw)
+    return parse_int(request.GET[name], name, low, high)
+
+
+def _unknown_parameters(request):
+    unknown = sorted(set(request.GET) - set(LIST_PARAMETERS))
+    if unknown:
+        raise ParamError(", ".join(unknown), "left out: the query parameters are " + ", ".join(LIST_PARAMETERS))
 
 
 @public_view
 def spec_list(request):
     try:
+        _unknown_parameters(request)
         limit = _int_arg(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-        offset = _int_arg(request, "offset", 0, 0, 1_000_000)
-    except ValueError as exc:
-        return _reply(400, str(exc))
+        offset = _int_arg(request, "offset", 0, 0, MAX_OFFSET)
+    except ParamError as exc:
+        return _reply(400, exc.message)
     found = specs.search(request.GET.get("q", ""))
     country = request.GET.get("country", "").strip()
     if country:

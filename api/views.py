@@ -11,7 +11,6 @@ from django.views.decorators.csrf import csrf_exempt
 from engine.contract import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB
 
 from . import services
-from .openapi import openapi_document
 from .services import ApiError
 
 # Requests larger than this are refused before the body is read (image_file plus the form fields).
@@ -127,6 +126,8 @@ def result_file(request, token):
 
 
 def openapi_json(request):
+    from .openapi import openapi_document  # it reads the limits of the views that import this module
+
     return JsonResponse(openapi_document(request.build_absolute_uri("/").rstrip("/")))
 
 

@@ -28,16 +28,18 @@ CLOTHES_RANGES = {"man": 20, "woman": 20, "child": 10}
 CLOTHES_IDS = tuple(f"{kind}_{n}" for kind, count in CLOTHES_RANGES.items() for n in range(1, count + 1))
 LAYOUT_SIZES = ("5inch", "6inch", "a4", "letter", "5x7")
 DEFAULT_LAYOUT_BG = (0xE6, 0xE6, 0xE6)
-HEX_RE = re.compile(r"^#?([0-9a-fA-F]{6})$")
+HEX_RE = re.compile(r"#?([0-9a-fA-F]{6})")
 # ASCII digits only, spelled out: \d, int() and float() also take "３００", "٣٠٠" and "3_00".
 SIZE_RE = re.compile(r"([0-9]{1,5})x([0-9]{1,5})")
-INT_RE = re.compile(r"[0-9]{1,12}")
-SIGNED_INT_RE = re.compile(r"[+-]?[0-9]{1,12}")
-NUMBER_RE = re.compile(r"(?:[0-9]{1,6}(?:\.[0-9]{0,6})?|\.[0-9]{1,6})")
+# No leading zeros, so the OpenAPI document can state the accepted strings exactly.
+INT_RE = re.compile(r"0|[1-9][0-9]{0,11}")
+SIGNED_INT_RE = re.compile(r"-?(?:0|[1-9][0-9]{0,11})")
+NUMBER_RE = re.compile(r"(?:0|[1-9][0-9]{0,5})(?:\.[0-9]{1,6})?")
 MIX_SIZE_RE = re.compile(r"([0-9]{1,3}(?:\.[0-9]{1,2})?)x([0-9]{1,3}(?:\.[0-9]{1,2})?)")
 # min_file_size / max_file_size: the seed says [0, inf]; a bigger target would only pad files (and every
 # base64 poll of them) to absurd sizes, so targets are capped here (HTTP 400 above).
 MAX_FILE_SIZE_TARGET = 10 * 1024 * 1024
+MAX_SPEC_ID = 1_000_000
 # Output sides reached through mm_width x mm_height at a dpi (size and px_* have their own, smaller ranges).
 MIN_OUTPUT_SIDE, MAX_OUTPUT_SIDE = 10, 4000
 
@@ -97,7 +99,7 @@ class Params:
 
 def _present(data, name):
     value = data.get(name)
-    return value is not None and str(value).strip() != ""
+    return value is not None and str(value) != ""  # empty means "not given", as the seed uses it
 
 
 def _int(data, name, low=None, high=None, allowed=None):
@@ -155,8 +157,8 @@ def _float(data, name, low, high):
 def _color(data, name):
     if not _present(data, name):
         return None
-    raw = str(data[name]).strip()
-    match = HEX_RE.match(raw)
+    raw = str(data[name])
+    match = HEX_RE.fullmatch(raw)
     if not match:
         raise ParamError(name, "a hex colour RRGGBB such as FFFFFF or 438EDB", raw)
     hexed = match.group(1)
@@ -257,7 +259,7 @@ def _ignored_factors(data):
 def _clothes(data):
     if not _present(data, "clothes_id"):
         return None
-    value = str(data["clothes_id"]).strip()
+    value = str(data["clothes_id"])
     if value not in CLOTHES_IDS:
         raise ParamError("clothes_id", "one of man_1..man_20, woman_1..woman_20, child_1..child_10", value)
     return value
@@ -268,7 +270,7 @@ def _layout(data):
         return None
     size = "6inch"
     if _present(data, "layout_size"):
-        size = str(data["layout_size"]).strip().lower()
+        size = str(data["layout_size"])
         if size not in LAYOUT_SIZES:
             raise ParamError("layout_size", "one of " + ", ".join(LAYOUT_SIZES), data["layout_size"])
     return LayoutParams(
@@ -291,7 +293,7 @@ def _mix_size(data):
     """layout_mix_size: WIDTHxHEIGHT in whole or decimal mm, e.g. 25x35 (each 10 to 180 mm)."""
     if not _present(data, "layout_mix_size"):
         return None
-    raw = str(data["layout_mix_size"]).strip().lower()
+    raw = str(data["layout_mix_size"])
     allowed = "WIDTHxHEIGHT in millimetres, each from 10 to 180, e.g. 25x35"
     match = MIX_SIZE_RE.fullmatch(raw)
     if not match:
@@ -305,7 +307,7 @@ def _mix_size(data):
 def parse(data):
     """Parse a mapping of seed parameter names to strings into Params (ParamError on bad input)."""
     width, height, dpi = _output_size(data)
-    fmt = str(data.get("format") or "png").strip().lower()
+    fmt = str(data.get("format") or "png")
     if fmt == "jpeg":
         fmt = "jpg"
     if fmt not in ("png", "jpg"):
@@ -322,7 +324,7 @@ def parse(data):
         height=height or DEFAULT_SIZE[1],
         dpi=dpi or DEFAULT_DPI,
         format=fmt,
-        spec_id=_int(data, "spec_id", 1, 1_000_000),
+        spec_id=_int(data, "spec_id", 1, MAX_SPEC_ID),
         change_bg=change_bg,
         bg_color=_color(data, "bg_color"),
         bg_color2=_color(data, "bg_color2"),

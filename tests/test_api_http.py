@@ -2,6 +2,7 @@
 
 import base64
 import io
+import re
 import socket
 from unittest import mock
 
@@ -160,11 +161,13 @@ def test_it_refuses_bad_image_url_and_last_id(client, key):
         ({"image_url": "ftp://example.com/a.jpg"}, "http"),
         ({"image_url": "https://example.com/" + "a" * 500}, "512"),
         ({"last_id": "nope"}, "last_id"),
-        ({"last_id": "00000000-0000-0000-0000-000000000000"}, "last_id"),
     ]
     for fields, needle in cases:
         response = post(client, key[1], **fields)
         assert response.status_code == 400 and needle in response.json()["message"], response.json()
+    # A well-formed id that names no image of this key is a missing resource, like an unknown task_id.
+    unknown = post(client, key[1], last_id="00000000-0000-0000-0000-000000000000")
+    assert unknown.status_code == 404 and "last_id: unknown or expired" in unknown.json()["message"]
 
 
 # --- SSRF ---------------------------------------------------------------------------------------------
@@ -346,17 +349,22 @@ def test_it_reuses_an_input_by_last_id_and_returns_base64(client, key, done):
     assert InputImage.objects.count() == 1
     _, other_raw = services.create_api_key("other", credits=50)
     foreign = post(client, other_raw, last_id=image_id, sync="1")
-    assert foreign.status_code == 400 and "last_id" in foreign.json()["message"]
+    assert foreign.status_code == 404 and "last_id" in foreign.json()["message"]  # as unknown as a missing one
 
 
 @needs_engine
 def test_it_prefers_image_file_over_image_url_and_last_id(client, key, no_network):
     if not P11.exists():
         pytest.skip(f"{P11} is absent")
-    data = post(client, key[1], image_file=p11(), image_url="http://10.0.0.1/x.jpg", last_id="bad",
+    unused = "00000000-0000-0000-0000-000000000000"  # well-formed, unknown: never looked up
+    data = post(client, key[1], image_file=p11(), image_url="https://example.com/x.jpg", last_id=unused,
                 preview="1", sync="1").json()["data"]
     assert data["state"] == 1 and data["cost"] == 0
     assert services.balance(key[0]) == 100
+    # Every source given must be well-formed, even one the priority leaves unused.
+    for fields, words in (({"image_url": "http://10.0.0.1/x.jpg"}, "image_url: refused"), ({"last_id": "bad"}, "last_id")):
+        response = post(client, key[1], image_file=p11(), preview="1", **fields)
+        assert response.status_code == 400 and response.json()["message"].startswith(words)
 
 
 @needs_engine
@@ -452,7 +460,8 @@ def test_it_serves_an_openapi_document_with_every_seed_parameter(client):
     seed_names = ["image_file", "image_url", "last_id", "sync", "size", "format", "return_type", "spec_id", "dpi", "px_width", "px_height", "mm_width", "mm_height", "change_bg", "bg_color", "bg_color2", "face_width", "min_face_width", "max_face_width", "face_height", "min_face_height", "max_face_height", "head_top", "min_head_top", "max_head_top", "chin_top", "min_chin_top", "max_chin_top", "eyes_top", "min_eyes_top", "max_eyes_top", "auto_bright", "bright_factor", "auto_smooth", "smooth_factor", "auto_thin_face", "thin_face_factor", "auto_sharp", "sharp_factor", "clothes_id", "preview", "quality", "min_file_size", "max_file_size", "add_label", "label_text", "label_height", "layout", "layout_vertical", "layout_size", "layout_bg_color", "layout_qr_code_data", "layout_qr_code_size", "layout_label_text"]
     assert set(seed_names) <= set(fields)
     assert {"200", "400", "401", "413", "429"} <= set(post_op["responses"])
-    assert fields["dpi"]["minimum"] == 10 and fields["dpi"]["maximum"] == 1000
+    assert fields["dpi"]["type"] == "string" and fields["dpi"]["description"].startswith("Integer 10-1000")
+    assert re.fullmatch(fields["dpi"]["pattern"], "1000") and not re.fullmatch(fields["dpi"]["pattern"], "1001")
 
 
 def test_it_reports_processing_states_4_to_6_with_progress(client, key, monkeypatch):

@@ -1,14 +1,17 @@
 """Creating tasks: validate the request, reserve its credit and insert the task in one transaction."""
 
 import logging
+import re
 import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
 
 import engine
+from engine import specs
 from engine.contract import MAX_UPLOAD_MB, STATE_FAILED, STATE_QUEUED, upload_too_large
 from engine.errors import ParamError
+from engine.specs import apply_spec
 
 from .. import fetch
 from ..models import ApiKey, Task
@@ -22,6 +25,7 @@ from .retention import fail_abandoned
 log = logging.getLogger(__name__)
 
 TRANSPORT_FIELDS = ("sync", "return_type", "image_url", "last_id", "image_file")
+UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
 @dataclass
@@ -40,12 +44,19 @@ class CreateRequest:
 
 
 def _choice(data, name, allowed, default):
-    raw = str(data.get(name) or "").strip()
+    raw = str(data.get(name) or "")
     if raw == "":
         return default
     if raw not in {str(v) for v in allowed}:
         raise ApiError(f"{name}: must be {' or '.join(str(v) for v in allowed)} (got {raw!r})")
     return int(raw)
+
+
+def _check_spec_exists(spec_id):
+    try:
+        specs.get(spec_id)
+    except KeyError:
+        raise ApiError(f"spec_id: no spec with id {spec_id}; list them with GET /api/specs", status=404) from None
 
 
 def parse_create_request(data, files):
@@ -57,9 +68,8 @@ def parse_create_request(data, files):
             # The engine ignores layout_* when layout=0; a malformed value is still the caller's error.
             engine.parse({**fields, "layout": "1"})
         if params.spec_id is not None:
-            from engine.specs import apply_spec  # unknown ids and edits the spec forbids are refused now
-
-            apply_spec(params)
+            _check_spec_exists(params.spec_id)
+            apply_spec(params)  # edits the spec forbids are refused now, not in the worker
     except ParamError as exc:
         raise ApiError(exc.message) from None
     request = CreateRequest(
@@ -68,26 +78,31 @@ def parse_create_request(data, files):
         sync=bool(_choice(data, "sync", (0, 1), 0)),
         return_type=_choice(data, "return_type", (1, 2), 1),
     )
+    _choose_source(request, data, files)
+    return request
+
+
+def _choose_source(request, data, files):
+    """Every source given is checked (a malformed one is an error even when another wins, as layout_*
+    fields are checked when layout=0); then the seed's priority picks one: image_file > image_url >
+    last_id. Empty fields count as not given."""
     upload = files.get("image_file")
-    image_url = str(data.get("image_url") or "").strip()
-    last_id = str(data.get("last_id") or "").strip()
-    if upload is not None:  # priority: image_file > image_url > last_id
-        if upload_too_large(upload.size):
-            raise ApiError(f"image_file: must be at most {MAX_UPLOAD_MB} MB", status=413)
+    image_url = str(data.get("image_url") or "")
+    last_id = str(data.get("last_id") or "")
+    if upload is not None and upload_too_large(upload.size):
+        raise ApiError(f"image_file: must be at most {MAX_UPLOAD_MB} MB", status=413)
+    if image_url and (refusal := fetch.url_refusal(image_url)):
+        raise ApiError(refusal)
+    if last_id and not UUID_RE.fullmatch(last_id):
+        raise ApiError("last_id: must be an image_id (a UUID such as 0f8fad5b-d9cb-469f-a165-70867728950e)")
+    if upload is not None:
         request.image_file = upload
     elif image_url:
-        refusal = fetch.url_refusal(image_url)
-        if refusal:
-            raise ApiError(refusal)
         request.image_url = image_url
     elif last_id:
-        try:
-            request.last_id = uuid.UUID(last_id)
-        except ValueError:
-            raise ApiError("last_id: must be an image_id returned by an earlier task of this key") from None
+        request.last_id = uuid.UUID(last_id)
     else:
         raise ApiError("image_file, image_url or last_id: one of them is required")
-    return request
 
 
 def create_task(api_key, request: CreateRequest) -> Task:

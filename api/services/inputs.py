@@ -26,5 +26,7 @@ def store_input(api_key, data):
 def reusable_input(api_key, image_id):
     image = InputImage.objects.filter(api_key=api_key, image_id=image_id, expires_at__gt=timezone.now()).first()
     if image is None or not image.file:
-        raise ApiError("last_id: unknown or expired image_id (it must come from an earlier task of this key)")
+        raise ApiError(
+            "last_id: unknown or expired image_id (it must come from an earlier task of this key)", status=404
+        )
     return image
