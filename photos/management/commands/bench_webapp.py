@@ -115,7 +115,9 @@ class Command(BaseCommand):
         first = browsers[0]
         upload_code = first.upload(options["photo"])
         first.preview_seconds(upload_code)  # the web process loads its face detector on the first upload
+        idle_since = time.time()
         idle = [first.preview_seconds(upload_code) for _ in range(options["idle"])]
+        idle_split = _server_split(users[0], idle_since)
         together = []
         for _ in range(options["parallel_rounds"]):
             together += self._at_once(browsers, [b.upload(options["photo"]) for b in browsers])
@@ -126,6 +128,8 @@ class Command(BaseCommand):
         figures = {
             "preview_idle_p50": _p50(idle),
             "preview_idle_max": round(max(idle), 3),
+            "preview_idle_queue_wait_p50": idle_split[0],
+            "preview_idle_worker_p50": idle_split[1],
             f"preview_{len(browsers)}_at_once_p50": _p50(together),
             f"preview_{len(browsers)}_at_once_max": round(max(together), 3),
             "paid_to_download_p50": _p50(paid),
@@ -160,6 +164,19 @@ class Command(BaseCommand):
         for thread in threads:
             thread.join()
         return times
+
+
+def _server_split(username, since):
+    """Medians of the idle previews' queue wait (created -> started) and worker time (started -> finished),
+    from the order rows: what the server spent, apart from the page's polling and the image download."""
+    from datetime import UTC, datetime
+
+    from photos.models import Order
+
+    rows = Order.objects.filter(owner__username=username, created__gte=datetime.fromtimestamp(since, UTC))
+    waits = [(o.started - o.created).total_seconds() for o in rows if o.started]
+    work = [(o.finished - o.started).total_seconds() for o in rows if o.started and o.finished]
+    return (_p50(waits) if waits else None, _p50(work) if work else None)
 
 
 def _p50(values):
