@@ -44,8 +44,7 @@ def signup(request):
             throttle.record_signup(request)
             services.open_account(user)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.info(request, _confirm_prompt(user.email))
-            return redirect("photos:upload")
+            return redirect("photos:upload")  # the page header asks to confirm the address
     return render(request, "registration/signup.html", context)
 
 
