@@ -29,6 +29,7 @@ HAIR_SHADOW = 0.35  # darkening of the garment just around hair that falls over 
 BLUR_RANGE = (0.45, 2.2)  # px: the photo's measured blur is kept within this
 DRAWN_BLUR = 0.45  # px: the painter's own softness (4x supersampled, box filtered)
 GRAIN_RANGE = (0.8, 4.0)  # target median absolute Laplacian of the garment's luma
+GRAIN_SHARE = 0.85  # of that target given to the texture (the rest comes from the drawing itself)
 # Folds in neck half-widths from the neck centre and the collar line (outward x, down y): (start, end,
 # height, width). Positive heights are ridges, negative ones the valleys between them.
 SHOULDER_FOLDS = (
@@ -177,10 +178,12 @@ def form(coverage, n):
     inside = (coverage > 0.5).astype(np.uint8)
     pad = int(FORM_RADIUS * n) + 2
     inside = np.pad(inside, ((0, pad), (0, 0)), mode="edge")
-    distance = cv2.distanceTransform(inside, cv2.DIST_L2, 3)[:-pad]
+    distance = cv2.distanceTransform(inside, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)[:-pad]
     radius = max(1.0, FORM_RADIUS * n)
     t = np.clip(distance / radius, 0, 1)
-    return (radius * np.sqrt(1 - (1 - t) ** 2)).astype(np.float32)
+    # Smoothed: the distance has creases where the nearest edge changes, which would light as streaks.
+    height = (radius * np.sqrt(1 - (1 - t) ** 2)).astype(np.float32)
+    return cv2.GaussianBlur(height, (0, 0), max(1.0, 0.25 * n))
 
 
 def shading(height, light):
@@ -210,6 +213,11 @@ def fabric_texture(shape, seed, blur):
     return texture
 
 
+def _median_laplacian(image, mask):
+    lap = np.abs(cv2.Laplacian(image, cv2.CV_32F, ksize=1))
+    return float(np.median(lap[mask])) if mask.any() else 0.0
+
+
 def finish(painter, fit, outfit, height):
     """(rgb, coverage) full-canvas float32 of the painted garment with the finish applied; `height` is the
     folds' height (window-sized)."""
@@ -237,8 +245,8 @@ def finish(painter, fit, outfit, height):
     inv = 1.0 / np.maximum(cov, 1e-3)
     rgb, grain, skin = prem * inv[..., None], grain * inv, np.clip(skin * inv, 0, 1)
     texture = fabric_texture(cov.shape, zlib.crc32(outfit.id.encode()) ^ 0x5EED, extra)
-    lap = np.abs(cv2.Laplacian(texture, cv2.CV_32F, ksize=1))
-    amplitude = look.grain / max(float(np.median(lap)), 1e-6)
+    # The drawing's own edges, folds and shading add a little grain of their own.
+    amplitude = GRAIN_SHARE * look.grain / max(_median_laplacian(texture, cov > 0.5), 1e-6)
     rgb = rgb + (amplitude * texture * grain)[..., None]
     if fit.neck_detail is not None and skin.max() > 0:
         detail = _mirrored(fit.neck_detail, cov.shape, (int(fit.collar_y) - top, int(fit.cx)))

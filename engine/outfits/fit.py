@@ -427,8 +427,8 @@ def _skin_colour(canvas, skin_like, face_skin, cx, neck, chin_y, collar_y, fw):
     region = skin_like[max(0, y0) : max(0, y1), x0:x1]
     pixels = canvas[max(0, y0) : max(0, y1), x0:x1][region]
     neck_colour = np.median(pixels, axis=0) if len(pixels) >= 10 else face * 0.85
-    # The neck often sits in the jaw's shadow; open chest skin catches more light.
-    return tuple(float(v) for v in 0.55 * neck_colour + 0.45 * 0.9 * face)
+    # The neck often sits in the jaw's shadow; open chest skin catches a little more light.
+    return tuple(float(v) for v in 0.85 * neck_colour + 0.15 * 0.9 * face)
 
 
 def _skin_row(canvas, skin_like, cx, neck, collar_y, fallback):
@@ -442,7 +442,7 @@ def _skin_row(canvas, skin_like, cx, neck, collar_y, fallback):
         return None
     band = canvas[y0:y1, x0:x1].astype(np.float32)
     ok = skin_like[y0:y1, x0:x1]
-    if ok.mean() < 0.6:
+    if ok.mean() < 0.35:  # (each column averages its skin pixels only)
         return None
     counts = ok.sum(axis=0)
     mean = (band * ok[..., None]).sum(axis=0) / np.maximum(counts, 1)[:, None]

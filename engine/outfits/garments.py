@@ -15,9 +15,10 @@ from .paint import Field, Painter, bezier, ellipse
 EDGE = 0.55  # seam and edge lines darken the fabric to this fraction...
 EDGE_STRENGTH = 0.4  # ...of which this share is drawn (the edges' relief does the rest)
 # Necklines that show skin reach no deeper than the person's own skin shows below the collar line plus
-# this many neck half-widths (so little skin is invented), and no shallower than MIN_DEPTH.
+# this many neck half-widths (so little skin is invented), and no shallower than MIN_DEPTH; a wide one is
+# no wider than a round neck unless their own skin shows that far down.
 SKIN_NECKLINES = ("collar_open", "polo", "round", "bow", "peterpan", "scoop", "v")
-INVENTED_SKIN, MIN_DEPTH = 0.6, 0.55
+INVENTED_SKIN, MIN_DEPTH = 0.45, 0.55
 # Grain of each kind of cloth, relative to the photo's (see finish.py).
 WOOL, COTTON, KNIT, SILK = 1.0, 0.8, 1.25, 0.5
 
@@ -88,8 +89,10 @@ class Drawing:
             "cardigan": (1.15, 3.2, 0.0),
         }
         half, depth, round_ = shapes[kind]
-        if kind in SKIN_NECKLINES:  # no deeper than the person's own skin shows, plus a little
-            depth = min(depth, max(MIN_DEPTH, self.fit.skin_depth / self.n + INVENTED_SKIN))
+        if kind in SKIN_NECKLINES:  # no deeper or wider than the person's own skin shows, plus a little
+            real = self.fit.skin_depth / self.n
+            depth = min(depth, max(MIN_DEPTH, real + INVENTED_SKIN))
+            half = min(half, max(1.18, real + 1.0))
         sides = []
         for side in (-1, 1):
             top = self.pt(half, -0.12, side)
