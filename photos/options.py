@@ -7,6 +7,8 @@ The form is parsed once per request, by `choose`.
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, gettext_lazy
+
 from engine import specs
 from engine.errors import ParamError
 from engine.params import BEAUTY_FIELDS, Params, parse
@@ -25,17 +27,18 @@ class Choice:
     price: int
 
 EDIT_REASONS = {
-    "beauty": "Touch-ups are off for this document",
-    "outfit": "Outfit change is off for this document",
-    "background": "Background replacement is off for this document",
+    "beauty": gettext_lazy("Touch-ups are off for this document"),
+    "outfit": gettext_lazy("Outfit change is off for this document"),
+    "background": gettext_lazy("Background replacement is off for this document"),
 }
 
 
 def edit_reason(spec, edit):
     """Why an edit is hidden for this spec, in the spec's own words when it has them."""
     why = getattr(spec, "forbidden_reason", "") if spec else ""
-    return f"{EDIT_REASONS[edit]}: {why or 'the authority does not accept digitally altered photos'}."
-LAYOUT_CHOICES = (("6inch", "6-inch sheet (4x6 in)"), ("5inch", "5-inch sheet (3.5x5 in)"))
+    why = why or gettext("the authority does not accept digitally altered photos")
+    return gettext("%(edit)s: %(why)s.") % {"edit": EDIT_REASONS[edit], "why": why.rstrip(".")}
+LAYOUT_CHOICES = (("6inch", gettext_lazy("6-inch sheet (4x6 in)")), ("5inch", gettext_lazy("5-inch sheet (3.5x5 in)")))
 SWATCHES = (
     ("FFFFFF", "White"),
     ("F2F2F2", "Off-white"),

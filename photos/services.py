@@ -106,7 +106,7 @@ def purchase_credits(user, credits, reference, note):
 def welcome(user):
     """Open the wallet of a new account with the configured starting grant."""
     if settings.PHOTOS_SIGNUP_CREDITS > 0:
-        return grant_credits(user, settings.PHOTOS_SIGNUP_CREDITS, "Welcome credits")
+        return grant_credits(user, settings.PHOTOS_SIGNUP_CREDITS, gettext_noop("Welcome credits"))
     Wallet.objects.get_or_create(user=user)
     return None
 
@@ -205,7 +205,7 @@ def create_preview(user, upload, params, spec_label=""):
             kind=Order.KIND_PREVIEW,
             options={**params, "preview": "1"},
             spec_label=spec_label,
-            state_text="Waiting for a free worker…",
+            state_text=gettext_noop("Waiting for a free worker…"),
         )
         _record(order, OrderEvent.CREATED, OrderEvent.USER, by=user)
         _enqueue_on_commit(order)
@@ -247,7 +247,7 @@ def create_paid_order(user, upload, params, cost, idempotency_key, spec_label=""
             idempotency_key=idempotency_key,
             preview_order=preview_order,
             needs_review=settings.PHOTOS_REQUIRE_APPROVAL,
-            state_text="Waiting for a free worker…",
+            state_text=gettext_noop("Waiting for a free worker…"),
         )
         if cost:
             _append(wallet, -cost, LedgerEntry.SPEND, order=order, note=f"{spec_label or 'ID photo'}")
@@ -267,7 +267,7 @@ def start_order(order_id):
         order.started = order.started or timezone.now()
         order.attempts += 1
         order.progress = 3
-        order.state_text = "Starting"
+        order.state_text = gettext_noop("Starting")
         order.save()
         _record(order, OrderEvent.STARTED, OrderEvent.QUEUE, note=f"attempt {order.attempts}")
     return order
@@ -295,7 +295,7 @@ def finish_order(order_id, image, image_ext, sheet=None, sheet_ext="png", report
         order.warnings = report.get("warnings") or []
         order.status = Order.DONE
         order.progress = 100
-        order.state_text = "Ready"
+        order.state_text = gettext_noop("Ready")
         order.finished = timezone.now()
         order.api_task_id = api_task_id or order.api_task_id
         order.save()
@@ -314,7 +314,7 @@ def fail_order(order_id, message, checks=()):
         order.status = Order.FAILED
         order.error = message[:2000]
         order.checks = list(checks)
-        order.state_text = "Failed"
+        order.state_text = gettext_noop("Failed")
         order.finished = timezone.now()
         order.save()
         _record(order, OrderEvent.FAILED, OrderEvent.QUEUE, note=message)
@@ -330,7 +330,7 @@ def retry_later(order_id, reason):
         if order is None:
             return False
         order.status = Order.QUEUED
-        order.state_text = "Waiting for the photo service"
+        order.state_text = gettext_noop("Waiting for the photo service")
         order.save()
         _record(order, OrderEvent.REQUEUED, OrderEvent.QUEUE, note=reason)
         _enqueue_on_commit(order)
@@ -378,7 +378,7 @@ def reject(order, staff, reason):
         locked.status = Order.REJECTED
         locked.reject_reason = reason
         locked.approved = False
-        locked.state_text = "Rejected by our review team"
+        locked.state_text = gettext_noop("Rejected by our review team")
         locked.finished = locked.finished or timezone.now()
         locked.save()
         StaffAction.objects.create(staff=staff, action=StaffAction.REJECT, order=locked, note=reason)
@@ -408,7 +408,7 @@ def rerun(order, staff, note=""):
         locked.api_task_id = ""
         locked.error = ""
         locked.reject_reason = ""
-        locked.state_text = "Queued again by our review team"
+        locked.state_text = gettext_noop("Queued again by our review team")
         locked.started = locked.finished = None
         locked.save()
         StaffAction.objects.create(staff=staff, action=StaffAction.RERUN, order=locked, note=note)
@@ -417,7 +417,7 @@ def rerun(order, staff, note=""):
     order.refresh_from_db()
 
 
-TIMED_OUT = "The photo took too long to make. Please try again."
+TIMED_OUT = gettext_noop("The photo took too long to make. Please try again.")
 
 
 def requeue_stuck_orders(grace_seconds):

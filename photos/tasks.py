@@ -13,6 +13,7 @@ import time
 
 import httpx
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 import engine
 from engine.compliance import checks_for_error
@@ -28,21 +29,21 @@ STUCK_GRACE_SECONDS = 90  # a queued order older than this lost its queue messag
 PROGRESS_EVERY = 0.2  # seconds between progress writes (a preview takes well under a second)
 # The text shown while a stage runs, keyed on the engine stage that just finished.
 NEXT_STAGE_TEXTS = {
-    "decode": "Finding your face",
-    "detect": "Separating you from the background",
-    "matte": "Framing head and shoulders to the document rules",
-    "geometry": "Applying touch-ups and outfit",
-    "beauty": "Applying touch-ups and outfit",
-    "outfit": "Painting the new background",
-    "background": "Adding the label and watermark",
-    "label": "Adding the label and watermark",
-    "watermark": "Saving the photo file",
-    "encode": "Preparing the print sheet",
-    "layout": "Checking the result against the rules",
-    "checks": "Saving the photo",
+    "decode": gettext_noop("Finding your face"),
+    "detect": gettext_noop("Separating you from the background"),
+    "matte": gettext_noop("Framing head and shoulders to the document rules"),
+    "geometry": gettext_noop("Applying touch-ups and outfit"),
+    "beauty": gettext_noop("Applying touch-ups and outfit"),
+    "outfit": gettext_noop("Painting the new background"),
+    "background": gettext_noop("Adding the label and watermark"),
+    "label": gettext_noop("Adding the label and watermark"),
+    "watermark": gettext_noop("Saving the photo file"),
+    "encode": gettext_noop("Preparing the print sheet"),
+    "layout": gettext_noop("Checking the result against the rules"),
+    "checks": gettext_noop("Saving the photo"),
 }
-FIRST_STAGE_TEXT = "Reading your photo"
-ORIGINAL_GONE = "The uploaded photo was deleted, so this photo cannot be made. Upload it again."
+FIRST_STAGE_TEXT = gettext_noop("Reading your photo")
+ORIGINAL_GONE = gettext_noop("The uploaded photo was deleted, so this photo cannot be made. Upload it again.")
 
 
 def run_order(order_id):
@@ -104,12 +105,12 @@ def stage_text(finished_stage):
 
 
 def _run_remote(order):
-    services.report_progress(order.pk, 5, "Sent to the photo service")
+    services.report_progress(order.pk, 5, gettext_noop("Sent to the photo service"))
     try:
         with api_client.make_client() as client:
             data = _create_sync(client, order)
             if int(data.get("state", 0)) != 1:
-                detail = data.get("state_detail") or "The photo could not be processed."
+                detail = data.get("state_detail") or gettext_noop("The photo could not be processed.")
                 services.fail_order(order.pk, detail, checks=data.get("checks") or [])
                 return "failed"
             image = api_client.download(client, data["image"]) if data.get("image") else b""
@@ -163,7 +164,7 @@ def _create_sync(client, order):
 
 def _retry_or_fail(order, exc):
     if order.attempts >= NETWORK_ATTEMPTS:
-        services.fail_order(order.pk, "The photo service could not be reached. Please try again.")
+        services.fail_order(order.pk, gettext_noop("The photo service could not be reached. Please try again."))
         return "failed"
     log.warning("order %s: photo service unreachable (%s); will retry", order.code, exc)
     time.sleep(RETRY_WAIT)

@@ -67,7 +67,8 @@ def spec_title(spec):
     document = DOCUMENTS.get(spec.document)
     if (get_language() or "en").startswith("en") or document is None:
         return options.spec_label(spec)
-    return pgettext("document title", "%(country)s %(document)s") % {"country": _country(spec), "document": document}
+    title = pgettext("document title", "%(country)s %(document)s") % {"country": _country(spec), "document": document}
+    return title[:1].upper() + title[1:]
 
 
 def colour_name(name):

@@ -25,7 +25,7 @@ CHECKS = [  # as engine/compliance.py reports them: passing, warning and failing
      "unit": "ratio", "fix": ""},
     {"id": "eyes_open", "label": "Eyes open", "status": "fail", "value": 0.1, "threshold": 0.12, "unit": "ratio",
      "fix": "Keep both eyes open and look into the lens; if the light makes you squint, move out of direct sun."},
-    {"id": "sharpness", "label": "Sharp face", "status": "pass", "value": 180.4, "threshold": 25.0,
+    {"id": "sharp", "label": "Sharp (not blurred)", "status": "pass", "value": 180.4, "threshold": 25.0,
      "unit": "score", "fix": ""},
 ]
 

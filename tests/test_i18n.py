@@ -1,0 +1,96 @@
+"""Three languages: every message the web app uses is in each catalogue, translated and not fuzzy; the
+catalogues compile without GNU gettext; Accept-Language, the switcher, <html lang> and e-mails follow."""
+
+import pytest
+from django.conf import settings
+from django.core import mail as outbox_mail
+from django.test import Client
+from django.utils import translation
+
+from idphoto_site import locales
+from photos import mail, queue, report, services, wording
+from photos.models import UserLanguage
+
+from .a11y_support import CHECKS
+from .photos_support import make_upload, make_user
+from .test_photos_views import client_for
+
+LANGUAGES = [code for code, _ in settings.LANGUAGES if code != "en"]
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards():
+    """A request in another language leaves it active in this thread: later tests expect the default."""
+    yield
+    translation.deactivate()
+
+
+def catalogue(code):
+    return locales.LOCALE_DIR / translation.to_locale(code) / "LC_MESSAGES" / "django.po"
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_it_has_every_message_translated_and_nothing_fuzzy(code):
+    problems = locales.problems(locales.read(catalogue(code)))
+    assert not problems, f"{len(problems)} entries: {problems[:10]}"
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_it_has_every_message_the_code_uses_in_the_catalogue(code):
+    used = locales.extract()
+    present = {(m.context, m.id if isinstance(m.id, str) else m.id[0]) for m in locales.read(catalogue(code)) if m.id}
+    missing = sorted(set(used) - present)
+    assert not missing, "run `python -m idphoto_site.locales update` and translate: " + "; ".join(
+        f"{msgid!r} ({used[(ctx, msgid)][1][0]})" for ctx, msgid in missing[:15]
+    )
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_it_compiles_the_catalogue_with_python_only(code, tmp_path):
+    target = tmp_path / "django.mo"
+    assert locales.compile_one(catalogue(code), target) == []
+    assert target.stat().st_size > 10_000
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("accept", "lang", "words"),
+    [("zh-CN,zh;q=0.9", "zh-Hans", "护照"), ("es-ES,es;q=0.8", "es", "Fotos de pasaporte"), ("en-GB", "en", "Passport")],
+)
+def test_it_honours_accept_language_and_sets_html_lang(accept, lang, words):
+    html = Client(HTTP_ACCEPT_LANGUAGE=accept).get("/").content.decode()
+    assert f'<html lang="{lang}">' in html
+    assert words in html
+
+
+@pytest.mark.django_db
+def test_it_switches_language_and_remembers_it_for_e_mails(monkeypatch, mailoutbox):
+    monkeypatch.setattr(queue, "enqueue_order", lambda order_id: None)
+    owner, staff = make_user("ana", credits=20), make_user("sam", staff=True)
+    client = client_for(owner)
+    response = client.post("/i18n/setlang/", {"language": "es", "next": "/my/"}, follow=True)
+    assert '<html lang="es">' in response.content.decode() and "Mis fotos" in response.content.decode()
+    assert UserLanguage.objects.get(user=owner).code == "es"
+    order, _ = services.create_paid_order(owner, make_upload(owner), {"format": "png"}, 6, "k")
+    with translation.override("en"):  # the staff member works in English
+        services.reject(order, staff, "Ojos cerrados.")
+    message = outbox_mail.outbox[-1]
+    with translation.override("es"):
+        assert message.subject == str(mail.SUBJECTS["rejected"])
+    assert message.subject != "Your ID photo needs a new picture" and "Ojos cerrados." in message.body
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_it_words_the_compliance_report_and_documents_in_each_language(code):
+    from engine import specs
+
+    germany = next(s for s in specs.all_specs() if s.country_code == "DE" and s.document == "Passport")
+    with translation.override("en"):
+        english = [report.for_people(c) for c in CHECKS]
+    with translation.override(code):
+        shown = [report.for_people(c) for c in CHECKS]
+        title = wording.spec_title(germany)
+    for there, here in zip(english, shown, strict=True):
+        assert here["verdict"] != there["verdict"] and here["name"] != there["name"], here
+        assert here["fix"] != there["fix"] or not there["fix"], here
+    assert title != "Germany passport" and ("德国" in title or "Alemania" in title)
