@@ -160,13 +160,19 @@ def lockouts(request):
     """Accounts and addresses locked out now, with an unlock button (the admin's axes pages show all)."""
     since = timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
     recent = AccessAttempt.objects.filter(attempt_time__gte=since)
-    context = {"accounts": _locked(recent, "username"), "addresses": _locked(recent, "ip_address")}
-    return render(request, "accounts/lockouts.html", context)
+    sections = [
+        (_("Accounts"), _("Username"), "username", _locked(recent, "username"), _("No account is locked out.")),
+        (_("Network addresses"), _("Address"), "ip_address", _locked(recent, "ip_address"),
+         _("No address is locked out.")),
+    ]
+    return render(request, "accounts/lockouts.html", {"sections": sections})
 
 
 def _locked(attempts, field):
+    """[{value, failures, last}] of the usernames or addresses with enough recent failures to be paused."""
     rows = attempts.values(field).annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
-    return rows.filter(failures__gte=settings.AXES_FAILURE_LIMIT).order_by("-last")
+    rows = rows.filter(failures__gte=settings.AXES_FAILURE_LIMIT).order_by("-last")
+    return [{"value": row[field], "failures": row["failures"], "last": row["last"]} for row in rows]
 
 
 @staff_member_required(login_url="photos:login")

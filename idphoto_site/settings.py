@@ -432,6 +432,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_DISABLE_ACCESS_LOG = True  # no record of successful logins (address, browser) is needed, so none is kept
 AXES_VERBOSE = False  # its start-up banner would land in every manage.py command's output
 
 # Proxies in front of the app that append to X-Forwarded-For: the client address is that many entries
