@@ -111,6 +111,10 @@ def test_it_says_on_the_pages_that_files_were_deleted_on_schedule():
     assert "Deleted on schedule" in client.get("/my/").content.decode()
     assert client.get(f"/o/{order.code}/file/result/").status_code == 404
     assert client.get(f"/u/{upload.code}/").status_code == 404  # no new pictures from a deleted original
+    desk = Client()
+    desk.force_login(make_user("desk", staff=True))
+    staff_page = desk.get(f"/staff/o/{order.code}/").content.decode()
+    assert "files deleted" in staff_page and f"/u/{upload.code}/file/original/" not in staff_page
 
 
 def test_it_runs_the_retention_job_from_a_django_q_schedule():
