@@ -68,6 +68,8 @@ def test_it_has_no_serious_or_critical_axe_violation_on_any_page(live_server, ch
         ("my-photos", "/my/"),
         ("buy-credits", "/credits/buy/"),
         ("purchases", "/credits/purchases/"),
+        ("privacy", "/privacy/"),
+        ("delete-account", "/accounts/delete/"),
     ]
     for name, path in pages:
         page.goto(base + path)
@@ -86,7 +88,7 @@ def test_it_has_no_serious_or_critical_axe_violation_on_any_page(live_server, ch
     context.clear_cookies()
     log_in(page, base, "sam")
     for name, path in (("staff-list", "/staff/"), ("staff-order", f"/staff/o/{paid.code}/"), ("staff-credits", "/staff/credits/"),
-                       ("staff-purchases", "/staff/purchases/")):
+                       ("staff-purchases", "/staff/purchases/"), ("staff-lockouts", "/staff/lockouts/")):
         page.goto(base + path)
         audit(page, f"{name}-{suffix}", found)
     context.close()
