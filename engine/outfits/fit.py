@@ -165,7 +165,7 @@ def measure(canvas, alpha, points):
     fit.clothes_above = cv2.GaussianBlur(drop.astype(np.float32), (0, 0), 0.8)
     fit.skin_like = cv2.GaussianBlur(skin_like.astype(np.float32), (0, 0), 1.0)
     fit.skin_depth = _skin_depth(skin_like, cx, neck, collar_y)
-    fit.skin_row = _skin_row(canvas, skin_like, cx, neck, collar_y + fit.skin_depth, skin)
+    fit.skin_row = _skin_row(canvas, clearly, cx, neck, collar_y + fit.skin_depth, skin)
     hair = hair_in_front(canvas, alpha, points, cx, neck, collar_y)
     fit.hair = hair if hair.max() > 0.5 else None
     clothes = body & ~skin_like & (rows > collar_y + 0.1 * fw)
