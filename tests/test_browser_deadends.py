@@ -43,7 +43,7 @@ def test_it_has_no_dead_ends_in_the_options_and_after_paying(live_server, chromi
     page.screenshot(path=str(SHOTS / "deadends-phone-sticky-bar.png"))
 
     page.click("[data-outfit=man_1]")
-    page.wait_for_function("document.querySelector('#cost .cost-num').textContent.trim() === '15'")
+    page.wait_for_function("() => document.querySelector('#cost .cost-num').textContent.trim() === '15'")
     page.click("#buy-btn")
     page.wait_for_selector("#pay-btn")
     assert "outfit man_1" in page.inner_text("#confirm")

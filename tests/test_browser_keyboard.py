@@ -62,7 +62,7 @@ def test_it_goes_from_upload_to_download_with_the_keyboard_only(live_server, qcl
     tab_to(page, "input[name=q]")
     page.keyboard.type("germany passport")
     page.wait_for_selector(f"#spec-results .spec-item:has-text('{germany.title}')")
-    tab_to(page, ".spec-item")
+    tab_to(page, f".spec-item[data-spec='{germany.id}']")
     page.keyboard.press("Enter")
     page.wait_for_selector("#spec-card [name=spec_id]", state="attached")
     page.wait_for_selector("section[data-edit=beauty]", state="hidden")
