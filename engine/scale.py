@@ -8,11 +8,14 @@ requested band. OUT_DIR receives contact sheets: `refused-NN.png` (each refused 
 `produced-NN.png` (each output, failing ones framed in red), for a person to judge.
 
 The default request is the one ../shared/lfw_dev's README suggests for its 250x250 press photos: 177x228 px
-(35x45 mm scaled), face height 162-182 px, head top 10-30 px, on blue.
+(35x45 mm scaled), face height 162-182 px, head top 10-30 px. It asks for a transparent PNG, so the
+re-measurement finds the crown in the alpha the customer receives (matting a finished photo again on blue
+loses a teal cap or blue-grey hair against it); the contact sheets show the outputs on blue.
 """
 
 import argparse
 import collections
+import io
 import sys
 import time
 from dataclasses import dataclass, field
@@ -33,9 +36,9 @@ DEFAULT_REQUEST = {
     "max_face_height": "182",
     "min_head_top": "10",
     "max_head_top": "30",
-    "bg_color": "438EDB",
-    "format": "png",
+    "format": "png",  # transparent: the re-measurement takes the crown from the alpha the customer receives
 }
+SHEET_BACKGROUND = (0x43, 0x8E, 0xDB)
 # The re-measurement uses another detection and matte run on a small photo: a few px of hair or a fraction
 # of an eye's height is noise, not a wrong framing.
 BAND_SLACK_PX = 4.0
@@ -137,12 +140,12 @@ def _font(size):
         return ImageFont.load_default()
 
 
-def _tile(image_bytes, caption, colour):
-    image = Image.open(__import__("io").BytesIO(image_bytes))
+def _tile(image_bytes, caption, colour, backdrop=False):
+    image = Image.open(io.BytesIO(image_bytes))
     image = image.convert("RGBA")
     image.thumbnail(TILE)
     tile = Image.new("RGB", (TILE[0] + 6, TILE[1] + CAPTION_ROWS + 6), colour)
-    inner = Image.new("RGB", TILE, (255, 255, 255))
+    inner = Image.new("RGB", TILE, SHEET_BACKGROUND if backdrop else (255, 255, 255))
     inner.paste(image, ((TILE[0] - image.width) // 2, (TILE[1] - image.height) // 2), image)
     tile.paste(inner, (3, 3))
     draw = ImageDraw.Draw(tile)
@@ -169,7 +172,10 @@ def write_sheets(outcomes, out_dir):
     refused = [_tile(o.source, f"{o.name}: {o.reason}", (200, 120, 0)) for o in outcomes if o.output is None]
     produced = [
         _tile(
-            o.output, f"{o.name}: {'; '.join(o.problems) or 'ok'}", (220, 0, 0) if o.problems else (0, 150, 0)
+            o.output,
+            f"{o.name}: {'; '.join(o.problems) or 'ok'}",
+            (220, 0, 0) if o.problems else (0, 150, 0),
+            backdrop=True,
         )
         for o in outcomes
         if o.output is not None
