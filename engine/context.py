@@ -65,6 +65,7 @@ class Context:
     # detect
     face: Face | None = None
     faces_found: int = 0
+    other_faces: list = field(default_factory=list)  # boxes of the faces that lost to `face` (source px)
     level_matrix: np.ndarray | None = None  # 2x3 rotation that levelled the eyes (original -> levelled px), or None
     unlevelled: np.ndarray | None = None  # the decoded image before levelling (set only when it was rotated)
     # matte: at the matte's own resolution (<= 1024 px), matte px = matte_scale * source px (pixel centres)

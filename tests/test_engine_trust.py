@@ -193,3 +193,18 @@ def test_it_delivers_no_photo_that_fails_a_fresh_look_on_a_scale_subset(tmp_path
     assert counts["photos"] == 40
     assert counts["delivered_but_failing"] == 0, counts["failing"]
     assert counts["produced"] >= 30, counts["refused_by_reason"]  # refusals stay the exception
+
+
+def test_it_sees_a_losing_face_still_in_the_output():
+    from engine.compliance.finished import other_faces_left
+    from engine.context import Context, Transform
+
+    ctx = Context(params=params.parse({"size": "200x250"}), source_bytes=b"")
+    ctx.transform = Transform(scale=0.5, tx=0.0, ty=0.0)
+    ctx.canvas_alpha = np.zeros((250, 200), np.float32)
+    ctx.other_faces = [(300.0, 40.0, 440.0, 200.0)]  # lands at x 150-220: half of it inside the output
+    assert other_faces_left(ctx) == 0  # the matte removed that person
+    ctx.canvas_alpha[20:100, 150:200] = 1.0
+    assert other_faces_left(ctx) == 1  # kept, joined to the customer
+    ctx.other_faces = [(420.0, 40.0, 560.0, 200.0)]  # lands at x 210-280: outside the output
+    assert other_faces_left(ctx) == 0

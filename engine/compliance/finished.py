@@ -24,6 +24,11 @@ POSITION_PX = 4.0
 POSITION_SHARE = 0.12
 OTHER_PIECE_SHARE = 0.01  # of the output's area: a separate piece of person this large is someone else
 OTHER_FACE_SHARE = 0.5  # a second detection at least this wide (vs the face) is another person's face
+# A face that lost to the customer's in the source is still in the output when at least OTHER_FACE_SHOWN of
+# its box lands inside the output and the person's alpha over that part averages OTHER_FACE_ALPHA: the
+# detector no longer finds a face cut in half by the output's edge, but it is plainly there.
+OTHER_FACE_SHOWN = 0.25
+OTHER_FACE_ALPHA = 0.3
 
 TRY_AGAIN = "Use a photo in which you are alone, upright, fully visible and clearly lit, and try again."
 
@@ -38,8 +43,20 @@ def verify(ctx):
     if ctx.canvas is None or ctx.canvas_alpha is None or ctx.canvas_landmarks is None:
         return []
     image, offset = detect.padded(person_on_grey(ctx))
+    checks = _face_checks(ctx.canvas_landmarks + offset, image)
+    left = other_faces_left(ctx)
+    if left and checks and checks[0].id == "final_one_face" and checks[0].status == "pass":
+        checks[0] = Check(
+            "final_one_face",
+            "Only your face in the finished photo",
+            "fail",
+            1 + left,
+            1,
+            "faces",
+            f"Another person's face is still in the photo. {TRY_AGAIN}",
+        )
     return [
-        *_face_checks(ctx.canvas_landmarks + offset, image),
+        *checks,
         _face_opaque(ctx),
         _one_piece(ctx),
     ]
@@ -152,3 +169,20 @@ def _one_piece(ctx):
         "share of the photo",
         f"Part of another person is left beside you. {TRY_AGAIN}",
     )
+
+
+def other_faces_left(ctx):
+    """How many of the source's other faces the output still shows (kept by the matte, joined to us)."""
+    if ctx.transform is None:
+        return 0
+    h, w = ctx.canvas_alpha.shape
+    left = 0
+    for box in getattr(ctx, "other_faces", []):
+        (x0, y0), (x1, y1) = ctx.transform.point(box[0], box[1]), ctx.transform.point(box[2], box[3])
+        area = max(1.0, (x1 - x0) * (y1 - y0))
+        cx0, cy0, cx1, cy1 = max(0, round(x0)), max(0, round(y0)), min(w, round(x1)), min(h, round(y1))
+        if cx1 <= cx0 or cy1 <= cy0 or (cx1 - cx0) * (cy1 - cy0) < OTHER_FACE_SHOWN * area:
+            continue
+        if float(ctx.canvas_alpha[cy0:cy1, cx0:cx1].mean()) >= OTHER_FACE_ALPHA:
+            left += 1
+    return left

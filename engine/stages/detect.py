@@ -48,6 +48,7 @@ def run(ctx):
     found = find_face(ctx.image)
     ctx.faces_found = found.count
     ctx.face = found.face
+    ctx.other_faces = found.others
     if found.turned:
         ctx.warn("The photo was sideways or upside down; it was turned upright.")
     ctx.image = found.source
@@ -61,10 +62,11 @@ class FoundFace:
     """The chosen face; `source` is the photo turned upright by quarter turns (`turned` of them,
     counter-clockwise), `image` the same levelled by `rotation` (or `source` itself when no levelling)."""
 
-    def __init__(self, face, count, image, rotation=None, source=None, turned=0):
+    def __init__(self, face, count, image, rotation=None, source=None, turned=0, others=()):
         self.face, self.count, self.image, self.rotation = face, count, image, rotation
         self.source = image if source is None else source
         self.turned = turned
+        self.others = list(others)  # the other faces' boxes (x0, y0, x1, y1), in `image` pixels
 
 
 def find_face(image, level=True, allow_several=False, allow_turn=True):
@@ -85,15 +87,17 @@ def find_face(image, level=True, allow_several=False, allow_turn=True):
     if points is None:
         raise NoFace()
     face = face_from_points(points, main)
+    others = [b[:4] for b in boxes if b is not main]
     if not level or abs(face.roll_deg) < LEVEL_MIN_DEG:
-        return FoundFace(face, count, image, turned=turned)
+        return FoundFace(face, count, image, turned=turned, others=others)
     rotation = leveling_matrix(face)
     h, w = image.shape[:2]
     levelled = cv2.warpAffine(
         image, rotation, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     )
     face = face_from_points(_apply(rotation, points), _rotate_box(rotation, main[:4]), roll=face.roll_deg)
-    return FoundFace(face, count, levelled, rotation, source=image, turned=turned)
+    others = [_rotate_box(rotation, b) for b in others]
+    return FoundFace(face, count, levelled, rotation, source=image, turned=turned, others=others)
 
 
 def _upright_boxes(image, allow_turn):
