@@ -13,9 +13,9 @@ SIDE = "([1-9][0-9]{2}|1[0-9]{3}|2000)"  # 100..2000
 PIXELS = {"type": "integer", "minimum": 0, "maximum": 4000}
 FILE_SIZE = {"type": "integer", "minimum": 0, "maximum": MAX_FILE_SIZE_TARGET}
 # A public http(s) URL the server may fetch: a dotted host name ending in letters (IP literals and
-# localhost are refused), no user@, no spaces or backslashes.
+# localhost are refused), no user@, no spaces, backslashes or control characters.
 LABEL = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
-URL_PATTERN = rf"^https?://({LABEL}\.)+[a-z]{{2,24}}(/[^\s\\]*)?$"
+URL_PATTERN = rf"^https?://({LABEL}\.)+[a-z]{{2,24}}(/[^\s\\\x00-\x1f\x7f]*)?$"
 UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 # What the fields cannot say one by one; a request breaking one of these is HTTP 400 (404 for ids).
 RULES = (
@@ -242,7 +242,8 @@ REFERENCE_PATHS = {
         "listSpecs",
         "Document specifications (spec_id), searchable.",
         [
-            _query("q", {"type": "string"}, "Words that must all match: country, document, size (35x45, 2x2)."),
+            {**_query("q", {"type": "string"}, "Words that must all match: country, document, size (35x45, 2x2)."),
+             "example": "germany passport"},
             _query("country", {"type": "string"}, "Country name or ISO code."),
             _query("document", {"type": "string"}, "Document kind, e.g. passport, visa."),
             _query("limit", {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 100}, "Page size."),
@@ -282,7 +283,17 @@ def openapi_document(server_url=""):
                     "requestBody": {
                         "required": True,
                         "content": {
-                            "multipart/form-data": {"schema": _create_body()}
+                            "multipart/form-data": {
+                                "schema": _create_body(),
+                                "example": {
+                                    "image_url": "https://example.com/photo.jpg",
+                                    "mm_width": "35",
+                                    "mm_height": "45",
+                                    "dpi": "300",
+                                    "bg_color": "438EDB",
+                                    "format": "jpg",
+                                },
+                            }
                         },
                     },
                     "responses": {

@@ -78,4 +78,6 @@ def test_it_passes_a_bounded_schemathesis_run_with_every_phase_and_check(live_se
     run = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, cwd=REPO, check=False)
     summary = run.stdout[run.stdout.find("SUMMARY") - 40 :] if "SUMMARY" in run.stdout else run.stdout[-4000:]
     assert run.returncode == 0 and "No issues found" in summary, run.stdout[-8000:] + run.stderr[-2000:]
-    assert "🚫" not in summary and " passed" in summary, summary  # no phase errored; cases ran
+    for phase in ("Examples", "Coverage", "Fuzzing", "Stateful"):  # each ran (not skipped) and passed
+        assert f"✅ {phase}" in summary, summary
+    assert "🚫" not in summary and " passed" in summary, summary
