@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 
 from ..beauty import regions
+from ..beauty.filters import luma
 
 AMBIENT = 0.5  # share of the light that does not depend on the surface's direction
 SHADE_RANGE = (0.55, 1.18)  # shading never darker or brighter than this (no black sides, no blown whites)
@@ -55,16 +56,10 @@ def _unit(v):
     return tuple(float(x) for x in v / max(np.linalg.norm(v), 1e-9))
 
 
-def luma(rgb):
-    rgb = rgb.astype(np.float32)
-    return rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
-
-
-def measure_look(canvas, points, clothes):
+def measure_look(canvas, points, clothes, skin):
     """A Look for the photo `canvas` with face mesh `points`; `clothes` (bool HxW) are the person's own
-    clothes (their grain is matched), or empty."""
+    clothes (their grain is matched), or empty; `skin` (bool HxW) the face's skin."""
     lum = luma(canvas)
-    skin = regions.skin_mask(canvas.shape[:2], points) > 0.5
     return Look(light=_light(lum, skin, points), blur=_blur(lum, points), grain=_grain(lum, clothes, skin))
 
 

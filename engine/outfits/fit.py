@@ -171,7 +171,7 @@ def measure(canvas, alpha, points):
     clothes = body & ~skin_like & (rows > collar_y + 0.1 * fw)
     if fit.hair is not None:
         clothes &= fit.hair < 0.1
-    fit.look = measure_look(canvas, points, clothes)
+    fit.look = measure_look(canvas, points, clothes, face_skin)
     fit.occluder = (person & (rows < garment_top[None, :])).astype(np.float32)
     fit.neck_detail = neck_texture(canvas, skin_like, cx, neck, collar_y)
     fit.photo = canvas

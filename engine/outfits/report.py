@@ -35,6 +35,7 @@ from PIL import Image
 
 from .. import params as P
 from ..beauty import regions
+from ..beauty.filters import luma
 from ..context import Context
 from ..errors import EngineError
 from ..pipeline import stages_through
@@ -93,11 +94,6 @@ def own_clothes(ctx, fit):
         own &= fit.hair < 0.5
     own[: int(points[regions.CHIN][1] + 0.05 * fit.face_width)] = False
     return own
-
-
-def luma(rgb):
-    rgb = rgb.astype(np.float32)
-    return rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
 
 
 def grain(rgb, mask):
