@@ -89,7 +89,8 @@ class Drawing:
             "cardigan": (1.15, 3.2, 0.0),
         }
         half, depth, round_ = shapes[kind]
-        if kind in SKIN_NECKLINES:  # no deeper or wider than the person's own skin shows, plus a little
+        if kind in SKIN_NECKLINES and self.fit.photo is not None:  # (the gallery shows the design)
+            # no deeper or wider than the person's own skin shows, plus a little
             real = self.fit.skin_depth / self.n
             depth = min(depth, max(MIN_DEPTH, real + INVENTED_SKIN))
             half = min(half, max(1.18, real + 1.0))
