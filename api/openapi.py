@@ -2,6 +2,7 @@
 
 from api.specs_views import MAX_LIMIT, MAX_OFFSET
 from engine.contract import MAX_DOWNLOAD_MB, MAX_UPLOAD_MB
+from engine.stages.decode import LIMIT_TEXT
 from engine.params import CLOTHES_IDS, LAYOUT_SIZES, MAX_FILE_SIZE_TARGET, MAX_SPEC_ID
 
 # Every optional form field may also be sent empty, which means "not given" (the seed: "quality ... only
@@ -87,7 +88,7 @@ def _form_fields():
         "image_file": {
             "type": "string",
             "format": "binary",
-            "description": f"jpg, jpeg, bmp, png, webp, tiff; at most {MAX_UPLOAD_MB} MiB; at most 4096x4096. "
+            "description": f"jpg, jpeg, bmp, png, webp, tiff; at most {MAX_UPLOAD_MB} MiB; {LIMIT_TEXT}. "
             "Priority over image_url.",
         },
         "image_url": {
