@@ -33,8 +33,8 @@ def estimate(image, alpha):
     height, width = alpha.shape
     factor = min(1.0, PRIOR_SIDE / max(height, width))
     size = (max(1, round(width * factor)), max(1, round(height * factor)))
-    person = _sample(spread(image, alpha >= SOLID, size), xs, ys, factor)
-    background = _sample(spread(image, alpha <= EMPTY, size), xs, ys, factor)
+    person = sample(spread(image, alpha >= SOLID, size), xs, ys, factor)
+    background = sample(spread(image, alpha <= EMPTY, size), xs, ys, factor)
     seen = image[ys, xs].astype(np.float32) * (1.0 / 255.0)
     a = alpha[ys, xs].astype(np.float32)[:, None]
     colour = (a * (seen - (1.0 - a) * background) + PRIOR * person) / (a * a + PRIOR)
@@ -42,7 +42,7 @@ def estimate(image, alpha):
     return out
 
 
-def _sample(prior, xs, ys, factor, block=1024):
+def sample(prior, xs, ys, factor, block=1024):
     """Bilinear look-up of a small prior map at full-size pixel positions (N x 3 float32)."""
     count = xs.size
     rows = -(-count // block)

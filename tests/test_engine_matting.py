@@ -8,47 +8,25 @@ import statistics
 
 import numpy as np
 import pytest
-from PIL import Image
 
-from engine import foreground
-from engine.errors import EngineError
-from engine.stages import detect, matte
+from engine import foreground, matting_bench
 
 from .conftest import MATTING_GT
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]
-
-# Faces blurred by the data set's anonymisation: matting models see a featureless oval there.
-BLURRED = {"p_09ba26b4", "p_22fc0130", "p_514ca06a", "p_51c916fc", "p_71bcce3a", "p_d684dae3"}
-
-
-def _pairs():
-    images = MATTING_GT / "image"
-    if not images.is_dir():
-        return []
-    return [(p, MATTING_GT / "alpha" / f"{p.stem}.png") for p in sorted(images.glob("*.jpg"))]
-
-
-def _matte(rgb):
-    try:
-        face = detect.find_face(rgb, level=False, allow_several=True).face
-    except EngineError:
-        face = None  # the blurred faces are often not found; the whole matte is then kept
-    return matte.full_alpha(rgb, face)
+BLURRED = matting_bench.BLURRED  # faces blurred by the data set: models see a featureless oval there
 
 
 @pytest.fixture(scope="module")
 def sads():
-    pairs = _pairs()
+    pairs = matting_bench.load_pairs(MATTING_GT.parent)
     if not pairs:
         pytest.skip("../shared/matting_gt is absent")
     out = {}
-    for image_path, alpha_path in pairs:
-        rgb = np.asarray(Image.open(image_path).convert("RGB"))
-        reference = np.asarray(Image.open(alpha_path).convert("L"), dtype=np.float32) / 255.0
-        alpha = _matte(rgb)
+    for name, rgb, reference in pairs:
+        alpha = matting_bench.engine_alpha(rgb)
         assert alpha.shape == reference.shape
-        out[image_path.stem] = float(np.abs(alpha - reference).sum() / 1000)
+        out[name] = matting_bench.score(alpha, reference).sad
     return out
 
 
@@ -64,14 +42,15 @@ def test_it_mattes_the_reference_set_within_the_sad_targets(sads):
     print(f"SAD real faces: {_summary(clear)}; blurred faces: {_summary(blurred)}")
     print("per image: " + ", ".join(f"{k} {v:.1f}" for k, v in sads.items()))
     assert len(values) == 12
-    assert statistics.median(values) <= 12
-    assert statistics.mean(values) <= 30
+    # Measured 9.3 / 19.8 (the targets were 10 / 20; before the colour refinement 11.6 / 26.1).
+    assert statistics.median(values) <= 9.5
+    assert statistics.mean(values) <= 20
 
 
 def test_it_mattes_unblurred_faces_closely(sads):
     clear = [v for k, v in sads.items() if k not in BLURRED]
-    assert statistics.median(clear) <= 8
-    assert max(clear) <= 20
+    assert statistics.median(clear) <= 4.5  # measured 3.4
+    assert max(clear) <= 15  # measured 13.3 (white trousers against a pale beach)
 
 
 def test_it_recovers_dark_hair_colour_from_edge_pixels_on_a_white_wall():

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .. import models
+from .. import foreground, models
 from ..mesh import FACE_OVAL
 
 MATTE_MAX_SIDE = 1024
@@ -67,10 +67,13 @@ def small_matte(image, face=None, rotation=None):
         image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
         factor = size[0] / w
     pha, fgr = run_rvm(image)
+    pha = refine_by_colour(pha, image)
     result = Matte(alpha=pha, foreground=fgr, valid=None, scale=factor)
     if rotation is not None:
         _rotate(result, rotation)
-    if face is not None:
+    if face is None:
+        result.alpha = keep_largest_region(result.alpha)
+    else:
         result.alpha = keep_face_region(result.alpha, face, result)
         result.alpha = drop_neighbours(result.alpha, *face_in_matte(face, result), valid=result.valid)
         result.alpha = fill_ears(result.alpha, result.foreground, face, result)
@@ -125,6 +128,59 @@ def run_rvm(rgb):
     return alpha, foreground
 
 
+# RVM's alpha runs too high where hair thins out against the background (strands and the gaps between them
+# come out as one half-opaque veil, which shows the old wall on a new colour) and sometimes a few pixels past
+# the person's outline. Along the edge each pixel is also explained by colour: with the nearest solid person
+# colour F and the nearest clear background colour B, the pixel's colour I = a*F + (1 - a)*B gives a by
+# projection. Where F and B differ (COLOUR_SPREAD) and the pixel lies on the line between them
+# (COLOUR_FIT), that estimate lowers the alpha; it never raises it, so a colour that happens to match the
+# background inside the person (a white collar on a white wall) does not punch a hole either way.
+# Only partial pixels are looked at: including a pixel or two of the solid side as well eats into hard edges
+# (a shaded jacket against a bright sky reads as "partly sky").
+EDGE_SOLID, EDGE_EMPTY = 0.98, 0.02
+COLOUR_SPREAD = 0.15  # |F - B| (RGB in 0..1) at which the colour estimate gets half the say
+COLOUR_FIT = 0.08  # distance from the F-B line at which the colour estimate loses most of its say
+COLOUR_SIDE = 256  # F and B maps are smooth: worked out at most this many px on the long side
+COLOUR_CORE = 1  # px: F and B are taken this far in from the partial band (its outer pixels are mixed too)
+
+
+def refine_by_colour(alpha, image):
+    """Lower `alpha` along the person's edge where the colours say the pixel is (partly) background."""
+    solid, empty = alpha >= EDGE_SOLID, alpha <= EDGE_EMPTY
+    ys, xs = np.nonzero(~solid & ~empty)
+    if ys.size == 0:
+        return alpha
+    h, w = alpha.shape
+    factor = min(1.0, COLOUR_SIDE / max(h, w))
+    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    core = np.ones((2 * COLOUR_CORE + 1,) * 2, np.uint8)
+    person = foreground.spread(image, cv2.erode(solid.view(np.uint8), core).view(bool), size)
+    wall = foreground.spread(image, cv2.erode(empty.view(np.uint8), core).view(bool), size)
+    f = foreground.sample(person, xs, ys, factor)
+    b = foreground.sample(wall, xs, ys, factor)
+    seen = image[ys, xs].astype(np.float32) * (1.0 / 255.0)
+    span = f - b
+    length2 = (span * span).sum(axis=1)
+    estimate = np.clip(((seen - b) * span).sum(axis=1) / np.maximum(length2, 1e-6), 0.0, 1.0)
+    miss = seen - (b + estimate[:, None] * span)
+    say = length2 / (length2 + COLOUR_SPREAD**2) * np.exp(-(miss * miss).sum(axis=1) / COLOUR_FIT**2)
+    current = alpha[ys, xs]
+    out = alpha.copy()
+    out[ys, xs] = np.minimum(current, current + say * (estimate - current))
+    return out
+
+
+def keep_largest_region(alpha):
+    """Without a face (measuring tools only: the engine refuses such photos), the largest region is the
+    person; statues and other people apart from it are dropped."""
+    mask = (alpha > KEEP_THRESHOLD).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if count <= 2:
+        return alpha
+    largest = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    return _keep_label(alpha, labels == largest)
+
+
 def keep_face_region(alpha, face, matte):
     """Zero every part of the matte not connected to the face (other people, held objects far away).
 
@@ -141,7 +197,13 @@ def keep_face_region(alpha, face, matte):
     found[0] = 0
     if found.max() == 0:
         return alpha
-    keep = (labels == int(found.argmax())).astype(np.uint8)
+    return _keep_label(alpha, labels == int(found.argmax()))
+
+
+def _keep_label(alpha, region):
+    """`alpha` inside `region`, and faint pixels near it faded by distance (loose hair)."""
+    h, w = alpha.shape
+    keep = region.astype(np.uint8)
     grow = max(3, int(KEEP_GROW * max(h, w)) | 1)
     zone = cv2.dilate(keep, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (grow, grow)))
     near = cv2.blur(zone.astype(np.float32), (grow, grow))  # soft border: no hard step where the zone ends
