@@ -42,15 +42,15 @@ def test_it_mattes_the_reference_set_within_the_sad_targets(sads):
     print(f"SAD real faces: {_summary(clear)}; blurred faces: {_summary(blurred)}")
     print("per image: " + ", ".join(f"{k} {v:.1f}" for k, v in sads.items()))
     assert len(values) == 12
-    # Measured 9.3 / 19.8 (the targets were 10 / 20; before the colour refinement 11.6 / 26.1).
+    # Measured 9.2 / 19.8 (the targets were 10 / 20; before the colour refinement 11.6 / 26.1).
     assert statistics.median(values) <= 9.5
     assert statistics.mean(values) <= 20
 
 
 def test_it_mattes_unblurred_faces_closely(sads):
     clear = [v for k, v in sads.items() if k not in BLURRED]
-    assert statistics.median(clear) <= 4.5  # measured 3.4
-    assert max(clear) <= 15  # measured 13.3 (white trousers against a pale beach)
+    assert statistics.median(clear) <= 4.5  # measured 3.5
+    assert max(clear) <= 15  # measured 12.6 (white trousers against a pale beach)
 
 
 def test_it_recovers_dark_hair_colour_from_edge_pixels_on_a_white_wall():

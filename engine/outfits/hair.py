@@ -26,6 +26,7 @@ NECK_CLEAR = 1.15  # neck half-widths around the centre line where hair never co
 INNER_SLACK = 0.06  # face widths hair may drift inward of its inner edge at the chin
 MARGIN = 0.9  # a pixel is hair when its distance to the hair model is below MARGIN x the clothes'
 BALD = 8.0  # feature distance under which the top of the head counts as skin
+SKIN_CORE = 0.9  # share of the face-skin samples (nearest their median) that model the skin
 SMOOTH_CLOTH = 0.27  # of the hair's typical texture: smoother than this is cloth
 STRAND = 0.12  # face widths: narrower dark bands below the chin are not locks of hair
 TIP = 0.04  # face widths over which a lock fades out at its lower end
@@ -90,6 +91,14 @@ def colour_centres(samples, count=4):
     return centres
 
 
+def _typical(samples, keep=SKIN_CORE):
+    """The `keep` share of `samples` nearest their median: the face's skin without the brows, lashes and
+    nostrils the skin mask also holds (a k-means centre on those made dark hair look like skin, so a tiny
+    change of framing could turn a child's long hair into a bald head)."""
+    distance = np.linalg.norm(samples - np.median(samples, axis=0), axis=1)
+    return samples[distance <= np.quantile(distance, keep)]
+
+
 def _nearest(features, centres):
     """Distance from each pixel's features to the nearest of `centres`."""
     best = None
@@ -115,7 +124,7 @@ def _hair_mask(canvas, alpha, points, cx, neck, collar_y):
     face_skin = regions.skin_mask((h, w), points) > 0.5
     if face_skin.sum() < 30:
         return None
-    skin_dist = _nearest(features, colour_centres(features[face_skin]))
+    skin_dist = _nearest(features, colour_centres(_typical(features[face_skin])))
     beside = _hair_beside_cheeks(features, skin_dist, person & ~face, rows, dx, eyes_y, chin_y, fw)
     if beside is None or beside.sum() < 30 or not _frames_face(beside, points, fw):
         return None

@@ -67,8 +67,8 @@ def small_matte(image, face=None, rotation=None):
         image = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
         factor = size[0] / w
     pha, fgr = run_rvm(image)
-    pha = refine_by_colour(pha, image)
     result = Matte(alpha=pha, foreground=fgr, valid=None, scale=factor)
+    result.alpha = refine_by_colour(pha, image, _refined_rows(face, result))
     if rotation is not None:
         _rotate(result, rotation)
     if face is None:
@@ -137,17 +137,35 @@ def run_rvm(rgb):
 # background inside the person (a white collar on a white wall) does not punch a hole either way.
 # Only partial pixels are looked at: including a pixel or two of the solid side as well eats into hard edges
 # (a shaded jacket against a bright sky reads as "partly sky").
+# It runs over the head only, down to a tenth of a face width above the chin: below, outfits paint over the
+# neck and clothes and measure their outline (refined there, p16's long hair over a black blazer came out
+# more ragged than the outfit test allows). Reference set: SAD median 11.6 -> 9.2 (curly and long hair
+# gain the most).
 EDGE_SOLID, EDGE_EMPTY = 0.98, 0.02
 COLOUR_SPREAD = 0.15  # |F - B| (RGB in 0..1) at which the colour estimate gets half the say
 COLOUR_FIT = 0.08  # distance from the F-B line at which the colour estimate loses most of its say
 COLOUR_SIDE = 256  # F and B maps are smooth: worked out at most this many px on the long side
+COLOUR_SMOOTH = 1.0  # px (sigma) over which the cut is smoothed
+HEAD_MARGIN = -0.1  # face widths below the chin (negative: above it) down to which the refinement runs
 COLOUR_CORE = 1  # px: F and B are taken this far in from the partial band (its outer pixels are mixed too)
 
 
-def refine_by_colour(alpha, image):
-    """Lower `alpha` along the person's edge where the colours say the pixel is (partly) background."""
+def _refined_rows(face, matte):
+    """Rows (matte px) down to which the colour refinement runs: the head, where the old background shows on
+    the new one; below it the neck and clothes are left as RVM drew them. All rows without a face."""
+    if face is None:
+        return None
+    return int(matte.to_matte(face.chin[1]) + HEAD_MARGIN * face.width * matte.scale)
+
+
+def refine_by_colour(alpha, image, rows=None):
+    """Lower `alpha` along the person's edge where the colours say the pixel is (partly) background
+    (only in the first `rows` rows when given)."""
     solid, empty = alpha >= EDGE_SOLID, alpha <= EDGE_EMPTY
-    ys, xs = np.nonzero(~solid & ~empty)
+    partial = ~solid & ~empty
+    if rows is not None:
+        partial[max(0, rows) :] = False
+    ys, xs = np.nonzero(partial)
     if ys.size == 0:
         return alpha
     h, w = alpha.shape
@@ -165,9 +183,12 @@ def refine_by_colour(alpha, image):
     miss = seen - (b + estimate[:, None] * span)
     say = length2 / (length2 + COLOUR_SPREAD**2) * np.exp(-(miss * miss).sum(axis=1) / COLOUR_FIT**2)
     current = alpha[ys, xs]
-    out = alpha.copy()
-    out[ys, xs] = np.minimum(current, current + say * (estimate - current))
-    return out
+    # The per-pixel estimate is noisy (grain, JPEG blocks, strand texture): the cut is smoothed a little so
+    # the new outline is not ragged, and only ever lowers the alpha.
+    cut = np.zeros_like(alpha)
+    cut[ys, xs] = np.maximum(0.0, say * (current - estimate))
+    cut = cv2.GaussianBlur(cut, (0, 0), COLOUR_SMOOTH)
+    return np.clip(alpha - cut, 0.0, alpha)
 
 
 def keep_largest_region(alpha):
