@@ -1,5 +1,5 @@
 # make run  : create .venv, install, compile the translations, migrate, start the web server and the django-q2 worker on :8000
-# make test : create/update .venv and node_modules (npm ci), run the whole test suite
+# make test : create/update .venv and node_modules (npm ci), run the whole test suite, then ruff check .
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -35,6 +35,7 @@ run: venv $(MO_FILES)
 
 test: venv $(NODE_STAMP) $(MO_FILES)
 	$(PY) -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/ruff check .
 
 bench: venv
 	$(PY) -m engine.bench ../shared/portraits
