@@ -2,8 +2,8 @@
 
 from api.specs_views import MAX_LIMIT, MAX_OFFSET
 from engine.contract import MAX_DOWNLOAD_MB, MAX_UPLOAD_MB
-from engine.stages.decode import LIMIT_TEXT
 from engine.params import CLOTHES_IDS, LAYOUT_SIZES, MAX_FILE_SIZE_TARGET, MAX_SPEC_ID
+from engine.stages.decode import LIMIT_TEXT
 
 # Every optional form field may also be sent empty, which means "not given" (the seed: "quality ... only
 # takes effect when quality is empty"); _optional() adds that to a field's schema.
