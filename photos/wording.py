@@ -9,7 +9,7 @@ stored sentence whose English text is a msgid in the catalogue (gettext_noop at 
 import re
 
 from babel import Locale, UnknownLocaleError
-from django.utils.translation import get_language, gettext, gettext_lazy, ngettext, pgettext
+from django.utils.translation import get_language, gettext, gettext_lazy, gettext_noop, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from . import options
@@ -122,9 +122,65 @@ def options_list(params):
     return found
 
 
+# The engine warns in English (its API contract); a delivered photo's warnings are shown in the reader's
+# language. Fixed sentences are msgids as they stand; those with a number are matched and reworded.
+ENGINE_WARNINGS = (
+    gettext_noop("The photo is narrower than the ID photo needs: the sides are filled with the background."),
+    gettext_noop(
+        "The photo ends above the bottom of the ID photo: the shoulders are cut off and the gap is filled "
+        "with the background. Use a photo that shows more of the shoulders."
+    ),
+    gettext_noop("The photo was sideways or upside down; it was turned upright."),
+    gettext_noop("The photo's EXIF orientation could not be read; it was used as stored."),
+    gettext_noop("The photo's embedded colour profile could not be used; its colours were read as sRGB."),
+    gettext_noop("The label text is too long for the photo width; it was shortened."),
+    gettext_noop("The label strip covers the chin; use a smaller label_height."),
+    gettext_noop("add_label=1 but label_text is empty: no label was added."),
+    gettext_noop("The original background was not available; the cut-out photo was used instead."),
+    gettext_noop("the second layout size (layout_mix_size) did not fit next to the main photo"),
+    gettext_noop("the layout QR code did not fit on the sheet"),
+    gettext_noop("the layout label did not fit on the sheet"),
+)
+ENGINE_WARNING_PATTERNS = (
+    (
+        re.compile(r"The photo is small for this size: it was enlarged (?P<times>[\d.]+) times, "),
+        gettext_lazy(
+            "The photo is small for this size: it was enlarged %(times)s times, so the ID photo may look soft. "
+            "A larger or closer photo gives a sharper result."
+        ),
+    ),
+    (
+        re.compile(r"The file holds (?P<frames>\d+) frames or pages; "),
+        gettext_lazy("The file holds %(frames)s frames or pages; the first one was used."),
+    ),
+    (
+        re.compile(r"the photo does not fit on (?P<size>\S+) paper; "),
+        gettext_lazy("The photo does not fit on %(size)s paper; the print sheet holds no copy."),
+    ),
+    (
+        re.compile(r"the layout sheet is rendered at (?P<dpi>\d+) dpi "),
+        gettext_lazy("The print sheet is rendered at %(dpi)s dpi to keep its file size reasonable."),
+    ),
+    (
+        re.compile(r"The label font has no glyph for: (?P<chars>.*) \(drawn as boxes\)\.$"),
+        gettext_lazy("The label font has no glyph for: %(chars)s (drawn as boxes)."),
+    ),
+    (
+        re.compile(r"(?P<factor>\w+) was ignored: it takes effect only with (?P<switch>\w+)=1\.$"),
+        gettext_lazy("%(factor)s was ignored: it takes effect only with %(switch)s=1."),
+    ),
+)
+
+
 def known(text):
     """A stored English sentence in the active language when the catalogue has it, else unchanged."""
-    return gettext(text) if text else ""
+    if not text:
+        return ""
+    for pattern, wording in ENGINE_WARNING_PATTERNS:
+        found = pattern.match(text)
+        if found:
+            return str(wording) % found.groupdict()
+    return gettext(text)
 
 
 def ledger_note(entry):

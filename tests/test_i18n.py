@@ -94,3 +94,44 @@ def test_it_words_the_compliance_report_and_documents_in_each_language(code):
         assert here["verdict"] != there["verdict"] and here["name"] != there["name"], here
         assert here["fix"] != there["fix"] or not there["fix"], here
     assert title != "Germany passport" and ("德国" in title or "Alemania" in title)
+
+
+def engine_warnings():
+    """Every sentence the engine passes to ctx.warn, an f-string's values replaced by a sample number."""
+    import ast
+    from pathlib import Path
+
+    import engine
+
+    found = []
+    for path in Path(engine.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "warn" and node.args:
+                found.append(_sample_text(node.args[0]))
+    return [text for text in found if any(c.isalpha() for c in text)]
+
+
+def _sample_text(node):
+    import ast
+
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(_sample_text(part) for part in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):  # "text: " + " ".join(chars) + "."
+        return _sample_text(node.left) + _sample_text(node.right)
+    return "7"  # a value filled in at run time
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_it_shows_every_engine_warning_in_the_readers_language(code):
+    warnings = engine_warnings()
+    assert len(warnings) >= 15, warnings  # the AST walk found the engine's warnings, not nothing
+    with translation.override(code):
+        untranslated = [text for text in warnings if wording.known(text) == text]
+        enlarged = wording.known(
+            "The photo is small for this size: it was enlarged 1.4 times, so the ID photo may look soft. "
+            "A larger or closer photo gives a sharper result."
+        )
+    assert not untranslated, untranslated
+    assert "1.4" in enlarged and "enlarged" not in enlarged
