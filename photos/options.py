@@ -63,7 +63,7 @@ def search_specs(query, limit=12):
         found = list(specs.search(query.strip()))
     else:
         found = list(specs.all_specs())
-    return found[:limit]
+    return found if limit is None else found[:limit]
 
 
 def spec_label(spec):

@@ -130,7 +130,7 @@ def cost(request, code):
 @login_required
 @require_GET
 def spec_search(request):
-    results = options.search_specs(request.GET.get("q", ""))
+    results = wording.search_specs(request.GET.get("q", ""))
     return render(request, "photos/workspace.html#spec-results", {"specs": results, "q": request.GET.get("q", "")})
 
 

@@ -71,6 +71,22 @@ def spec_title(spec):
     return title[:1].upper() + title[1:]
 
 
+def search_specs(query, limit=12):
+    """The catalogue's search, then documents whose title in the reader's language holds every word of the
+    query ('德国护照', 'pasaporte alemania'): the catalogue itself only knows English names and aliases."""
+    found = options.search_specs(query, limit)
+    words = query.lower().split()
+    if not words or len(found) >= limit or (get_language() or "en").startswith("en"):
+        return found
+    seen = {spec.id for spec in found}
+    for spec in options.search_specs("", limit=None):
+        if spec.id not in seen and all(word in spec_title(spec).lower() for word in words):
+            found.append(spec)
+            if len(found) >= limit:
+                break
+    return found
+
+
 def colour_name(name):
     found = COLOURS.get(str(name or ""))
     return str(found) if found is not None else str(name or "")

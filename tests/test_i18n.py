@@ -135,3 +135,23 @@ def test_it_shows_every_engine_warning_in_the_readers_language(code):
         )
     assert not untranslated, untranslated
     assert "1.4" in enlarged and "enlarged" not in enlarged
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "code, query", [("zh-hans", "德国护照"), ("es", "pasaporte alemania"), ("en", "germany passport")]
+)
+def test_it_finds_documents_by_their_name_in_the_readers_language(code, query):
+    client = client_for(make_user("lin"))
+    client.post("/i18n/setlang/", {"language": code, "next": "/"})
+    html = client.get("/documents/", {"q": query}).content.decode()
+    with translation.override(code):
+        germany = next(s for s in wording.search_specs("", limit=None) if s.country_code == "DE" and s.document == "Passport")
+        assert f"<b>{wording.spec_title(germany)}</b>" in html  # a result, not the query echoed
+
+
+@pytest.mark.django_db
+def test_it_finds_no_document_for_a_word_no_title_holds():
+    client = client_for(make_user("lin"))
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert 'class="spec-item"' not in client.get("/documents/", {"q": "火星护照"}).content.decode()
