@@ -36,7 +36,7 @@ EDIT_REASONS = {
 def edit_reason(spec, edit):
     """Why an edit is hidden for this spec, in the spec's own words when it has them."""
     why = getattr(spec, "forbidden_reason", "") if spec else ""
-    why = why or gettext("the authority does not accept digitally altered photos")
+    why = gettext(why) if why else gettext("the authority does not accept digitally altered photos")
     return gettext("%(edit)s: %(why)s.") % {"edit": EDIT_REASONS[edit], "why": why.rstrip(".")}
 LAYOUT_CHOICES = (("6inch", gettext_lazy("6-inch sheet (4x6 in)")), ("5inch", gettext_lazy("5-inch sheet (3.5x5 in)")))
 SWATCHES = (

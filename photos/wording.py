@@ -87,6 +87,12 @@ def search_specs(query, limit=12):
     return found
 
 
+def spec_text(text):
+    """A spec's notes or forbidden_reason in the active language: the catalogue's English texts are msgids
+    (photos/spec_texts.py); a text not (yet) translated stays in English."""
+    return gettext(text) if text else ""
+
+
 def colour_name(name):
     found = COLOURS.get(str(name or ""))
     return str(found) if found is not None else str(name or "")

@@ -155,3 +155,45 @@ def test_it_finds_no_document_for_a_word_no_title_holds():
     client = client_for(make_user("lin"))
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert 'class="spec-item"' not in client.get("/documents/", {"q": "火星护照"}).content.decode()
+
+
+def test_it_lists_every_spec_text_of_the_catalogue_for_translation():
+    from engine import specs
+    from photos import spec_texts
+
+    every = specs.all_specs()
+    texts = {spec.notes for spec in every} | {spec.forbidden_reason for spec in every}
+    missing = sorted(text for text in texts - set(spec_texts.NOTES) - set(spec_texts.FORBIDDEN_REASONS) if text)
+    assert not missing, "run `python -m photos.spec_texts`, then update and translate the catalogues: " + repr(missing[:5])
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_it_shows_the_spec_notes_and_forbidden_reasons_in_the_readers_language(code):
+    from engine import specs
+    from photos import options
+
+    every = specs.all_specs()
+    texts = sorted(({spec.notes for spec in every} | {spec.forbidden_reason for spec in every}) - {""})
+    refusing = next(spec for spec in every if spec.forbidden_reason)
+    with translation.override(code):
+        untranslated = [text for text in texts if wording.spec_text(text) == text]
+        reason = options.edit_reason(refusing, "beauty")
+    assert len(texts) >= 80 and not untranslated, untranslated[:5]
+    assert refusing.forbidden_reason.rstrip(".") not in reason
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_it_shows_the_rules_and_the_reason_on_the_document_card_in_the_readers_language(code):
+    from django.utils.html import escape
+
+    from engine import specs
+
+    spec = next(s for s in specs.all_specs() if s.notes and s.forbidden_reason)
+    client = client_for(make_user("lin"))
+    client.post("/i18n/setlang/", {"language": code, "next": "/"})
+    html = client.get(f"/documents/{spec.id}/").content.decode()
+    with translation.override(code):
+        notes, reason = wording.spec_text(spec.notes), wording.spec_text(spec.forbidden_reason)
+    assert escape(notes) in html and escape(spec.notes) not in html
+    assert escape(reason.rstrip(".")) in html and escape(spec.forbidden_reason) not in html

@@ -39,6 +39,11 @@ def spec_title(spec):
 
 
 @register.filter
+def spec_text(text):
+    return wording.spec_text(text)
+
+
+@register.filter
 def colour_name(name):
     return wording.colour_name(name)
 
