@@ -2,7 +2,7 @@
 
 The engine has no Django, so the message extraction (`python -m idphoto_site.locales update`) cannot see
 the texts in engine/specs; this module lists every distinct one with gettext_noop so they reach the
-catalogues, and photos/wording.py `spec_text` shows them with gettext. tests/test_i18n.py fails when the spec
+catalogues, and photos/wording.py `known` shows them with gettext. tests/test_i18n.py fails when the spec
 catalogue holds a text that is not listed here: run `python -m photos.spec_texts`, then update the catalogues.
 """
 

@@ -87,12 +87,6 @@ def search_specs(query, limit=12):
     return found
 
 
-def spec_text(text):
-    """A spec's notes or forbidden_reason in the active language: the catalogue's English texts are msgids
-    (photos/spec_texts.py); a text not (yet) translated stays in English."""
-    return gettext(text) if text else ""
-
-
 def colour_name(name):
     found = COLOURS.get(str(name or ""))
     return str(found) if found is not None else str(name or "")
@@ -195,7 +189,8 @@ ENGINE_WARNING_PATTERNS = (
 
 
 def known(text):
-    """A stored English sentence in the active language when the catalogue has it, else unchanged."""
+    """A stored English sentence in the active language when the catalogue has it, else unchanged: engine
+    warnings and refusals, ledger notes, and the spec catalogue's notes and reasons (photos/spec_texts.py)."""
     if not text:
         return ""
     for pattern, wording in ENGINE_WARNING_PATTERNS:

@@ -176,7 +176,7 @@ def test_it_shows_the_spec_notes_and_forbidden_reasons_in_the_readers_language(c
     texts = sorted(({spec.notes for spec in every} | {spec.forbidden_reason for spec in every}) - {""})
     refusing = next(spec for spec in every if spec.forbidden_reason)
     with translation.override(code):
-        untranslated = [text for text in texts if wording.spec_text(text) == text]
+        untranslated = [text for text in texts if wording.known(text) == text]
         reason = options.edit_reason(refusing, "beauty")
     assert len(texts) >= 80 and not untranslated, untranslated[:5]
     assert refusing.forbidden_reason.rstrip(".") not in reason
@@ -194,6 +194,6 @@ def test_it_shows_the_rules_and_the_reason_on_the_document_card_in_the_readers_l
     client.post("/i18n/setlang/", {"language": code, "next": "/"})
     html = client.get(f"/documents/{spec.id}/").content.decode()
     with translation.override(code):
-        notes, reason = wording.spec_text(spec.notes), wording.spec_text(spec.forbidden_reason)
+        notes, reason = wording.known(spec.notes), wording.known(spec.forbidden_reason)
     assert escape(notes) in html and escape(spec.notes) not in html
     assert escape(reason.rstrip(".")) in html and escape(spec.forbidden_reason) not in html

@@ -39,11 +39,6 @@ def spec_title(spec):
 
 
 @register.filter
-def spec_text(text):
-    return wording.spec_text(text)
-
-
-@register.filter
 def colour_name(name):
     return wording.colour_name(name)
 
@@ -65,11 +60,9 @@ def ledger_note(entry):
     return wording.ledger_note(entry)
 
 
-@register.filter
-def error_for_people(text):
-    return wording.known(text)
-
-
-@register.filter
-def warning_for_people(text):
+@register.filter(name="spec_text")
+@register.filter(name="error_for_people")
+@register.filter(name="warning_for_people")
+def stored_english(text):
+    """Engine messages and catalogue texts stored in English, in the reader's language (wording.known)."""
     return wording.known(text)
