@@ -80,5 +80,6 @@ def test_it_loads_all_models_in_workers_and_no_matting_model_for_the_upload_chec
         )
         return done.stdout.strip().splitlines()[-1]
 
-    assert loaded("upload-check", str(portrait)) == '["detector", "mesh"]'  # the web process: no matting model
+    # the web process: the face models and the small person segmenter, no matting model
+    assert loaded("upload-check", str(portrait)) == '["detector", "mesh", "person"]'
     assert loaded("worker-start") == '["detector", "mesh", "rvm"]'  # a worker is ready before its first job
