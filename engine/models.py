@@ -22,6 +22,7 @@ _call_locks = {
     "sensitive": threading.Lock(),
     "mesh": threading.Lock(),
     "person": threading.Lock(),
+    "hands": threading.Lock(),
 }
 
 RVM_WEIGHTS = "rvm_mobilenetv3_fp32.onnx"
@@ -62,6 +63,14 @@ def _new_person_segmenter():
 
     # model_selection=0: the general 256x256 model (1 is a 144x256 landscape variant for video calls).
     return selfie_segmentation.SelfieSegmentation(model_selection=0)
+
+
+def _new_hands():
+    from mediapipe.python.solutions import hands
+
+    # model_complexity=0: the lite palm and hand models; on face crops they found the hand holding
+    # ../shared/portraits/p10's microphone, which the full ones missed, at less cost.
+    return hands.Hands(static_image_mode=True, max_num_hands=2, model_complexity=0, min_detection_confidence=0.5)
 
 
 def rvm_weights_path():
@@ -123,6 +132,18 @@ def person_mask(rgb):
     return np.asarray(result.segmentation_mask, dtype=np.float32)
 
 
+def hand_points(rgb):
+    """The 21 points of each hand found in `rgb` (RGB uint8), as (21, 2) arrays in pixels of `rgb`."""
+    finder = _once("hands", _new_hands)
+    with _call_locks["hands"]:
+        result = finder.process(np.ascontiguousarray(rgb))
+    h, w = rgb.shape[:2]
+    return [
+        np.array([(m.x * w, m.y * h) for m in hand.landmark], dtype=np.float32)
+        for hand in (result.multi_hand_landmarks or [])
+    ]
+
+
 def rvm_session():
     return _once("rvm", _new_rvm)
 
@@ -132,4 +153,5 @@ def warm_up():
     blank = np.zeros((64, 64, 3), dtype=np.uint8)
     detect_faces(blank)
     face_mesh_points(blank)
+    hand_points(blank)
     rvm_session()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 NAMES = {
     "one_face": gettext_lazy("One face"),
     "face_in_frame": gettext_lazy("Whole head inside the photo"),
+    "face_uncovered": gettext_lazy("Nothing in front of the face"),
     "framing": gettext_lazy("Head size and position possible"),
     "head_height": gettext_lazy("Head height (chin to crown)"),
     "eye_line": gettext_lazy("Eye height"),
@@ -44,6 +45,10 @@ FIXES = {
     "one_face": gettext_lazy("Use a photo with only you in it: crop other people out or take a new photo alone."),
     "face_in_frame": gettext_lazy(
         "Take the photo from further away so the whole head is visible, with space above the hair."
+    ),
+    "face_uncovered": gettext_lazy(
+        "Something covers the face: a hand or an object in front of the chin. Take the photo with nothing in "
+        "front of the face."
     ),
     "framing": gettext_lazy(
         "This photo cannot meet the sizes asked for: use a photo with more space around the head and shoulders."

@@ -208,3 +208,62 @@ def test_it_sees_a_losing_face_still_in_the_output():
     assert other_faces_left(ctx) == 1  # kept, joined to the customer
     ctx.other_faces = [(420.0, 40.0, 560.0, 200.0)]  # lands at x 210-280: outside the output
     assert other_faces_left(ctx) == 0
+
+
+# --- something in front of the face ------------------------------------------------------------------------
+
+P10 = PORTRAITS / "p10_lin_manuel_miranda.png"  # a hand holds a microphone in front of the chin
+HAND_ON_CHIN = LFW / "John_Prescott_0001.jpg"  # his hand over the chin and mouth
+PHONE_AT_EAR = LFW / "Bob_Curtis_0001.jpg"  # a hand holds a phone at the ear, beside the face
+
+
+def _refused_checks(path):
+    with pytest.raises(ChecksFailed) as caught:
+        pipeline.process(path.read_bytes(), params.parse(dict(DEFAULT_REQUEST)))
+    assert caught.value.state == -14
+    return {c["id"]: c for c in caught.value.data["checks"]}
+
+
+@needs_shared(P10)
+def test_it_refuses_a_microphone_held_in_front_of_the_chin():
+    failing = _refused_checks(P10)
+    assert "face_uncovered" in failing, failing
+    assert failing["face_uncovered"]["fix"].startswith("Something covers the face")
+
+
+@needs_shared(HAND_ON_CHIN)
+def test_it_refuses_a_hand_over_the_chin():
+    failing = _refused_checks(HAND_ON_CHIN)
+    assert "face_uncovered" in failing, failing
+    assert failing["face_uncovered"]["value"] >= failing["face_uncovered"]["threshold"]
+
+
+@needs_shared(PHONE_AT_EAR)
+def test_it_delivers_a_face_with_a_phone_held_at_the_ear():
+    result = pipeline.process(PHONE_AT_EAR.read_bytes(), params.parse(dict(DEFAULT_REQUEST)))
+    check = next(c for c in result.checks if c["id"] == "face_uncovered")
+    assert check["status"] == "pass"
+    assert check["value"] < check["threshold"]
+
+
+@needs_shared(P11)
+def test_it_tells_a_hand_over_the_face_from_a_hand_beside_it(monkeypatch):
+    """The geometry alone, with a hand outline laid where we choose (the hand model is replaced)."""
+    from engine.compliance import covered
+
+    found = detect.find_face(_rgb(P11), level=False)
+    points, box = found.face.landmarks, found.face.box
+    nose, ear = points[4], points[detect.CHEEK_B]
+    span = 0.25 * float(np.linalg.norm(points[detect.CHEEK_A] - points[detect.CHEEK_B]))
+
+    def hand_at(centre):
+        square = np.array([(-1, -1), (1, -1), (1, 1), (-1, 1)] * 5 + [(0, 0)], np.float32) * span + centre
+        _crop, scale, offset = covered._face_crop(found.image, box)
+        monkeypatch.setattr(covered.models, "hand_points", lambda rgb: [(square - offset) * scale])
+        return covered.covering(found.image, points, box)
+
+    assert hand_at(nose).covered
+    beside = hand_at(ear + np.array([span, 0.0]))  # at the ear, most of it outside the face
+    assert not beside.covered and beside.hands == 1
+    monkeypatch.setattr(covered.models, "hand_points", lambda rgb: [])
+    assert not covered.covering(found.image, points, box).covered

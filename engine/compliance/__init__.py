@@ -2,8 +2,8 @@
 
 `report(ctx)` returns a list of checks, each a dict (`Check.as_dict()`):
     {"id", "label", "status": "pass" | "warn" | "fail", "value", "threshold", "unit", "fix"}
-The checks live in three modules along their kind: `framing` (one face, head in frame, the bands in mm or
-px), `pose` (roll, yaw, pitch, eyes, mouth) and `photo` (light, sharpness, exposure, background, coverage,
+The checks live in modules along their kind: `framing` (one face, head in frame, the bands in mm or
+px), `covered` (a hand or an object in front of the face), `pose` (roll, yaw, pitch, eyes, mouth) and `photo` (light, sharpness, exposure, background, coverage,
 resolution, file size). `checks_for_error(err)` (module `stopped`) turns an error that stopped a photo
 into failing checks.
 
@@ -15,6 +15,7 @@ import logging
 
 from ..mesh import FACE_OVAL
 from .base import BAND_TOLERANCE_MM, LIMITS, Check, band_status, graded
+from .covered import face_uncovered
 from .finished import verify
 from .framing import (
     eye_line,
@@ -53,12 +54,22 @@ FINISHED_IDS = frozenset(
 # A photo failing one of these is not delivered (state -14, nothing charged); the others are warnings. The
 # checks of the finished photo itself (module `finished`) are all hard too.
 HARD_CHECKS = frozenset(
-    {"one_face", "face_in_frame", "person_not_cut", "head_height", "eye_line", "head_top", "framing"}
+    {
+        "one_face",
+        "face_in_frame",
+        "face_uncovered",
+        "person_not_cut",
+        "head_height",
+        "eye_line",
+        "head_top",
+        "framing",
+    }
 )
 
 CHECKS = (
     one_face,
     face_in_frame,
+    face_uncovered,
     person_not_cut,
     head_height,
     eye_line,
