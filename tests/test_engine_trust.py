@@ -267,3 +267,45 @@ def test_it_tells_a_hand_over_the_face_from_a_hand_beside_it(monkeypatch):
     assert not beside.covered and beside.hands == 1
     monkeypatch.setattr(covered.models, "hand_points", lambda rgb: [])
     assert not covered.covering(found.image, points, box).covered
+
+
+# --- a bystander's face left in the output -------------------------------------------------------------------
+
+BYSTANDER_AT_EDGE = LFW / "Juan_Carlos_Ortega_0001.jpg"  # a neighbour's face, cut by the output's left edge
+
+
+def _until_checks(data, **fields):
+    """The context of a photo taken through every stage before the checks."""
+    from engine.context import Context
+
+    ctx = Context(params=params.parse({k: str(v) for k, v in fields.items()}), source_bytes=data)
+    for module in pipeline.stages_through("layout"):
+        module.run(ctx)
+    return ctx
+
+
+@needs_shared(P11)
+def test_it_finds_a_second_face_half_outside_the_output_but_not_the_customers_own():
+    from engine.compliance.finished import bystander_faces
+
+    ctx = _until_checks(P11.read_bytes(), **SIZE_413)
+    assert bystander_faces(ctx) == []
+    # Paste the customer's own face, as a stranger's, across the output's right edge.
+    x0, y0 = np.floor(ctx.canvas_landmarks.min(axis=0)).astype(int)
+    x1, y1 = np.ceil(ctx.canvas_landmarks.max(axis=0)).astype(int)
+    face = ctx.canvas[y0:y1, x0:x1].copy()
+    h, w = ctx.canvas_alpha.shape
+    shown = int((x1 - x0) * 0.6)
+    top = min(h - (y1 - y0), y0 + (y1 - y0) // 2)
+    ctx.canvas[top : top + y1 - y0, w - shown :] = face[:, :shown]
+    ctx.canvas_alpha[top : top + y1 - y0, w - shown :] = 1.0
+    found = bystander_faces(ctx)
+    assert len(found) == 1 and found[0][0] > w / 2
+    failing = {c.id: c for c in compliance.verify(ctx) if c.status == "fail"}
+    assert "final_one_face" in failing and "Another person" in failing["final_one_face"].fix
+
+
+@needs_shared(BYSTANDER_AT_EDGE)
+def test_it_refuses_an_output_that_still_shows_a_neighbours_face():
+    failing = _refused_checks(BYSTANDER_AT_EDGE)
+    assert "final_one_face" in failing, failing

@@ -6,13 +6,16 @@ label nor a preview watermark plays a part) goes through the face detector and m
 - exactly one face, upright (roll within the document limit) and where the plan put it (eyes within a few
   px): catches a photo turned the wrong way, a face that is not there, a bystander's face left in;
 - the face oval opaque (mean alpha >= FACE_OPAQUE): catches a face made see-through by the matte;
-- no second piece of person apart from the customer: catches another person's skin or shoulder left over.
+- no second piece of person apart from the customer: catches another person's skin or shoulder left over;
+- no other person's face beside the customer's, even cut in half by the output's edge or joined to the
+  customer by the matte (`bystander_faces`).
 Each is a hard check: a failure stops the photo (engine/stages/checks.py).
 """
 
 import cv2
 import numpy as np
 
+from ..mesh import FACE_OVAL
 from ..stages import detect
 from .base import LIMITS, Check
 from .framing import face_mask
@@ -29,6 +32,19 @@ OTHER_FACE_SHARE = 0.5  # a second detection at least this wide (vs the face) is
 # detector no longer finds a face cut in half by the output's edge, but it is plainly there.
 OTHER_FACE_SHOWN = 0.25
 OTHER_FACE_ALPHA = 0.3
+# A bystander cut by the output's edge, or half hidden behind the customer, is no face to the detector while
+# the customer's face is in view. So the customer's face oval (widened by OWN_FACE_MARGIN face widths) is
+# painted grey and the detector looks again, once with the edges mirrored (a face cut near its middle is
+# whole again) and once padded with grey. A find counts when at least BYSTANDER_SHOWN of its box is inside
+# the output, its centre is BYSTANDER_APART face widths or more from the customer's face, at most
+# BYSTANDER_ON_OWN of it lies on the customer's face oval, and the person's alpha there averages
+# OTHER_FACE_ALPHA. On the 281 outputs of ../shared/lfw_dev that found 6 bystanders and no customer's own
+# face (the nearest false find, a chin below the grey oval, was 0.55 face widths away).
+OWN_FACE_MARGIN = 0.15
+BYSTANDER_SHOWN = 0.4
+BYSTANDER_APART = 0.6
+BYSTANDER_ON_OWN = 0.35
+BYSTANDER_SIDE = 320  # px: the output is looked at this small (a bystander's face is a fifth of it or more)
 
 TRY_AGAIN = "Use a photo in which you are alone, upright, fully visible and clearly lit, and try again."
 
@@ -44,7 +60,7 @@ def verify(ctx):
         return []
     image, offset = detect.padded(person_on_grey(ctx))
     checks = _face_checks(ctx.canvas_landmarks + offset, image)
-    left = other_faces_left(ctx)
+    left = other_faces_left(ctx) or len(bystander_faces(ctx))
     if left and checks and checks[0].id == "final_one_face" and checks[0].status == "pass":
         checks[0] = Check(
             "final_one_face",
@@ -186,3 +202,50 @@ def other_faces_left(ctx):
         if float(ctx.canvas_alpha[cy0:cy1, cx0:cx1].mean()) >= OTHER_FACE_ALPHA:
             left += 1
     return left
+
+
+def bystander_faces(ctx):
+    """Boxes (output px) of other people's faces the output still shows beside the customer's."""
+    alpha, points = ctx.canvas_alpha, ctx.canvas_landmarks
+    h, w = alpha.shape
+    width = _face_width(points)
+    own = np.zeros((h, w), dtype=np.uint8)
+    cv2.fillPoly(own, [np.round(points[list(FACE_OVAL)]).astype(np.int32)], 1)
+    grown = cv2.dilate(own, np.ones((int(OWN_FACE_MARGIN * width) | 1,) * 2, np.uint8))
+    image = person_on_grey(ctx)
+    image[grown > 0] = round(GREY)
+    # The detector works at 192x192 inside: a larger copy only costs conversion time.
+    factor = min(1.0, BYSTANDER_SIDE / max(h, w))
+    small = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else image
+    sh, sw = small.shape[:2]
+    centre = points[list(FACE_OVAL)].mean(axis=0)
+    found = []
+    for border in (cv2.BORDER_REFLECT, cv2.BORDER_CONSTANT):
+        padded = cv2.copyMakeBorder(small, sh // 2, sh // 2, sw // 2, sw // 2, border, value=(GREY,) * 3)
+        for box in detect.face_boxes(padded, detect.RETRY_SCORE):
+            box = (np.array(box[:4]) - [sw // 2, sh // 2, sw // 2, sh // 2]) / factor
+            if _is_bystander(box, alpha, own, centre, width) and not _same_box(box, found):
+                found.append(box)
+    return found
+
+
+def _is_bystander(box, alpha, own, centre, width):
+    h, w = alpha.shape
+    x0, y0, x1, y1 = box
+    area = max(1.0, (x1 - x0) * (y1 - y0))
+    cx0, cy0, cx1, cy1 = max(0, round(x0)), max(0, round(y0)), min(w, round(x1)), min(h, round(y1))
+    if cx1 <= cx0 or cy1 <= cy0 or (cx1 - cx0) * (cy1 - cy0) < BYSTANDER_SHOWN * area:
+        return False
+    apart = np.hypot((x0 + x1) / 2 - centre[0], (y0 + y1) / 2 - centre[1]) / width
+    on_own = float(own[cy0:cy1, cx0:cx1].sum()) / area
+    kept = float(alpha[cy0:cy1, cx0:cx1].mean())
+    return apart >= BYSTANDER_APART and on_own <= BYSTANDER_ON_OWN and kept >= OTHER_FACE_ALPHA
+
+
+def _same_box(box, boxes):
+    """Whether `box` is a find already listed (both paddings often find the same face)."""
+    return any(np.hypot(*((box[:2] + box[2:]) / 2 - (b[:2] + b[2:]) / 2)) < 0.5 * (box[2] - box[0]) for b in boxes)
+
+
+def _face_width(points):
+    return max(1.0, float(np.linalg.norm(points[detect.CHEEK_A] - points[detect.CHEEK_B])))
