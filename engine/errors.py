@@ -63,8 +63,8 @@ class CrownCut(ContentError):
 
     def __init__(self):
         super().__init__(
-            "The top of the head is cut off in the photo. Take the photo from further away so the whole head "
-            "is visible."
+            "The top of the head is cut off in the photo, or cannot be told apart from someone right behind it. "
+            "Take the photo from further away so the whole head is visible, with nobody right behind the head."
         )
 
 

@@ -44,7 +44,8 @@ VERDICTS = {
 FIXES = {
     "one_face": gettext_lazy("Use a photo with only you in it: crop other people out or take a new photo alone."),
     "face_in_frame": gettext_lazy(
-        "Take the photo from further away so the whole head is visible, with space above the hair."
+        "Take the photo from further away so the whole head is visible, with space above the hair and nobody right "
+        "behind the head."
     ),
     "face_uncovered": gettext_lazy(
         "Something covers the face: a hand or an object in front of the chin. Take the photo with nothing in "

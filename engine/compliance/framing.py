@@ -13,7 +13,10 @@ from .base import BAND_TOLERANCE_MM, Check, band_status
 CUT_EDGE_SLACK_PX = 0.5  # rounding: an edge this close to the output's own edge does not show
 PERSON_CUT_ROWS = 1.5  # the person cut by a photo edge over more than this many output rows' worth of pixels
 ONLY_YOU = "Use a photo with only you in it: crop other people out or take a new photo alone."
-WHOLE_HEAD = "Take the photo from further away so the whole head is visible, with space above the hair."
+WHOLE_HEAD = (
+    "Take the photo from further away so the whole head is visible, with space above the hair and nobody right "
+    "behind the head."
+)
 EYES_TOO_HIGH = "The eyes sit too high: use a photo that shows more of the shoulders."
 EYES_TOO_LOW = "The eyes sit too low: use a photo with more space above the head."
 
