@@ -23,6 +23,7 @@ _call_locks = {
     "mesh": threading.Lock(),
     "person": threading.Lock(),
     "hands": threading.Lock(),
+    "near": threading.Lock(),
 }
 
 RVM_WEIGHTS = "rvm_mobilenetv3_fp32.onnx"
@@ -43,11 +44,12 @@ DETECTOR_CONFIDENCE = 0.5
 SENSITIVE_CONFIDENCE = 0.3  # a second detector for photos where nothing reaches the first one's threshold
 
 
-def _new_detector(confidence=DETECTOR_CONFIDENCE):
+def _new_detector(confidence=DETECTOR_CONFIDENCE, model_selection=1):
     from mediapipe.python.solutions import face_detection
 
-    # model_selection=1: the full-range model, which also finds faces further than 2 m from the camera.
-    return face_detection.FaceDetection(model_selection=1, min_detection_confidence=confidence)
+    # model_selection=1: the full-range model, which also finds faces further than 2 m from the camera;
+    # 0: the short-range one, for faces that fill much of the picture.
+    return face_detection.FaceDetection(model_selection=model_selection, min_detection_confidence=confidence)
 
 
 def _new_mesh():
@@ -108,6 +110,15 @@ def detect_faces(rgb, sensitive=False):
     return list(result.detections or [])
 
 
+def detect_near_faces(rgb):
+    """Short-range face detections (threshold SENSITIVE_CONFIDENCE): large faces, also when cut in half;
+    the finished-photo check looks with it for a bystander's face beside the customer's."""
+    detector = _once("near", lambda: _new_detector(SENSITIVE_CONFIDENCE, model_selection=0))
+    with _call_locks["near"]:
+        result = detector.process(np.ascontiguousarray(rgb))
+    return list(result.detections or [])
+
+
 def face_mesh_points(rgb):
     """478 mesh points (x, y) in pixels of `rgb`, for the most prominent face, or None."""
     mesh = _once("mesh", _new_mesh)
@@ -152,6 +163,7 @@ def warm_up():
     """Create every session now (a worker calls this at start so the first request is not slow)."""
     blank = np.zeros((64, 64, 3), dtype=np.uint8)
     detect_faces(blank)
+    detect_near_faces(blank)
     face_mesh_points(blank)
     hand_points(blank)
     rvm_session()

@@ -34,12 +34,14 @@ OTHER_FACE_SHOWN = 0.25
 OTHER_FACE_ALPHA = 0.3
 # A bystander cut by the output's edge, or half hidden behind the customer, is no face to the detector while
 # the customer's face is in view. So the customer's face oval (widened by OWN_FACE_MARGIN face widths) is
-# painted grey and the detector looks again, once with the edges mirrored (a face cut near its middle is
-# whole again) and once padded with grey. A find counts when at least BYSTANDER_SHOWN of its box is inside
-# the output, its centre is BYSTANDER_APART face widths or more from the customer's face, at most
-# BYSTANDER_ON_OWN of it lies on the customer's face oval, and the person's alpha there averages
-# OTHER_FACE_ALPHA. On the 281 outputs of ../shared/lfw_dev that found 6 bystanders and no customer's own
-# face (the nearest false find, a chin below the grey oval, was 0.55 face widths away).
+# painted grey, the output's edges are mirrored (a face cut near its middle is whole again) and both face
+# detectors look again: the full-range one and the short-range one (made for faces filling the picture,
+# it finds most of the half faces). A find counts when at least BYSTANDER_SHOWN of its box is inside the
+# output, its centre is BYSTANDER_APART face widths or more from the customer's face and not on the
+# customer's own neck (below the chin, between the cheeks), at most BYSTANDER_ON_OWN of it lies on the
+# customer's face oval, and the person's alpha there averages OTHER_FACE_ALPHA. On the 281 outputs of
+# ../shared/lfw_dev that found 11 bystanders and no customer's own face (the nearest false finds: a neck,
+# and a chin below the grey oval 0.55 face widths away).
 OWN_FACE_MARGIN = 0.15
 BYSTANDER_SHOWN = 0.4
 BYSTANDER_APART = 0.6
@@ -218,25 +220,29 @@ def bystander_faces(ctx):
     factor = min(1.0, BYSTANDER_SIDE / max(h, w))
     small = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else image
     sh, sw = small.shape[:2]
-    centre = points[list(FACE_OVAL)].mean(axis=0)
     found = []
-    for border in (cv2.BORDER_REFLECT, cv2.BORDER_CONSTANT):
-        padded = cv2.copyMakeBorder(small, sh // 2, sh // 2, sw // 2, sw // 2, border, value=(GREY,) * 3)
-        for box in detect.face_boxes(padded, detect.RETRY_SCORE):
+    padded = cv2.copyMakeBorder(small, sh // 2, sh // 2, sw // 2, sw // 2, cv2.BORDER_REFLECT)
+    for near in (False, True):
+        for box in detect.face_boxes(padded, detect.RETRY_SCORE, near=near):
             box = (np.array(box[:4]) - [sw // 2, sh // 2, sw // 2, sh // 2]) / factor
-            if _is_bystander(box, alpha, own, centre, width) and not _same_box(box, found):
+            if _is_bystander(box, alpha, own, points, width) and not _same_box(box, found):
                 found.append(box)
     return found
 
 
-def _is_bystander(box, alpha, own, centre, width):
+def _is_bystander(box, alpha, own, points, width):
     h, w = alpha.shape
     x0, y0, x1, y1 = box
     area = max(1.0, (x1 - x0) * (y1 - y0))
     cx0, cy0, cx1, cy1 = max(0, round(x0)), max(0, round(y0)), min(w, round(x1)), min(h, round(y1))
     if cx1 <= cx0 or cy1 <= cy0 or (cx1 - cx0) * (cy1 - cy0) < BYSTANDER_SHOWN * area:
         return False
-    apart = np.hypot((x0 + x1) / 2 - centre[0], (y0 + y1) / 2 - centre[1]) / width
+    mid_x, mid_y = (x0 + x1) / 2, (y0 + y1) / 2
+    cheeks = sorted(float(points[i][0]) for i in (detect.CHEEK_A, detect.CHEEK_B))
+    if mid_y > points[detect.CHIN][1] and cheeks[0] < mid_x < cheeks[1]:
+        return False  # the customer's own neck or chest
+    centre = points[list(FACE_OVAL)].mean(axis=0)
+    apart = np.hypot(mid_x - centre[0], mid_y - centre[1]) / width
     on_own = float(own[cy0:cy1, cx0:cx1].sum()) / area
     kept = float(alpha[cy0:cy1, cx0:cx1].mean())
     return apart >= BYSTANDER_APART and on_own <= BYSTANDER_ON_OWN and kept >= OTHER_FACE_ALPHA

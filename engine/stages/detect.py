@@ -184,8 +184,8 @@ def _mesh_box(image):
     return [(float(x0), float(y0), float(x1), float(y1), RETRY_SCORE)]
 
 
-def face_boxes(image, min_score=MIN_SCORE):
-    """Detected faces as (x0, y0, x1, y1, score) in pixels of `image`."""
+def face_boxes(image, min_score=MIN_SCORE, near=False):
+    """Detected faces as (x0, y0, x1, y1, score) in pixels of `image`; `near` uses the short-range model."""
     h, w = image.shape[:2]
     factor = min(1.0, DETECT_MAX_SIDE / max(h, w))
     small = (
@@ -194,7 +194,8 @@ def face_boxes(image, min_score=MIN_SCORE):
         else cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
     )
     boxes = []
-    for det in models.detect_faces(small, sensitive=min_score < MIN_SCORE):
+    found = models.detect_near_faces(small) if near else models.detect_faces(small, sensitive=min_score < MIN_SCORE)
+    for det in found:
         score = float(det.score[0]) if det.score else 0.0
         if score < min_score:
             continue
