@@ -14,6 +14,13 @@ NAMES = {
     "one_face": gettext_lazy("One face"),
     "face_in_frame": gettext_lazy("Whole head inside the photo"),
     "face_uncovered": gettext_lazy("Nothing in front of the face"),
+    "person_not_cut": gettext_lazy("Not cut off by the edge of the photo"),
+    "final_face": gettext_lazy("The face is in the finished photo"),
+    "final_one_face": gettext_lazy("Only your face in the finished photo"),
+    "final_upright": gettext_lazy("The finished photo is upright"),
+    "final_position": gettext_lazy("The face is where it was planned"),
+    "face_opaque": gettext_lazy("The whole face is kept (not see-through)"),
+    "one_person": gettext_lazy("Nobody else in the photo"),
     "framing": gettext_lazy("Head size and position possible"),
     "head_height": gettext_lazy("Head height (chin to crown)"),
     "eye_line": gettext_lazy("Eye height"),
@@ -50,6 +57,35 @@ FIXES = {
     "face_uncovered": gettext_lazy(
         "Something covers the face: a hand or an object in front of the chin. Take the photo with nothing in "
         "front of the face."
+    ),
+    "person_not_cut": gettext_lazy(
+        "The photo ends too close to you, so the ID photo would show you cut off by a straight edge: use a "
+        "photo taken from a little further away that shows your shoulders and some space on both sides."
+    ),
+    "final_face": gettext_lazy(
+        "The finished photo does not show your face clearly. Use a photo in which you are alone, upright, fully "
+        "visible and clearly lit, and try again."
+    ),
+    "final_one_face": gettext_lazy(
+        "Another person's face is still in the photo. Use a photo in which you are alone, upright, fully visible "
+        "and clearly lit, and try again."
+    ),
+    "final_upright": gettext_lazy(
+        "The face in the finished photo is tilted or upside down. Use a photo in which you are alone, upright, "
+        "fully visible and clearly lit, and try again."
+    ),
+    "final_position": gettext_lazy(
+        "The face could not be placed reliably. Use a photo in which you are alone, upright, fully visible and "
+        "clearly lit, and try again."
+    ),
+    "face_opaque": gettext_lazy(
+        "Part of the face could not be told apart from the background or from something in front of it: use a "
+        "photo with nothing in front of the face (hands, a microphone) and a background that differs from your "
+        "skin and hair."
+    ),
+    "one_person": gettext_lazy(
+        "Part of another person is left beside you. Use a photo in which you are alone, upright, fully visible "
+        "and clearly lit, and try again."
     ),
     "framing": gettext_lazy(
         "This photo cannot meet the sizes asked for: use a photo with more space around the head and shoulders."

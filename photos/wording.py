@@ -157,7 +157,18 @@ ENGINE_WARNINGS = (
     gettext_noop("the layout QR code did not fit on the sheet"),
     gettext_noop("the layout label did not fit on the sheet"),
 )
+# Refusals whose English text is fixed (an error kind the web app does not word itself).
+ENGINE_REFUSALS = (
+    gettext_noop(
+        "The top of the head is cut off in the photo, or cannot be told apart from someone right behind it. "
+        "Take the photo from further away so the whole head is visible, with nobody right behind the head."
+    ),
+)
 ENGINE_WARNING_PATTERNS = (
+    (
+        re.compile(r"The photo cannot be used: .* failed\. "),
+        gettext_lazy("The photo cannot be used: a required check failed. The checks below say what to do."),
+    ),
     (
         re.compile(r"The photo is small for this size: it was enlarged (?P<times>[\d.]+) times, "),
         gettext_lazy(

@@ -398,3 +398,20 @@ def test_it_reports_a_frame_the_photo_does_not_fill():
     ctx.canvas_coverage[:40] = 0.0
     gap = compliance.photo_fills_frame(ctx, None)
     assert gap.status == "fail" and gap.value == pytest.approx(0.1)
+
+
+def test_it_words_every_hard_check_for_people_in_each_language():
+    """A refusal names its check and fix in the reader's language: every hard check has a name and a fix."""
+    from django.utils import translation
+
+    from engine import compliance
+    from photos import report, wording
+
+    hard = set(compliance.HARD_CHECKS) | set(compliance.FINISHED_IDS)
+    assert hard - set(report.NAMES) == set()
+    assert hard - set(report.FIXES) == set()
+    refusal = "The photo cannot be used: only your face in the finished photo failed. Another person's face ..."
+    with translation.override("es"):
+        shown = report.for_people({"id": "final_one_face", "status": "fail", "label": "x", "fix": "y"})
+        assert shown["name"] == "Solo su cara en la foto terminada" and shown["fix"].startswith("La cara de otra")
+        assert wording.known(refusal).startswith("La foto no se puede usar")
