@@ -9,7 +9,8 @@
 - Sharpness and grain: blurred to the photo's measured blur (the coverage too, so its edge is as soft as the
   photo's), then a fabric texture and noise are added, scaled so the garment's median absolute Laplacian
   matches the person's own clothes (or, when none show, their skin).
-- Skin in a neckline gets the texture of the real neck above it (mirrored downward), not grain.
+- Skin in a neckline gets the texture of the real neck above it (its spectrum, never a repeated patch),
+  not grain.
 """
 
 import zlib
@@ -30,6 +31,7 @@ HAIR_SHADOW = 0.35  # darkening of the garment just around hair that falls over 
 BLUR_RANGE = (0.45, 2.2)  # px: the photo's measured blur is kept within this
 DRAWN_BLUR = 0.45  # px: the painter's own softness (4x supersampled, box filtered)
 GRAIN_RANGE = (0.8, 4.0)  # target median absolute Laplacian of the garment's luma
+SKIN_DETAIL = 2.0  # px: the neck's texture is what its luma has finer than this blur
 GRAIN_SHARE = 0.85  # of that target given to the texture (the rest comes from the drawing itself)
 # Folds in neck half-widths from the neck centre and the collar line (outward x, down y): (start, end,
 # height, width). Positive heights are ridges, negative ones the valleys between them.
@@ -106,27 +108,30 @@ def _grain(lum, clothes, skin):
 
 
 def neck_texture(canvas, skin_like, cx, neck, collar_y):
-    """The fine texture (luma minus its blur) of the neck just above the collar line: a small patch that
-    skin drawn in a neckline repeats (mirrored), so it has the neck's pores and the photo's noise."""
+    """The texture (luma minus its blur) of the neck just above the collar line: pores, fine unevenness and
+    the photo's noise, which skin drawn in a neckline takes on (see skin_texture)."""
     h, w = skin_like.shape
     y0, y1 = int(np.clip(collar_y - 1.0 * neck, 0, h)), int(np.clip(collar_y - 0.2 * neck, 0, h))
     x0, x1 = int(np.clip(cx - 0.4 * neck, 0, w)), int(np.clip(cx + 0.4 * neck, 0, w))
     if y1 - y0 < 4 or x1 - x0 < 4 or skin_like[y0:y1, x0:x1].mean() < 0.8:
         return None
-    # Only the finest detail (pores, noise): the neck's creases and shading would repeat as a pattern.
     lum = luma(canvas[y0:y1, x0:x1])
-    return np.clip(lum - cv2.GaussianBlur(lum, (0, 0), 0.8), -5, 5).astype(np.float32)
+    return np.clip(lum - cv2.GaussianBlur(lum, (0, 0), SKIN_DETAIL), -8, 8).astype(np.float32)
 
 
-def _mirrored(patch, shape, origin):
-    """`patch` repeated over `shape`, mirrored at every seam (no visible tile edges), anchored at origin."""
+def skin_texture(patch, shape, seed=0x5C1):
+    """A texture of `shape` with the same spectrum and strength as `patch` but no repeat: white noise
+    filtered by the patch's own (zero-phase) spectrum. A patch repeated, even mirrored, shows as a pattern
+    over a wide neckline; this has the neck's grain without one."""
     ph, pw = patch.shape
-
-    def index(n, period, start):
-        k = (np.arange(n) - start) % (2 * period)
-        return np.where(k < period, k, 2 * period - 1 - k)
-
-    return patch[np.ix_(index(shape[0], ph, origin[0]), index(shape[1], pw, origin[1]))]
+    centred = patch - patch.mean()
+    window = np.outer(np.hanning(ph + 2)[1:-1], np.hanning(pw + 2)[1:-1]).astype(np.float32)
+    spectrum = np.abs(np.fft.fft2(centred * window))
+    kernel = np.fft.fftshift(np.real(np.fft.ifft2(spectrum))).astype(np.float32)
+    noise = np.random.default_rng(seed).normal(0, 1, shape).astype(np.float32)
+    texture = cv2.filter2D(noise, -1, kernel, borderType=cv2.BORDER_REFLECT)
+    texture *= float(centred.std()) / max(float(texture.std()), 1e-6)
+    return np.clip(texture, -8, 8)
 
 
 def _ridge(shape, top, a, b, height, width):
@@ -244,6 +249,6 @@ def finish(painter, fit, outfit, height):
     amplitude = GRAIN_SHARE * look.grain / max(_median_laplacian(texture, cov > 0.5), 1e-6)
     rgb = rgb + (amplitude * texture * grain)[..., None]
     if fit.neck_detail is not None and skin.max() > 0:
-        detail = _mirrored(fit.neck_detail, cov.shape, (int(fit.collar_y) - top, int(fit.cx)))
+        detail = skin_texture(fit.neck_detail, cov.shape)
         rgb = rgb + (detail * skin)[..., None]
     return p.full(np.clip(rgb, 0, 255)), p.full(np.clip(cov, 0, 1))

@@ -35,6 +35,10 @@ DROP_BAND = 0.3  # face widths above the garment's top where the person's own cl
 HAIR_SPAN = 0.8  # face widths from the centre line within which hair hangs beside the face
 CLOTHES_DISTANCE = 18.0  # Lab distance to one of the clothes' colours
 CLOTHES_FRACTION = 0.2  # of the neck's width: the person's own collar starts here
+COLLAR_REACH = 2.0  # neck half-widths from the centre: their collar lies within this
+MAX_SKIN_SLOPE = 0.6  # grey levels per px: the neck's colour change carried into a neckline
+NECK_TONE = 0.8  # of SKIN_DISTANCE: this close to the neck's own colour, skin below it is theirs
+JAW_RISE = 0.2  # face widths above the chin where their collar may stand beside the jaw
 REAL_SKIN = 0.6  # of SKIN_DISTANCE: closer than this to the face's skin, the photo's own skin may show
 
 
@@ -59,12 +63,14 @@ class Fit:
     occluder: np.ndarray | None = (
         None  # HxW float32: the person above the garment (chin, neck), which shades it
     )
-    neck_detail: np.ndarray | None = None  # the neck's fine texture, repeated on skin drawn in a neckline
+    neck_detail: np.ndarray | None = None  # the neck's fine texture, which skin drawn in a neckline takes on
     photo: np.ndarray | None = None  # HxWx3: the photo itself (its real skin shows in a neckline)
     real_skin: np.ndarray | None = None  # HxW float32: where the photo's skin may show in a neckline
     collar_cover: np.ndarray | None = (
         None  # HxW float32: their own collar on the neck, painted over with skin
     )
+    neck_like: np.ndarray | None = None  # HxW bool: pixels with the colour of this neck's skin
+    skin_slope: np.ndarray | None = None  # RGB change per px down the neck (carried on, fading, below it)
     skin_depth: float = 0.0  # px the person's own skin runs down the chest's centre below the collar line
 
 
@@ -161,11 +167,21 @@ def measure(canvas, alpha, points):
         & ~skin_like
     )
     face = regions.polygon_mask((h, w), points, regions.FACE_OVAL) > 0
-    drop |= _collar_beside_neck(person, skin_like, hair_colour, face, cx, neck, chin_y, fw, garment_top)
+    cloth_like = ~skin_like | (~clearly & (rows > chin_y))  # below the chin a cream collar is cloth
+    k = 2 * max(1, int(0.03 * fw)) + 1
+    near_face = cv2.dilate(face.astype(np.uint8), np.ones((k, k), np.uint8)).astype(bool)
+    # Short hair hangs nowhere beside the neck: only a beard, next to the face, is hair there.
+    hair_here = None if hair_colour is None else (hair_colour if long_hair else hair_colour & near_face)
+    drop |= _collar_beside_neck(
+        person, cloth_like, hair_here, face, (cx, chin_x), neck, chin_y, fw, garment_top
+    )
+    drop |= _islands(person, drop, garment_top, face, neck)
     fit.clothes_above = cv2.GaussianBlur(drop.astype(np.float32), (0, 0), 0.8)
     fit.skin_like = cv2.GaussianBlur(skin_like.astype(np.float32), (0, 0), 1.0)
-    fit.skin_depth = _skin_depth(skin_like, cx, neck, collar_y)
+    fit.neck_like = _like_the_neck(lab, skin_like, cx, neck, chin_y, collar_y)
+    fit.skin_depth = _skin_depth(fit.neck_like, cx, neck, collar_y)
     fit.skin_row = _skin_row(canvas, clearly, cx, neck, collar_y + fit.skin_depth, skin)
+    fit.skin_slope = _skin_slope(canvas, fit.neck_like, cx, neck, chin_y, collar_y + fit.skin_depth)
     hair = hair_in_front(canvas, alpha, points, cx, neck, collar_y)
     fit.hair = hair if hair.max() > 0.5 else None
     clothes = body & ~skin_like & (rows > collar_y + 0.1 * fw)
@@ -176,7 +192,7 @@ def measure(canvas, alpha, points):
     fit.neck_detail = neck_texture(canvas, skin_like, cx, neck, collar_y)
     fit.photo = canvas
     fit.collar_cover = _collar_on_neck(
-        lab, person, skin_like, face, hair_ref, skin_ref[0], cx, neck, chin_y, garment_top, fw
+        lab, person, skin_like, cloth_like, face, hair_ref, skin_ref[0], cx, neck, chin_y, garment_top, fw
     )
     # Well inside the skin only: at its rim the photo shows the edge of their own clothes.
     k = 2 * max(1, round(0.12 * neck)) + 1
@@ -184,18 +200,22 @@ def measure(canvas, alpha, points):
     solid = cv2.erode(clearly.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     solid = _connected_to(solid, cx, collar_y - 0.3 * neck)  # the neck's own skin, not a hand before it
     fit.real_skin = cv2.GaussianBlur(solid.astype(np.float32), (0, 0), 1.0)
-    fit.skin_depth = _skin_depth(skin_like, cx, neck, collar_y)
     return fit
 
 
-def _collar_on_neck(lab, person, skin_like, face, hair_ref, skin_l, cx, neck, chin_y, garment_top, fw):
-    """Their own collar where it closes over the neck, above the garment's top: neither skin, face nor
-    hair-coloured (a beard under the chin stays). The outfit paints the neck over it."""
+def _collar_on_neck(
+    lab, person, skin_like, cloth_like, face, hair_ref, skin_l, cx, neck, chin_y, garment_top, fw
+):
+    """Their own collar where it closes over the neck (from beside the jaw down to the garment's top):
+    neither skin, face nor hair-coloured (a beard under the chin stays). The outfit paints the neck over it."""
     h, w = person.shape
     rows = np.arange(h)[:, None]
     dx = np.abs(np.arange(w) - cx)[None, :]
-    collar = person & ~skin_like & ~face & (rows >= chin_y + 0.02 * fw) & (rows <= garment_top[None, :] + 1)
-    collar &= dx < 1.25 * neck
+    # At the neck's sides a cream collar counts as cloth; in its middle only what is not skin-coloured (the
+    # neck's own shadows stay).
+    cloth = np.where(dx < 0.9 * neck, ~skin_like, cloth_like)
+    collar = person & cloth & ~face & (rows >= chin_y - JAW_RISE * fw) & (rows <= garment_top[None, :] + 1)
+    collar &= dx < np.where(rows < chin_y, 1.15, 1.25) * neck  # (beside the jaw its corners stand)
     if hair_ref is not None:  # a beard: hair-coloured and darker than the skin (a white collar is neither)
         collar &= ~((_distance(lab, hair_ref, 0.7, 1.0) < 1.5 * HAIR_DISTANCE) & (lab[..., 0] < skin_l))
     if collar.sum() < (0.03 * fw) ** 2:
@@ -210,6 +230,18 @@ def _connected_to(mask, x, y):
     _count, labels = cv2.connectedComponents(mask, connectivity=8)
     label = labels[int(np.clip(y, 0, h - 1)), int(np.clip(x, 0, w - 1))]
     return ((labels == label) & (label > 0)).astype(np.uint8)
+
+
+def _like_the_neck(lab, skin_like, cx, neck, chin_y, collar_y):
+    """Skin-coloured pixels that have the colour of this neck (a cream blouse is skin-coloured next to the
+    face's colour, but not next to the neck's own)."""
+    h, w = skin_like.shape
+    rows = np.arange(h)[:, None]
+    dx = np.abs(np.arange(w) - cx)[None, :]
+    band = skin_like & (rows >= chin_y + 0.2 * neck) & (rows < collar_y) & (dx < 0.6 * neck)
+    if band.sum() < 30:
+        return skin_like
+    return skin_like & (_distance(lab, np.median(lab[band], axis=0)) < NECK_TONE * SKIN_DISTANCE)
 
 
 def _skin_depth(skin_like, cx, neck, collar_y):
@@ -377,23 +409,46 @@ def _garment_top(body, points, cx, neck, collar_y, fw):
     return top, above
 
 
-def _collar_beside_neck(person, skin_like, hair_colour, face, cx, neck, chin_y, fw, garment_top):
-    """Their own collar standing beside the neck above the new garment: neither skin, hair nor face, from
-    about the chin down and close to the neck (a beard hangs in the middle, so that stays)."""
+def _collar_beside_neck(person, cloth_like, hair, face, centres, neck, chin_y, fw, garment_top):
+    """Their own collar (or jacket collar) standing beside the neck above the new garment, from the jaw
+    down: cloth-coloured, neither hair (`hair`: the hair that may hang there) nor face, and a piece that lies
+    close to the neck (a helmet's ring or a fur collar reaching far out is left whole: cutting it along a
+    line would show). `centres`: the neck's and the chin's x; beside both (a hand can pull the neck's
+    measure aside, and what lies under the chin is neck)."""
     h, w = person.shape
     rows = np.arange(h)[:, None]
-    dx = np.abs(np.arange(w) - cx)[None, :]
-    zone = (
-        (rows >= chin_y + 0.03 * fw)
-        & (rows < garment_top[None, :] + 1)
-        & (dx > 1.15 * neck)
-        & (dx < 2.0 * neck)
-    )
-    collar = person & ~skin_like & zone & ~face
-    if hair_colour is not None:
-        collar &= ~cv2.dilate(hair_colour.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    dx = np.min([np.abs(np.arange(w) - c) for c in centres], axis=0)[None, :]
+    zone = (rows >= chin_y - JAW_RISE * fw) & (rows < garment_top[None, :] + 1) & (dx > 1.15 * neck)
+    collar = person & cloth_like & zone & ~face
+    if hair is not None:
+        collar &= ~cv2.dilate(hair.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(collar.astype(np.uint8), connectivity=8)
+    if count <= 1:
+        return collar
+    near = np.broadcast_to(dx < COLLAR_REACH * neck, labels.shape)
+    total = stats[:, cv2.CC_STAT_AREA]
+    inside = np.bincount(labels[near], minlength=count)
+    # A thin strip along the shoulders (their jacket just above the new garment's line) goes whole too.
+    thin = total < 0.35 * neck * stats[:, cv2.CC_STAT_WIDTH]
+    keep = np.flatnonzero(((inside >= 0.75 * total) | thin) & (inside > 0))
+    collar = np.isin(labels, keep[keep > 0])
     grown = cv2.dilate(collar.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-    return grown & ~(skin_like & ~collar)  # its anti-aliased rim too, but never the neck's skin
+    # Its anti-aliased rim too, but never the neck's skin, nor under the chin where that is not the neck's
+    # centre (the rim by the neck's side is their collar's edge; by the chin it is the neck).
+    aside = np.abs(np.arange(w) - centres[0]) >= 1.15 * neck
+    under_chin = (np.abs(np.arange(w) - centres[1]) < 1.15 * neck) & aside
+    return grown & (cloth_like | collar) & ~under_chin[None, :]
+
+
+def _islands(person, drop, garment_top, face, neck):
+    """Pieces of the person left above the garment that no longer hang together with the head (a shoulder
+    cut off by the photo's edge, the rest of a collar): they would float on the new background."""
+    h = person.shape[0]
+    rows = np.arange(h)[:, None]
+    kept = person & ~drop & (rows < garment_top[None, :] + 0.5 * neck)
+    _count, labels = cv2.connectedComponents(kept.astype(np.uint8), connectivity=8)
+    head = np.unique(labels[face & kept])
+    return (labels > 0) & ~np.isin(labels, head)
 
 
 def _clothes_palette(lab, clothes, collar_y, fw, colours=3):
@@ -429,6 +484,23 @@ def _skin_colour(canvas, skin_like, face_skin, cx, neck, chin_y, collar_y, fw):
     neck_colour = np.median(pixels, axis=0) if len(pixels) >= 10 else face * 0.85
     # The neck often sits in the jaw's shadow; open chest skin catches a little more light.
     return tuple(float(v) for v in 0.85 * neck_colour + 0.15 * 0.9 * face)
+
+
+def _skin_slope(canvas, neck_like, cx, neck, chin_y, end_y):
+    """How the neck's colour changes per row from under the chin down to where its skin ends (RGB per px,
+    a straight-line fit over the neck's middle), or None when too little of the neck is skin."""
+    h, w = neck_like.shape
+    x0, x1 = int(np.clip(cx - 0.5 * neck, 0, w)), int(np.clip(cx + 0.5 * neck + 1, 0, w))
+    ys, means = [], []
+    for y in range(int(np.clip(chin_y + 0.3 * neck, 0, h)), int(np.clip(end_y - 0.1 * neck, 0, h))):
+        ok = neck_like[y, x0:x1]
+        if ok.sum() >= 3:
+            ys.append(y)
+            means.append(canvas[y, x0:x1][ok].mean(axis=0))
+    if len(ys) < 6:
+        return None
+    slope = np.polyfit(np.asarray(ys, np.float32), np.asarray(means, np.float32), 1)[0]
+    return np.clip(slope, -MAX_SKIN_SLOPE, MAX_SKIN_SLOPE).astype(np.float32)
 
 
 def _skin_row(canvas, skin_like, cx, neck, collar_y, fallback):

@@ -19,6 +19,25 @@ EDGE_STRENGTH = 0.4  # ...of which this share is drawn (the edges' relief does t
 # no wider than a round neck unless their own skin shows that far down.
 SKIN_NECKLINES = ("collar_open", "polo", "round", "bow", "peterpan", "scoop", "v")
 INVENTED_SKIN, MIN_DEPTH = 0.45, 0.55
+# ...and no more skin than this (in neck half-widths squared) is invented where theirs does not show: a
+# wide scoop on someone whose shirt was closed becomes a modest round neck (NARROWEST: its half-width).
+INVENTED_AREA, NARROWEST = 1.0, 1.1
+MAX_TONE_CHANGE = 10.0  # grey levels the neck's change of tone may add down a neckline
+NECKLINES = {
+    # (half-width at the collar line, depth at the centre, roundness 0 = V .. 1 = U)
+    "collar": (1.0, 0.55, 0.0),
+    "collar_open": (1.0, 1.9, 0.1),
+    "polo": (1.0, 0.95, 0.2),
+    "round": (1.18, 0.75, 1.0),
+    "bow": (1.12, 0.6, 1.0),
+    "peterpan": (1.15, 0.65, 1.0),
+    "scoop": (1.55, 1.6, 1.0),
+    "v": (1.15, 2.2, 0.15),
+    "jacket": (1.08, 4.3, 0.0),
+    "collarless": (1.25, 2.6, 0.35),
+    "sweater": (1.12, 2.7, 0.0),
+    "cardigan": (1.15, 3.2, 0.0),
+}
 # Grain of each kind of cloth, relative to the photo's (see finish.py).
 WOOL, COTTON, KNIT, SILK = 1.0, 0.8, 1.25, 0.5
 
@@ -33,6 +52,7 @@ class Drawing:
         # How far a collar may stand above the collar line (1 = half a neck width): never into the chin.
         self.stand = float(np.clip(((fit.collar_y - fit.chin_y) / fit.neck - 0.15) / 0.5, 0.3, 1.0))
         self._body = None
+        self._necklines = {}
 
     def pt(self, dx, dy, side=1):
         """A point dx neck half-widths to the side (side -1: image left) and dy below the collar line."""
@@ -73,27 +93,42 @@ class Drawing:
 
     def neckline(self, kind):
         """Polygon cut out of a garment for its neckline, open upward (it also clears the neck column)."""
-        shapes = {
-            # (half-width at the collar line, depth at the centre, roundness 0 = V .. 1 = U)
-            "collar": (1.0, 0.55, 0.0),
-            "collar_open": (1.0, 1.9, 0.1),
-            "polo": (1.0, 0.95, 0.2),
-            "round": (1.18, 0.75, 1.0),
-            "bow": (1.12, 0.6, 1.0),
-            "peterpan": (1.15, 0.65, 1.0),
-            "scoop": (1.55, 1.6, 1.0),
-            "v": (1.15, 2.2, 0.15),
-            "jacket": (1.08, 4.3, 0.0),
-            "collarless": (1.25, 2.6, 0.35),
-            "sweater": (1.12, 2.7, 0.0),
-            "cardigan": (1.15, 3.2, 0.0),
-        }
-        half, depth, round_ = shapes[kind]
-        if kind in SKIN_NECKLINES and self.fit.photo is not None:  # (the gallery shows the design)
-            # no deeper or wider than the person's own skin shows, plus a little
-            real = self.fit.skin_depth / self.n
-            depth = min(depth, max(MIN_DEPTH, real + INVENTED_SKIN))
-            half = min(half, max(1.18, real + 1.0))
+        if kind not in self._necklines:
+            self._necklines[kind] = self._neckline_shape(kind)
+        return self._neckline_polygon(*self._necklines[kind])
+
+    def _neckline_shape(self, kind):
+        """(half-width at the collar line, depth at the centre, roundness 0 = V .. 1 = U) of a neckline, in
+        neck half-widths; on a photo, one that shows skin is narrowed and made shallower until it invents
+        little skin where the person's own does not show."""
+        half, depth, round_ = NECKLINES[kind]
+        if kind not in SKIN_NECKLINES or self.fit.photo is None:  # (the gallery shows the design)
+            return half, depth, round_
+        real = self.fit.skin_depth / self.n  # no deeper or wider than their own skin shows, plus a little
+        depth = min(depth, max(MIN_DEPTH, real + INVENTED_SKIN))
+        half = min(half, max(1.18, real + 1.0))
+        if self.fit.neck_like is None:
+            return half, depth, round_
+        for t in np.linspace(1.0, 0.0, 6):
+            shape = (
+                NARROWEST + (half - NARROWEST) * t if half > NARROWEST else half,
+                MIN_DEPTH + (depth - MIN_DEPTH) * t if depth > MIN_DEPTH else depth,
+                round_,
+            )
+            if self._invented(*shape) <= INVENTED_AREA * self.n * self.n:
+                break
+        return shape
+
+    def _invented(self, half, depth, round_):
+        """Pixels of the neckline below the collar line where the person's own skin does not show."""
+        fit = self.fit
+        polygon = np.round(np.asarray(self._neckline_polygon(half, depth, round_))).astype(np.int32)
+        mask = np.zeros((fit.height, fit.width), np.uint8)
+        cv2.fillPoly(mask, [polygon], 1)
+        mask[: int(np.clip(np.ceil(self.y0), 0, fit.height))] = 0
+        return int((mask.astype(bool) & ~fit.neck_like).sum())
+
+    def _neckline_polygon(self, half, depth, round_):
         sides = []
         for side in (-1, 1):
             top = self.pt(half, -0.12, side)
@@ -147,12 +182,11 @@ def _skin(d, outfit):
     # Inside the neck column it fades in just above the collar line, so the real neck flows into it.
     fade = np.clip((ys - (d.y0 - 0.2 * d.n)) / (0.6 * d.n), 0, 1)
     in_neck = np.clip(1.2 - np.abs(xs - d.c) / d.n, 0, 1)
-    if fit.skin_like is not None:
-        fade = np.maximum(
-            fade, np.clip(1 - 2 * fit.skin_like[top:], 0, 1)
-        )  # their own collar or tie: cover it
     beside = np.clip((ys - (d.y0 - 0.3 * d.n)) / (0.3 * d.n), 0, 1)  # a wide neckline: chest skin, soft top
-    mask *= fade * in_neck + (1 - in_neck) * beside
+    share = fade * in_neck + (1 - in_neck) * beside
+    if fit.skin_like is not None:  # their own collar or tie, in the neck or beside it: covered in full
+        share = np.maximum(share, np.clip(1 - 2 * fit.skin_like[top:], 0, 1))
+    mask *= share
     if fit.collar_cover is not None:  # their own collar closing over the neck, up toward the chin
         mask = np.maximum(mask, fit.collar_cover[top:])
     d.p.paint(mask, _SkinField(fit), grain=0.0, skin=True)
@@ -160,8 +194,8 @@ def _skin(d, outfit):
 
 class _SkinField:
     """Skin in a neckline: the photo's own pixels where the person's skin really is there, elsewhere the
-    neck's colours across (one row just above the collar line) carried down; the finish adds the neck's
-    texture to the invented part."""
+    neck's colours across (one row just above the collar line) carried down with the neck's own change of
+    tone from top to bottom (fading out); the finish adds the neck's texture to the invented part."""
 
     def __init__(self, fit):
         self.fit = fit
@@ -171,6 +205,12 @@ class _SkinField:
         n_rows = rows.stop - rows.start
         row = np.asarray(fit.skin, np.float32)[None, :] if fit.skin_row is None else fit.skin_row[cols]
         invented = np.broadcast_to(row[None, :, :], (n_rows, row.shape[0], 3)).astype(np.float32)
+        if fit.skin_slope is not None:  # the neck's change of tone, carried on and fading out below it
+            start = fit.collar_y + fit.skin_depth - 0.3 * fit.neck
+            below = np.clip(np.arange(rows.start, rows.stop, dtype=np.float32) - start, 0, None)
+            reach = fit.neck * (1 - np.exp(-below / fit.neck))
+            change = np.clip(reach[:, None] * fit.skin_slope[None, :], -MAX_TONE_CHANGE, MAX_TONE_CHANGE)
+            invented = invented + change[:, None, :]
         if fit.photo is None or fit.real_skin is None:
             return invented
         real = fit.real_skin[rows, cols][..., None]

@@ -11,9 +11,11 @@ framed at the default size and every outfit is put on. Per portrait and outfit i
 - jag: edge jaggedness (px): RMS distance of the dressed matte's 0.5 outline below the collar line from the
   same outline smoothed along its length (a stair-stepped outline measures 0.2-0.4, an anti-aliased one
   under 0.1);
-- dE: colour difference (CIE76, Lab) between the skin the outfit invents in an open neckline and the real
-  neck above it (from a little below the chin down to where the real skin ends; outfits that invent no skin
-  have none);
+- dE: colour difference (CIE76, Lab) between the skin the outfit invents in an open neckline (pixels that
+  are at least SKIN_SHARE that skin: the garment's soft edge over it is neither) and the real neck above it
+  (from a little below the chin down to where the real skin ends; outfits that invent no skin have none);
+- skin: how many pixels of invented skin the outfit shows (pixels at least SKIN_SHARE painted skin; the
+  photo's own skin showing in a neckline is not invented);
 - grain: median absolute Laplacian of luma inside the garment, divided by the same inside the person's own
   clothes (1.0: the garment has the photo's fabric grain and noise).
 
@@ -46,6 +48,7 @@ from .catalog import OUTFITS
 BACKGROUNDS = {"blue": (0x43, 0x8E, 0xDB), "red": (255, 0, 0), "white": (255, 255, 255)}
 FULL_SHEET_IDS = ("man_1", "man_5", "man_20", "woman_2", "woman_5", "woman_15", "child_3", "child_10")
 UP_TO_GEOMETRY = stages_through("geometry")
+SKIN_SHARE = 0.75  # a pixel counts as painted skin when at least this much of it is
 
 
 FRAMED_FIELDS = ("canvas", "canvas_alpha", "canvas_original", "canvas_landmarks", "canvas_coverage")
@@ -129,13 +132,21 @@ def jaggedness(alpha, y0):
 
 
 def shown_skin(outfit_id, fit, dressed, ctx):
-    """Pixels where the outfit shows skin it painted: drawn again with a marker colour for the skin."""
+    """Pixels that show mostly (SKIN_SHARE) skin the outfit invented (not the photo's own skin that shows in
+    a neckline): it is drawn again with the invented skin in two
+    marker colours, and the difference between the two says how much of each pixel is that skin (the
+    garment's soft edge over the skin counts as neither skin nor garment)."""
     import dataclasses
 
-    marked = dataclasses.replace(fit, skin=(0.0, 255.0, 0.0), skin_row=None)
-    again = outfit_stage.dress(marked, outfit_id, ctx.canvas, None, ctx.canvas_alpha)
-    diff = np.abs(again.canvas.astype(np.int32) - dressed.canvas.astype(np.int32)).sum(axis=-1)
-    return (diff > 60) & (dressed.coverage > 0.9) & (dressed.hair < 0.1)
+    marks = [(0.0, 255.0, 0.0), (255.0, 0.0, 255.0)]
+    again = [
+        outfit_stage.dress(
+            dataclasses.replace(fit, skin=m, skin_row=None), outfit_id, ctx.canvas, None, ctx.canvas_alpha
+        ).canvas.astype(np.float32)
+        for m in marks
+    ]
+    share = np.abs(again[0] - again[1]).sum(axis=-1) / np.abs(np.subtract(*marks)).sum()
+    return (share > SKIN_SHARE) & (dressed.coverage > 0.9) & (dressed.hair < 0.1)
 
 
 def neck_delta_e(ctx, fit, dressed, skin_shown):
@@ -184,6 +195,7 @@ def measure_portrait(path, ids, cache=None):
             "own": int(visible.sum()),
             "jag": round(jaggedness(dressed.alpha, fit.collar_y + 2), 3),
             "dE": None if (d := neck_delta_e(ctx, fit, dressed, skin)) is None else round(d, 1),
+            "skin": int(skin.sum()),
             "grain": None if ours is None or not own_grain else round(ours / own_grain, 2),
             "grain_px": None if ours is None else round(ours, 2),
         }
@@ -237,18 +249,32 @@ def _fmt(values, digits=2, worst=max):
 
 def table(results):
     head = (
-        "| portrait | own clothes px visible: median (max) | jaggedness px | neck dE | grain ratio "
-        "(median (min)) | own grain | fit ms | dress ms |"
+        "| portrait | own clothes px visible: median (max) | jaggedness px | neck dE | invented skin px "
+        "| grain ratio (median (min)) | own grain | fit ms | dress ms |"
     )
-    lines = [head, "|---|---|---|---|---|---|---|---|"]
+    lines = [head, "|---|---|---|---|---|---|---|---|---|"]
     for name, (rows, summary) in results.items():
         vals = list(rows.values())
         lines.append(
             f"| {name} | {_fmt([r['own'] for r in vals], 0)} | {_fmt([r['jag'] for r in vals])} "
-            f"| {_fmt([r['dE'] for r in vals], 1)} | {_fmt([r['grain'] for r in vals], 2, min)} "
+            f"| {_fmt([r['dE'] for r in vals], 1)} | {_fmt([r.get('skin') for r in vals], 0)} "
+            f"| {_fmt([r['grain'] for r in vals], 2, min)} "
             f"| {summary['own_grain']} | {summary['fit_ms']} | {summary['dress_ms']} |"
         )
+    lines.append(overall(results))
     return "\n".join(lines)
+
+
+def overall(results):
+    """One line over every portrait and outfit: own clothes left as a share of theirs, and the medians."""
+    rows = [(r, summary) for rows_, summary in results.values() for r in rows_.values()]
+    theirs = sum(summary["own_px"] for _r, summary in rows)
+    left = sum(r["own"] for r, _summary in rows)
+    share = f"{100 * left / theirs:.2f}% of theirs" if theirs else "-"
+    return (
+        f"| all | {share} | {_fmt([r['jag'] for r, _ in rows])} | {_fmt([r['dE'] for r, _ in rows], 1)} "
+        f"| {_fmt([r.get('skin') for r, _ in rows], 0)} | {_fmt([r['grain'] for r, _ in rows], 2, min)} | | | |"
+    )
 
 
 def main(argv=None):
