@@ -31,7 +31,7 @@ HAIR_SHADOW = 0.35  # darkening of the garment just around hair that falls over 
 BLUR_RANGE = (0.45, 2.2)  # px: the photo's measured blur is kept within this
 DRAWN_BLUR = 0.45  # px: the painter's own softness (4x supersampled, box filtered)
 GRAIN_RANGE = (0.8, 4.0)  # target median absolute Laplacian of the garment's luma
-SKIN_DETAIL = 2.0  # px: the neck's texture is what its luma has finer than this blur
+SKIN_DETAIL = 1.5  # px: the neck's texture is what its luma has finer than this blur
 GRAIN_SHARE = 0.85  # of that target given to the texture (the rest comes from the drawing itself)
 # Folds in neck half-widths from the neck centre and the collar line (outward x, down y): (start, end,
 # height, width). Positive heights are ridges, negative ones the valleys between them.

@@ -183,10 +183,13 @@ def _skin(d, outfit):
     fade = np.clip((ys - (d.y0 - 0.2 * d.n)) / (0.6 * d.n), 0, 1)
     in_neck = np.clip(1.2 - np.abs(xs - d.c) / d.n, 0, 1)
     beside = np.clip((ys - (d.y0 - 0.3 * d.n)) / (0.3 * d.n), 0, 1)  # a wide neckline: chest skin, soft top
-    share = fade * in_neck + (1 - in_neck) * beside
-    if fit.skin_like is not None:  # their own collar or tie, in the neck or beside it: covered in full
-        share = np.maximum(share, np.clip(1 - 2 * fit.skin_like[top:], 0, 1))
-    mask *= share
+    if fit.skin_like is not None:
+        # Their own collar or tie: covered in the neck's column, and in full below the garment's top (above
+        # it, beside the neck, what is not skin is the background or hair).
+        cloth = np.clip(1 - 2 * fit.skin_like[top:], 0, 1)
+        fade = np.maximum(fade, cloth)
+        beside = np.maximum(beside, cloth * (ys >= fit.garment_top[None, :]))
+    mask *= fade * in_neck + (1 - in_neck) * beside
     if fit.collar_cover is not None:  # their own collar closing over the neck, up toward the chin
         mask = np.maximum(mask, fit.collar_cover[top:])
     d.p.paint(mask, _SkinField(fit), grain=0.0, skin=True)
@@ -206,7 +209,7 @@ class _SkinField:
         row = np.asarray(fit.skin, np.float32)[None, :] if fit.skin_row is None else fit.skin_row[cols]
         invented = np.broadcast_to(row[None, :, :], (n_rows, row.shape[0], 3)).astype(np.float32)
         if fit.skin_slope is not None:  # the neck's change of tone, carried on and fading out below it
-            start = fit.collar_y + fit.skin_depth - 0.3 * fit.neck
+            start = fit.collar_y - 0.3 * fit.neck
             below = np.clip(np.arange(rows.start, rows.stop, dtype=np.float32) - start, 0, None)
             reach = fit.neck * (1 - np.exp(-below / fit.neck))
             change = np.clip(reach[:, None] * fit.skin_slope[None, :], -MAX_TONE_CHANGE, MAX_TONE_CHANGE)
