@@ -180,10 +180,8 @@ def measure(canvas, alpha, points):
     fit.skin_like = cv2.GaussianBlur(skin_like.astype(np.float32), (0, 0), 1.0)
     fit.neck_like = _like_the_neck(lab, skin_like, cx, neck, chin_y, collar_y)
     fit.skin_depth = _skin_depth(fit.neck_like, cx, neck, collar_y)
-    # Invented skin begins at the collar line (the photo's own skin below it is their clothes' edge or
-    # lit by them), so it takes the colours and the change of tone of the neck just above.
-    fit.skin_row = _skin_row(canvas, clearly, cx, neck, collar_y, skin)
-    fit.skin_slope = _skin_slope(canvas, fit.neck_like, cx, neck, chin_y, collar_y)
+    fit.skin_row = _skin_row(canvas, clearly, cx, neck, collar_y + fit.skin_depth, skin)
+    fit.skin_slope = _skin_slope(canvas, fit.neck_like, cx, neck, chin_y, collar_y + fit.skin_depth)
     hair = hair_in_front(canvas, alpha, points, cx, neck, collar_y)
     fit.hair = hair if hair.max() > 0.5 else None
     clothes = body & ~skin_like & (rows > collar_y + 0.1 * fw)

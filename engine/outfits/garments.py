@@ -209,7 +209,7 @@ class _SkinField:
         row = np.asarray(fit.skin, np.float32)[None, :] if fit.skin_row is None else fit.skin_row[cols]
         invented = np.broadcast_to(row[None, :, :], (n_rows, row.shape[0], 3)).astype(np.float32)
         if fit.skin_slope is not None:  # the neck's change of tone, carried on and fading out below it
-            start = fit.collar_y - 0.3 * fit.neck
+            start = fit.collar_y + fit.skin_depth - 0.3 * fit.neck
             below = np.clip(np.arange(rows.start, rows.stop, dtype=np.float32) - start, 0, None)
             reach = fit.neck * (1 - np.exp(-below / fit.neck))
             change = np.clip(reach[:, None] * fit.skin_slope[None, :], -MAX_TONE_CHANGE, MAX_TONE_CHANGE)
