@@ -1,4 +1,5 @@
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,16 @@ ARTIFACTS = REPO / "var" / "artifacts"
 
 # Playwright's sync API runs an event loop in the test thread; Django then refuses ORM calls unless told.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    """Give every test its own node id. schemathesis' parametrize names its items after each operation
+    ("test_x[GET /api/specs]"), but on pytest 9 they all get the bare function's node id; pytest-xdist keys
+    its work by node id and would run one operation of the five."""
+    seen = Counter(item.nodeid for item in items)
+    for item in items:
+        if seen[item.nodeid] > 1:
+            item._id = item.parent.id.child(item.name)  # what pytest itself falls back to
 
 
 def portrait_paths():
@@ -42,3 +53,29 @@ def artifacts_dir():
 def _private_media_root(settings, tmp_path):
     """Every test writes uploads and results under its own temporary MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+# Data migrations that create django-q schedules, in the order they are applied.
+SCHEDULE_MIGRATIONS = [
+    ("accounts", "0002_retention_schedule"),
+    ("api", "0002_retention_schedule"),
+    ("api", "0004_task_heartbeat"),
+    ("photos", "0002_sweep_schedule"),
+]
+
+
+@pytest.fixture
+def migrated_schedules(db):
+    """The rows those migrations made. A transactional test empties every table when it ends, and with
+    several workers (make test) one may have run earlier in the same process, so the migrations' own
+    functions (idempotent: keyed by schedule name) make the rows again after checking they were applied."""
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    applied = MigrationRecorder(connection).applied_migrations()
+    for app, name in SCHEDULE_MIGRATIONS:
+        assert (app, name) in applied, f"{app}.{name} is not applied"
+        import_module(f"{app}.migrations.{name}").create_schedule(apps, None)

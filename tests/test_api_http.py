@@ -430,7 +430,7 @@ def test_it_deletes_results_and_inputs_after_retention(client, key, done, settin
     assert client.get(done["data"]["image"].replace("http://testserver", "")).status_code == 404
 
 
-def test_it_schedules_the_retention_job():
+def test_it_schedules_the_retention_job(migrated_schedules):
     from django.utils.module_loading import import_string
     from django_q.models import Schedule
 

@@ -117,7 +117,7 @@ def test_it_says_on_the_pages_that_files_were_deleted_on_schedule():
     assert "files deleted" in staff_page and f"/u/{upload.code}/file/original/" not in staff_page
 
 
-def test_it_runs_the_retention_job_from_a_django_q_schedule():
+def test_it_runs_the_retention_job_from_a_django_q_schedule(migrated_schedules):
     from django_q.models import Schedule
 
     schedule = Schedule.objects.get(func="accounts.retention.delete_expired_files")
