@@ -46,6 +46,10 @@ OWN_FACE_MARGIN = 0.15
 BYSTANDER_SHOWN = 0.4
 BYSTANDER_APART = 0.6
 BYSTANDER_ON_OWN = 0.35
+# Every bystander's face found there was cut by the output's left or right edge (a whole face inside the
+# output is the final detection's to count): when the person reaches neither side edge above the chin, nor
+# the top edge, there is nothing to look for and the two detectors are not run.
+EDGE_PX = 2
 BYSTANDER_SIDE = 320  # px: the output is looked at this small (a bystander's face is a fifth of it or more)
 
 TRY_AGAIN = "Use a photo in which you are alone, upright, fully visible and clearly lit, and try again."
@@ -213,6 +217,8 @@ def bystander_faces(ctx):
     width = _face_width(points)
     own = np.zeros((h, w), dtype=np.uint8)
     cv2.fillPoly(own, [np.round(points[list(FACE_OVAL)]).astype(np.int32)], 1)
+    if not _person_at_edges(alpha, points):
+        return []
     grown = cv2.dilate(own, np.ones((int(OWN_FACE_MARGIN * width) | 1,) * 2, np.uint8))
     image = person_on_grey(ctx)
     image[grown > 0] = round(GREY)
@@ -228,6 +234,13 @@ def bystander_faces(ctx):
             if _is_bystander(box, alpha, own, points, width) and not _same_box(box, found):
                 found.append(box)
     return found
+
+
+def _person_at_edges(alpha, points):
+    """Whether the person reaches the output's top edge, or a side edge above the chin."""
+    chin = int(np.clip(points[detect.CHIN][1], 0, alpha.shape[0]))
+    edges = (alpha[:EDGE_PX], alpha[:chin, :EDGE_PX], alpha[:chin, -EDGE_PX:])
+    return any(bool((edge > 0.5).any()) for edge in edges)
 
 
 def _is_bystander(box, alpha, own, points, width):
