@@ -76,7 +76,7 @@ class ChecksFailed(ContentError):
     def __init__(self, checks):
         first = checks[0]
         super().__init__(
-            f"The photo cannot be used: {first['label'].lower()} failed. {first['fix']}", checks=checks
+            f"The photo cannot be used: the check \"{first['label']}\" failed. {first['fix']}", checks=checks
         )
 
 

@@ -410,7 +410,7 @@ def test_it_words_every_hard_check_for_people_in_each_language():
     hard = set(compliance.HARD_CHECKS) | set(compliance.FINISHED_IDS)
     assert hard - set(report.NAMES) == set()
     assert hard - set(report.FIXES) == set()
-    refusal = "The photo cannot be used: only your face in the finished photo failed. Another person's face ..."
+    refusal = 'The photo cannot be used: the check "Only your face in the finished photo" failed. Another ...'
     with translation.override("es"):
         shown = report.for_people({"id": "final_one_face", "status": "fail", "label": "x", "fix": "y"})
         assert shown["name"] == "Solo su cara en la foto terminada" and shown["fix"].startswith("La cara de otra")
