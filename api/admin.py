@@ -6,11 +6,11 @@ from .services import balance
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(admin.ModelAdmin):
-    list_display = ("prefix", "name", "credit_balance", "active", "rate_limit", "created_at")
+    list_display = ("prefix", "name", "credit_balance", "active", "rate_limit", "created")
     list_filter = ("active",)
     search_fields = ("prefix", "name")
-    readonly_fields = ("prefix", "key_hash", "created_at", "bucket_tokens", "bucket_updated")
-    fields = ("name", "prefix", "active", "rate_limit", "key_hash", "created_at")
+    readonly_fields = ("prefix", "key_hash", "created", "bucket_tokens", "bucket_updated")
+    fields = ("name", "prefix", "active", "rate_limit", "key_hash", "created")
 
     @admin.display(description="balance")
     def credit_balance(self, obj):
@@ -33,14 +33,14 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(CreditEntry)
 class CreditEntryAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "api_key", "kind", "amount", "task", "note")
+    list_display = ("created", "api_key", "kind", "amount", "task", "note")
     list_filter = ("kind",)
     search_fields = ("api_key__prefix", "note")
 
 
 @admin.register(Task)
 class TaskAdmin(ReadOnlyAdmin):
-    list_display = ("task_id", "api_key", "state", "progress", "cost", "created_at", "completed_at")
+    list_display = ("task_id", "api_key", "state", "progress", "cost", "created", "completed_at")
     list_filter = ("state", "sync", "return_type")
     search_fields = ("task_id", "api_key__prefix")
 
@@ -50,4 +50,4 @@ class TaskAdmin(ReadOnlyAdmin):
 
 @admin.register(InputImage)
 class InputImageAdmin(ReadOnlyAdmin):
-    list_display = ("image_id", "api_key", "size", "created_at", "expires_at")
+    list_display = ("image_id", "api_key", "size", "created", "expires_at")

@@ -1,7 +1,8 @@
 """API keys, their credit ledger, uploaded inputs and ID-photo tasks.
 
-Time fields end in `_at` here (created_at, processed_at, completed_at, expires_at) because the seed's task JSON
-names them so (the photos app names its own order times plainly: created, started, finished).
+A row's creation time is `created`, as in every app of the project. The task's later times keep the names the
+seed's task JSON gives them (processed_at, completed_at), as do expires_at and heartbeat_at; the JSON's
+`created_at` is written from `created` in api/services/results.py.
 """
 
 import uuid
@@ -50,7 +51,7 @@ class ApiKey(models.Model):
     # HMAC-SHA256 of the key with SECRET_KEY: the key itself is never stored.
     key_hash = models.CharField(max_length=64, unique=True)
     active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(auto_now_add=True)
     # Requests per second for this key; empty uses IDPHOTO_RATE_LIMIT_PER_SECOND.
     rate_limit = models.FloatField(null=True, blank=True)
     # Token bucket state, updated under a row lock on every authenticated request.
@@ -75,7 +76,7 @@ class CreditEntry(models.Model):
     amount = models.IntegerField(help_text="positive for grants and refunds, negative for spends")
     task = models.ForeignKey("Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="credit_entries")
     note = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name_plural = "credit entries"
@@ -102,7 +103,7 @@ class InputImage(models.Model):
     file = models.FileField(upload_to=input_path, blank=True)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    created = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(db_index=True)
 
     def __str__(self):
@@ -126,7 +127,7 @@ class Task(models.Model):
     state_detail = models.TextField(blank=True)
     error_kind = models.CharField(max_length=40, blank=True)
     cost = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
     processed_at = models.DateTimeField(null=True, blank=True)
     # Renewed while a process works on the task; a stale one means that process died (see retention).
     heartbeat_at = models.DateTimeField(null=True, blank=True)
@@ -142,7 +143,7 @@ class Task(models.Model):
     warnings = models.JSONField(default=list, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created"]
 
     def __str__(self):
         return str(self.task_id)

@@ -122,10 +122,10 @@ def test_it_fails_abandoned_tasks_from_the_schedule_and_leaves_live_ones(lease):
     old = timezone.now() - timedelta(seconds=LEASE + 1)
     dead = Task.objects.create(api_key=api_key, state=4, cost=6, sync=False, heartbeat_at=old)
     dead_sync = Task.objects.create(api_key=api_key, state=0, cost=6, sync=True)
-    Task.objects.filter(pk=dead_sync.pk).update(created_at=old)
+    Task.objects.filter(pk=dead_sync.pk).update(created=old)
     alive = Task.objects.create(api_key=api_key, state=4, cost=6, heartbeat_at=timezone.now())
     queued = Task.objects.create(api_key=api_key, state=0, cost=1, sync=False)
-    Task.objects.filter(pk=queued.pk).update(created_at=old)  # waits for a worker: not abandoned
+    Task.objects.filter(pk=queued.pk).update(created=old)  # waits for a worker: not abandoned
     assert tasks.fail_abandoned() == 2
     states = {t.pk: (t.state, t.error_kind) for t in Task.objects.all()}
     assert states[dead.pk] == states[dead_sync.pk] == (-1, "interrupted")

@@ -165,7 +165,7 @@ def test_it_makes_photos_through_another_server_in_remote_mode(client, live_serv
     assert order.status == Order.DONE, order.error
     assert order.checks and order.measurements
     # Each job was one synchronous task on the other server; the paid one reused the upload by last_id.
-    remote = list(Task.objects.order_by("created_at"))
+    remote = list(Task.objects.order_by("created"))
     assert [t.sync for t in remote] == [True, True] and {t.state for t in remote} == {1}
     assert remote[0].input_image_id == remote[1].input_image_id
     assert order.api_task_id == str(remote[1].task_id)

@@ -79,7 +79,7 @@ def task_data(task, request):
     data = {
         "task_id": str(task.task_id),
         "image_id": str(task.input_image.image_id) if task.input_image_id else "",
-        "created_at": _unix(task.created_at),
+        "created_at": _unix(task.created),
         "processed_at": _unix(task.processed_at),
         "completed_at": _unix(task.completed_at),
         "image": "",

@@ -28,7 +28,7 @@ def fail_abandoned(now=None, api_key=None):
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.IDPHOTO_TASK_LEASE_SECONDS)
     tasks = Task.objects.filter(Q(state__in=RUNNING_STATES) | Q(sync=True, state=STATE_QUEUED)).filter(
-        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff)
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created__lt=cutoff)
     )
     if api_key is not None:
         tasks = tasks.filter(api_key=api_key)
@@ -42,7 +42,7 @@ def delete_expired(now=None):
     """Delete result files past IDPHOTO_RETENTION_SECONDS and inputs past their expiry; returns counts."""
     now = now or timezone.now()
     stale = Task.objects.filter(
-        state__in=UNFINISHED_STATES, created_at__lt=now - timedelta(seconds=STALE_TASK_SECONDS)
+        state__in=UNFINISHED_STATES, created__lt=now - timedelta(seconds=STALE_TASK_SECONDS)
     )
     for task_id in stale.values_list("task_id", flat=True):
         finish_failed(task_id, STATE_TIMEOUT, "Processing timed out: the task was not processed in time.", "stale")
