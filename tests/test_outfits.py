@@ -391,3 +391,16 @@ def test_it_narrows_a_wide_neckline_where_no_skin_showed():
     designed = NECKLINES["scoop"]
     assert half < designed[0] and depth < designed[1]  # narrower and shallower than designed...
     assert depth > NECKLINES["round"][1]  # ...but still a scoop: deeper than a round neck
+
+
+@needs_shared(PORTRAITS)
+def test_it_shows_their_own_chest_skin_in_an_open_neckline():
+    """p16 wore an open blazer: a scoop neck shows her own neck and chest below the collar line (the photo's
+    pixels; drawn skin there measured 22% equal to them)."""
+    ctx = geometry_context(portrait("p16"))
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    dressed = outfit.dress(fit, "woman_15", ctx.canvas, None, ctx.canvas_alpha)
+    rows = slice(int(fit.collar_y + 0.2 * fit.neck), int(fit.collar_y + 0.6 * fit.neck))
+    cols = slice(int(fit.cx - 0.3 * fit.neck), int(fit.cx + 0.3 * fit.neck) + 1)
+    same = np.abs(dressed.canvas[rows, cols].astype(int) - ctx.canvas[rows, cols]).sum(axis=-1) < 8
+    assert same.mean() > 0.8  # her own skin, not drawn skin

@@ -38,6 +38,7 @@ CLOTHES_FRACTION = 0.2  # of the neck's width: the person's own collar starts he
 COLLAR_REACH = 2.0  # neck half-widths from the centre: their collar lies within this
 MAX_SKIN_SLOPE = 0.6  # grey levels per px: the neck's colour change carried into a neckline
 NECK_TONE = 0.8  # of SKIN_DISTANCE: this close to the neck's own colour, skin below it is theirs
+REAL_BLEND = 0.25  # neck half-widths over which the photo's own skin fades into drawn skin
 JAW_RISE = 0.2  # face widths above the chin where their collar may stand beside the jaw
 REAL_SKIN = 0.6  # of SKIN_DISTANCE: closer than this to the face's skin, the photo's own skin may show
 
@@ -196,10 +197,17 @@ def measure(canvas, alpha, points):
     )
     # Well inside the skin only: at its rim the photo shows the edge of their own clothes.
     k = 2 * max(1, round(0.12 * neck)) + 1
-    # and only clearly skin-coloured (a cream collar passes for skin-like, not for skin).
-    solid = cv2.erode(clearly.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    # and only of the neck's own colour (a cream collar passes for skin-like, not for this neck's skin).
+    solid = cv2.erode(fit.neck_like.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     solid = _connected_to(solid, cx, collar_y - 0.3 * neck)  # the neck's own skin, not a hand before it
-    fit.real_skin = cv2.GaussianBlur(solid.astype(np.float32), (0, 0), 1.0)
+    # Blended in over a good part of a neck's width: drawn and real skin differ a little in tone, and a soft
+    # change reads as the chest's own shading where a sharp one would be a seam.
+    fit.real_skin = cv2.GaussianBlur(solid.astype(np.float32), (0, 0), max(1.0, REAL_BLEND * neck)) * solid
+    real_end = collar_y + _skin_depth(solid > 0, cx, neck, collar_y)
+    if real_end > collar_y + 0.3 * neck:
+        # Drawn skin goes on from where the photo's own stops: its colours are taken there, from the skin
+        # that shows (so the two meet without a step in tone).
+        fit.skin_row = _skin_row(canvas, solid > 0, cx, neck, real_end, skin)
     return fit
 
 
