@@ -10,10 +10,11 @@ from PIL import Image
 
 from engine import params
 from engine.context import Context
+from engine.mesh import FACE_OVAL
 from engine.pipeline import stages_through
 from engine.stages import detect, matte
 
-from .conftest import portrait_paths
+from .conftest import SHARED, portrait_paths
 
 PORTRAITS = {p.name.split("_")[0]: p for p in portrait_paths()}
 BIG_HAIR = ("p03", "p07", "p08", "p16")  # curly or long hair reaching far beside the face
@@ -141,3 +142,84 @@ def test_it_drops_a_faint_blob_beside_the_head_but_keeps_a_loose_hair():
     head = np.zeros(alpha.shape, np.uint8)
     cv2.circle(head, (200, 150), 60, 1, thickness=-1)
     assert out[head > 0].min() == 1.0
+
+
+# Bystanders merged with the customer (../shared/lfw_dev press photos): another person's head beside ours is
+# cut away along its outline; our own neck, shoulders and hair are never cut, and a cut that would run
+# through the other person's face is not made at all.
+LFW = SHARED / "lfw_dev"
+
+
+def _mattes(name, monkeypatch):
+    """(face, matte without the bystander clean-up, alpha with it) of an lfw_dev photo, in matte px."""
+    path = LFW / f"{name}_0001.jpg"
+    if not path.exists():
+        pytest.skip(f"{path.name} is absent from ../shared/lfw_dev")
+    rgb = np.asarray(Image.open(path).convert("RGB"))
+    found = detect.find_face(rgb, allow_several=True)
+    with monkeypatch.context() as patch:
+        patch.setattr(matte, "drop_bystanders", lambda alpha, *args, **kwargs: alpha)
+        before = matte.small_matte(found.image, found.face)
+    after = matte.drop_bystanders(before.alpha, before.foreground, found.face, before, before.valid)
+    return found.face, before, after
+
+
+def _ours(face, result):
+    """Our face oval and the chest below the chin, in matte px (never to be cut)."""
+    points = face.landmarks * result.scale + result.offset
+    mask = np.zeros(result.alpha.shape, np.uint8)
+    cv2.fillPoly(mask, [np.round(points[list(FACE_OVAL)]).astype(np.int32)], 1)
+    width = face.width * result.scale
+    chin = points[152]
+    top = int(chin[1] + 0.3 * width)
+    mask[top:, int(chin[0] - 0.6 * width) : int(chin[0] + 0.6 * width)] = 1
+    return mask > 0
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+@pytest.mark.parametrize("name, side", [("Laurie_Chan", "both"), ("Leticia_Dolera", "left")])
+def test_it_cuts_away_a_bystanders_head_touching_ours(name, side, monkeypatch):
+    face, before, after = _mattes(name, monkeypatch)
+    points = face.landmarks * before.scale + before.offset
+    width = face.width * before.scale
+    rows = slice(int(points[10][1]), int(points[152][1]))
+    strips = {
+        "left": (slice(0, int(points[234][0] - 0.45 * width)),),
+        "right": (slice(int(points[454][0] + 0.45 * width), None),),
+    }
+    for key in ("left", "right") if side == "both" else (side,):
+        held, kept = before.alpha[rows, strips[key][0]], after[rows, strips[key][0]]
+        assert (held > 0.5).mean() > 0.3, key  # the bystander is in RVM's matte
+        assert (kept > 0.5).mean() < 0.1, (key, (kept > 0.5).mean())
+    ours = _ours(face, before)
+    assert np.abs(after - before.alpha)[ours].max() < 0.02
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Franco_Dragone",  # his head turned aside: the neck below his ear is skin beside the face
+        "Jane_Russell",  # the other face touches hers: the cut would leave half of it, so none is made
+        "Alexander_Lukashenko",  # alone in front of a plain wall
+    ],
+)
+def test_it_leaves_the_matte_alone_when_nobody_else_is_cut_cleanly(name, monkeypatch):
+    _face, before, after = _mattes(name, monkeypatch)
+    assert np.array_equal(after, before.alpha)
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+@pytest.mark.parametrize("key", BIG_HAIR)
+def test_it_finds_no_bystander_in_big_hair(key):
+    if key not in PORTRAITS:
+        pytest.skip(f"{key} is absent from ../shared/portraits")
+    rgb = np.asarray(Image.open(PORTRAITS[key]).convert("RGB"))
+    found = detect.find_face(rgb, allow_several=True)
+    result = matte.small_matte(found.image, found.face)
+    assert np.array_equal(
+        matte.drop_bystanders(result.alpha, result.foreground, found.face, result, result.valid), result.alpha
+    )
