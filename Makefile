@@ -33,12 +33,13 @@ run: venv $(MO_FILES)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py serve --port 8000
 
-# Two pytest-xdist workers, each taking whole files (a file's module fixtures are computed once, its live
-# server and browser reused). Much of the suite waits on browsers, servers and queue workers, so two
-# workers pay off even on 2 cores. `make test PYTEST_WORKERS=0` runs it in one process.
+# Two pytest-xdist workers, each taking whole files (a file's module fixtures are computed once) in the order
+# tests/conftest.py gives them (slowest first; xdist would otherwise start files with the most tests first).
+# Much of the suite waits on browsers, servers and queue workers, so two workers pay off even on 2 cores.
+# `make test PYTEST_WORKERS=0` runs it in one process.
 PYTEST_WORKERS ?= 2
 test: venv $(NODE_STAMP) $(MO_FILES)
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 	$(VENV)/bin/ruff check .
 
 bench: venv

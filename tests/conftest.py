@@ -14,10 +14,35 @@ ARTIFACTS = REPO / "var" / "artifacts"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# The files that take longest (measured with --durations), slowest first. `make test`'s two workers take whole
+# files in collection order, so these start early and the many short files fill the gaps at the end, instead
+# of a long file starting last on one worker while the other has nothing left to do.
+SLOWEST_FILES = (
+    "test_outfits.py",
+    "test_api_schema.py",
+    "test_a11y.py",
+    "test_checks.py",
+    "test_scaleout.py",
+    "test_browser.py",
+    "test_payments.py",
+    "test_accounts.py",
+    "test_engine_portraits.py",
+    "test_engine_matting_composites.py",
+    "test_payments_browser.py",
+)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-django's own ordering, which the sort below keeps otherwise
 def pytest_collection_modifyitems(items):
-    """Give every test its own node id. schemathesis' parametrize names its items after each operation
-    ("test_x[GET /api/specs]"), but on pytest 9 they all get the bare function's node id; pytest-xdist keys
-    its work by node id and would run one operation of the five."""
+    _give_each_item_its_own_node_id(items)
+    rank = {name: index for index, name in enumerate(SLOWEST_FILES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+def _give_each_item_its_own_node_id(items):
+    """schemathesis' parametrize names its items after each operation ("test_x[GET /api/specs]"), but on
+    pytest 9 they all get the bare function's node id; pytest-xdist keys its work by node id and would run
+    one operation of the five."""
     seen = Counter(item.nodeid for item in items)
     for item in items:
         if seen[item.nodeid] > 1:
@@ -47,6 +72,14 @@ def needs_shared(path):
 def artifacts_dir():
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Passwords hashed with one round of a fast hash (Django's advice for tests): the real hasher spends a
+    quarter of a second of CPU on purpose at every sign-up, test user and login. No test depends on the
+    hasher; a password is checked the same way, against the hasher that made it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
