@@ -130,7 +130,10 @@ def skin_texture(patch, shape, seed=0x5C1):
     kernel = np.fft.fftshift(np.real(np.fft.ifft2(spectrum))).astype(np.float32)
     noise = np.random.default_rng(seed).normal(0, 1, shape).astype(np.float32)
     texture = cv2.filter2D(noise, -1, kernel, borderType=cv2.BORDER_REFLECT)
-    texture *= float(centred.std()) / max(float(texture.std()), 1e-6)
+    # Its strength as the patch's typical detail (a robust spread): a crease or the jaw's edge in the patch
+    # would otherwise make all of it coarse.
+    spread = 1.4826 * float(np.median(np.abs(centred - np.median(centred))))
+    texture *= spread / max(float(texture.std()), 1e-6)
     return np.clip(texture, -8, 8)
 
 
