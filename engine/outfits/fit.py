@@ -214,16 +214,16 @@ def measure(canvas, alpha, points):
 def _collar_on_neck(
     lab, person, skin_like, cloth_like, face, hair_ref, skin_l, cx, neck, chin_y, garment_top, fw
 ):
-    """Their own collar where it closes over the neck (from beside the jaw down to the garment's top):
-    neither skin, face nor hair-coloured (a beard under the chin stays). The outfit paints the neck over it."""
+    """Their own collar where it closes over the neck (from the chin down to the garment's top; beside the
+    jaw it leaves the matte instead, see _collar_beside_neck): neither skin, face nor hair-coloured (a beard under the chin stays). The outfit paints the neck over it."""
     h, w = person.shape
     rows = np.arange(h)[:, None]
     dx = np.abs(np.arange(w) - cx)[None, :]
     # At the neck's sides a cream collar counts as cloth; in its middle only what is not skin-coloured (the
     # neck's own shadows stay).
     cloth = np.where(dx < 0.9 * neck, ~skin_like, cloth_like)
-    collar = person & cloth & ~face & (rows >= chin_y - JAW_RISE * fw) & (rows <= garment_top[None, :] + 1)
-    collar &= dx < np.where(rows < chin_y, 1.15, 1.25) * neck  # (beside the jaw its corners stand)
+    collar = person & cloth & ~face & (rows >= chin_y + 0.02 * fw) & (rows <= garment_top[None, :] + 1)
+    collar &= dx < 1.25 * neck
     if hair_ref is not None:  # a beard: hair-coloured and darker than the skin (a white collar is neither)
         collar &= ~((_distance(lab, hair_ref, 0.7, 1.0) < 1.5 * HAIR_DISTANCE) & (lab[..., 0] < skin_l))
     if collar.sum() < (0.03 * fw) ** 2:
@@ -426,7 +426,10 @@ def _collar_beside_neck(person, cloth_like, hair, face, centres, neck, chin_y, f
     h, w = person.shape
     rows = np.arange(h)[:, None]
     dx = np.min([np.abs(np.arange(w) - c) for c in centres], axis=0)[None, :]
-    zone = (rows >= chin_y - JAW_RISE * fw) & (rows < garment_top[None, :] + 1) & (dx > 1.15 * neck)
+    # Beside the jaw (above the chin) its corners stand close to the neck; painting skin there would widen
+    # the neck into a block, so they go from nearer in.
+    inner = np.where(rows < chin_y, 0.9, 1.15) * neck
+    zone = (rows >= chin_y - JAW_RISE * fw) & (rows < garment_top[None, :] + 1) & (dx > inner)
     collar = person & cloth_like & zone & ~face
     if hair is not None:
         collar &= ~cv2.dilate(hair.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
