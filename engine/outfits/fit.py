@@ -173,8 +173,11 @@ def measure(canvas, alpha, points):
     near_face = cv2.dilate(face.astype(np.uint8), np.ones((k, k), np.uint8)).astype(bool)
     # Short hair hangs nowhere beside the neck: only a beard, next to the face, is hair there.
     hair_here = None if hair_colour is None else (hair_colour if long_hair else hair_colour & near_face)
+    # Beside the jaw a collar has their clothes' colour, the jaw's shadow not (when too little of their
+    # clothes shows to tell, whatever is not skin).
+    near_jaw = cloth_like & (_clothes_coloured(lab, palette) if palette is not None else True)
     drop |= _collar_beside_neck(
-        person, cloth_like, hair_here, face, (cx, chin_x), neck, chin_y, fw, garment_top
+        person, cloth_like, near_jaw, hair_here, face, (cx, chin_x), neck, chin_y, fw, garment_top
     )
     drop |= _islands(person, drop, garment_top, face, neck)
     fit.clothes_above = cv2.GaussianBlur(drop.astype(np.float32), (0, 0), 0.8)
@@ -417,7 +420,7 @@ def _garment_top(body, points, cx, neck, collar_y, fw):
     return top, above
 
 
-def _collar_beside_neck(person, cloth_like, hair, face, centres, neck, chin_y, fw, garment_top):
+def _collar_beside_neck(person, cloth_like, near_jaw, hair, face, centres, neck, chin_y, fw, garment_top):
     """Their own collar (or jacket collar) standing beside the neck above the new garment, from the jaw
     down: cloth-coloured, neither hair (`hair`: the hair that may hang there) nor face, and a piece that lies
     close to the neck (a helmet's ring or a fur collar reaching far out is left whole: cutting it along a
@@ -427,10 +430,13 @@ def _collar_beside_neck(person, cloth_like, hair, face, centres, neck, chin_y, f
     rows = np.arange(h)[:, None]
     dx = np.min([np.abs(np.arange(w) - c) for c in centres], axis=0)[None, :]
     # Beside the jaw (above the chin) its corners stand close to the neck; painting skin there would widen
-    # the neck into a block, so they go from nearer in.
-    inner = np.where(rows < chin_y, 0.9, 1.15) * neck
-    zone = (rows >= chin_y - JAW_RISE * fw) & (rows < garment_top[None, :] + 1) & (dx > inner)
-    collar = person & cloth_like & zone & ~face
+    # the neck into a block, so they go from nearer in, where they have their clothes' colour (`near_jaw`:
+    # the shadow under the jaw is not cloth).
+    beside_jaw = (rows < chin_y) & (dx <= 1.15 * neck)
+    zone = (rows >= chin_y - JAW_RISE * fw) & (rows < garment_top[None, :] + 1) & (dx > 0.9 * neck)
+    zone &= beside_jaw | (dx > 1.15 * neck)
+    cloth = np.where(beside_jaw, near_jaw, cloth_like)
+    collar = person & cloth & zone & ~face
     if hair is not None:
         collar &= ~cv2.dilate(hair.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(collar.astype(np.uint8), connectivity=8)
