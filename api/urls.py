@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import clothes_views, specs_views, views
 
@@ -12,5 +12,6 @@ urlpatterns = [
     path("api/specs/<int:spec_id>", specs_views.spec_detail, name="spec"),
     path("api/clothes", clothes_views.clothes_list, name="clothes"),
     path("api/clothes/<str:clothes_id>.png", clothes_views.clothes_thumbnail, name="clothes_thumbnail"),
-    path("api/<path:rest>", views.not_found),  # keep last
+    # Keep last. Any character, line breaks too (<path:> stops at one, and the site's HTML 404 would answer).
+    re_path(r"^api/(?P<rest>[\s\S]*)\Z", views.not_found),
 ]
