@@ -215,6 +215,15 @@ def test_it_sees_a_losing_face_still_in_the_output():
 P10 = PORTRAITS / "p10_lin_manuel_miranda.png"  # a hand holds a microphone in front of the chin
 HAND_ON_CHIN = LFW / "John_Prescott_0001.jpg"  # his hand over the chin and mouth
 PHONE_AT_EAR = LFW / "Bob_Curtis_0001.jpg"  # a hand holds a phone at the ear, beside the face
+HANDS_ON_JAW = [
+    LFW / "David_Surrett_0001.jpg",  # the face rests in both hands, cheeks and jaw covered
+    LFW / "Donald_Fehr_0001.jpg",  # a hand on the cheek
+    LFW / "Clare_Latimer_0001.jpg",  # the chin rests on a hand
+]
+HANDS_AWAY = [
+    LFW / "John_Elway_0001.jpg",  # a hand on the chest, below the chin
+    LFW / "Chuck_Amato_0001.jpg",  # a hand lower down, beside the body
+]
 
 
 def _refused_checks(path):
@@ -244,6 +253,44 @@ def test_it_delivers_a_face_with_a_phone_held_at_the_ear():
     check = next(c for c in result.checks if c["id"] == "face_uncovered")
     assert check["status"] == "pass"
     assert check["value"] < check["threshold"]
+
+
+def _each_shared(paths):
+    return [pytest.param(path, marks=needs_shared(path), id=path.stem) for path in paths]
+
+
+@pytest.mark.parametrize("path", _each_shared(HANDS_ON_JAW))
+def test_it_refuses_a_hand_on_the_jaw_or_cheek(path):
+    failing = _refused_checks(path)
+    assert "face_uncovered" in failing, failing
+
+
+@pytest.mark.parametrize("path", _each_shared(HANDS_AWAY))
+def test_it_delivers_a_face_with_a_hand_lower_down(path):
+    result = pipeline.process(path.read_bytes(), params.parse(dict(DEFAULT_REQUEST)))
+    assert next(c for c in result.checks if c["id"] == "face_uncovered")["status"] == "pass"
+
+
+def test_it_tells_a_hand_resting_on_the_jaw_from_a_phone_at_the_ear_or_a_hand_on_the_chest():
+    """The rule alone on a drawn face: eyes at y 100, mouth at 160, chin at 200, cheeks at x 60 and 140."""
+    from engine.compliance import covered
+
+    points = np.zeros((478, 2), np.float32)
+    points[[covered.IRIS_A, covered.IRIS_B]] = (80, 100), (120, 100)
+    points[covered.CHIN] = 100, 200
+    points[[covered.CHEEK_A, covered.CHEEK_B]] = (60, 110), (140, 110)
+
+    def hand(palm_y, top_y):
+        """21 points: the palm's five at palm_y, the fingers reaching up to top_y."""
+        found = np.full((21, 2), (50.0, palm_y), np.float32)
+        found[[4, 8, 12, 16, 20], 1] = top_y
+        return found
+
+    resting = hand(palm_y=190, top_y=150)  # under the jaw, fingers up the cheek
+    assert covered.hand_on_jaw(resting, 0.0, points)
+    assert not covered.hand_on_jaw(resting, 2 * covered.JAW_TOUCH, points)  # held apart from the face
+    assert not covered.hand_on_jaw(hand(palm_y=158, top_y=110), 0.0, points)  # a phone at the ear
+    assert not covered.hand_on_jaw(hand(palm_y=230, top_y=200), 0.0, points)  # on the chest, under the chin
 
 
 @needs_shared(P11)

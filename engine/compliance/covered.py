@@ -11,7 +11,16 @@ crop around the face, and each hand it finds is compared with the face's mesh:
   between the mouth corners down to UNDER_CHIN_DEPTH below the chin) and the chin itself does not look like
   the face's skin (CHIN_HIDDEN of it far from the cheeks' colour): a microphone. A hand under a chin that shows
   (a gesture) is not a reason to refuse; on ../shared/lfw_dev that was 0.19 under the chin with the chin bare,
-  the microphone at ../shared/portraits/p10 0.26 with 0.57 of the chin hidden.
+  the microphone at ../shared/portraits/p10 0.26 with 0.57 of the chin hidden;
+- on the jaw: the face rests on a hand, or a hand lies on the cheek or jaw from below (beside the narrowed
+  front, so the first rule misses it). The hand's outline comes within JAW_TOUCH face widths of the face oval,
+  its palm (wrist and knuckles) is lower than PALM_LOW and its top higher than HAND_TOP, both in eye-to-chin
+  distances below the eyes (the mouth is at 0.6). A phone at the ear is held with the palm at the cheek, and
+  the hand model's one false hand, an ear, sits at eye height; a hand on the chest stays below the chin. On
+  ../shared/lfw_dev the hands to refuse measure gap 0-0.035, palm 0.87-1.17, top 0.22-0.71 (a face in both
+  hands, a hand on the cheek, a chin on a hand); the ones to keep: a phone at the ear gap 0, palm 0.58; an ear
+  taken for a hand gap 0.045, palm 0.29; a hand on the chest gap 0.051, palm 1.18, top 1.03; the next
+  nearest hand (below the face, not touching it) gap 0.109.
 The hand model finds no hand in 0.9 of photos; it runs on a small crop (HAND_CROP px), which keeps it cheap.
 """
 
@@ -29,6 +38,10 @@ HAND_OVER_FACE = 0.02
 HAND_UNDER_CHIN = 0.1
 UNDER_CHIN_DEPTH = 0.2  # of the eye-to-chin distance
 CHIN_HIDDEN = 0.35
+JAW_TOUCH = 0.06  # face widths from the face oval to the hand's outline (its points are the joints' middles)
+PALM_LOW = 0.75  # eye-to-chin distances below the eyes
+HAND_TOP = 0.9
+PALM = (0, 5, 9, 13, 17)  # the wrist and the four knuckles
 SKIN_DISTANCE = 25.0  # Lab distance (lightness counted half) from the cheeks' median colour
 MOUTH_CORNERS, LOWER_LIP, CHIN, CHEEKS_AND_NOSE = (61, 291), 17, 152, (50, 280, 4)
 IRIS_A, IRIS_B, CHEEK_A, CHEEK_B = 468, 473, 234, 454
@@ -56,14 +69,14 @@ def face_uncovered(ctx, spec):
 
 class Covering:
     """What the hand model found: `share` of the face's front under a hand, `held` an object at the chin
-    (`hidden`: the share of the chin unlike the face's skin)."""
+    (`hidden`: the share of the chin unlike the face's skin), `on_jaw` a hand on the jaw or cheek."""
 
-    def __init__(self, share=0.0, held=False, hidden=0.0, hands=0):
-        self.share, self.held, self.hidden, self.hands = share, held, hidden, hands
+    def __init__(self, share=0.0, held=False, hidden=0.0, hands=0, on_jaw=False):
+        self.share, self.held, self.hidden, self.hands, self.on_jaw = share, held, hidden, hands, on_jaw
 
     @property
     def covered(self):
-        return self.share >= HAND_OVER_FACE or self.held
+        return self.share >= HAND_OVER_FACE or self.held or self.on_jaw
 
     @property
     def value(self):
@@ -80,15 +93,18 @@ def covering(image, landmarks, box):
     points = (np.asarray(landmarks, dtype=np.float32) - offset) * scale
     shape = crop.shape[:2]
     front, under = front_of_face(points, shape), under_chin(points, shape)
-    share, below = 0.0, 0.0
+    from_face = distance_from_face(points, shape)
+    share, below, on_jaw = 0.0, 0.0, False
     for hand in hands:
         outline = np.zeros(shape, dtype=np.uint8)
         cv2.fillPoly(outline, [cv2.convexHull(np.round(hand).astype(np.int32))], 1)
         outline = outline.astype(bool)
         share = max(share, _share(outline, front))
         below = max(below, _share(outline, under))
+        gap = float(from_face[outline].min()) if outline.any() else np.inf
+        on_jaw = on_jaw or hand_on_jaw(hand, gap, points)
     hidden = chin_hidden(crop, points) if below >= HAND_UNDER_CHIN else 0.0
-    return Covering(share, hidden >= CHIN_HIDDEN, hidden, len(hands))
+    return Covering(share, hidden >= CHIN_HIDDEN, hidden, len(hands), on_jaw)
 
 
 def _face_crop(image, box):
@@ -117,6 +133,24 @@ def front_of_face(points, shape):
     middle = (points[CHEEK_A][0] + points[CHEEK_B][0]) / 2
     oval[:, 0] = middle + FRONT_WIDTH * (oval[:, 0] - middle)
     return _filled(shape, lambda mask: cv2.fillPoly(mask, [np.round(oval).astype(np.int32)], 1))
+
+
+def distance_from_face(points, shape):
+    """Each pixel's distance from the face oval in face widths (0 inside it)."""
+    outline = np.round(points[list(FACE_OVAL)]).astype(np.int32)
+    oval = _filled(shape, lambda mask: cv2.fillPoly(mask, [outline], 1))
+    width = max(1.0, float(np.linalg.norm(points[CHEEK_A] - points[CHEEK_B])))
+    return cv2.distanceTransform((~oval).astype(np.uint8), cv2.DIST_L2, 5) / width
+
+
+def hand_on_jaw(hand, gap, points):
+    """A hand `gap` face widths from the face oval that rests on the jaw or cheek: its palm below the mouth,
+    its top above the chin (not a phone at the ear, not a hand on the chest)."""
+    eyes = float(points[IRIS_A][1] + points[IRIS_B][1]) / 2
+    span = max(1.0, float(points[CHIN][1]) - eyes)
+    palm = (float(hand[list(PALM), 1].mean()) - eyes) / span
+    top = (float(hand[:, 1].min()) - eyes) / span
+    return gap <= JAW_TOUCH and palm >= PALM_LOW and top <= HAND_TOP
 
 
 def under_chin(points, shape):
