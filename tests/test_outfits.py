@@ -309,6 +309,27 @@ def test_it_keeps_a_childs_hair_over_both_shoulders(dressed_long_hair):
         assert dressed.coverage[chest].min() > 0.98 and dressed.hair[chest].max() == 0
 
 
+CHILD_IDS = tuple(cid for cid in CLOTHES_IDS if cid.startswith("child_"))
+
+
+@needs_shared(PORTRAITS)
+def test_it_covers_a_childs_strap_below_her_hair():
+    """p15's hair ends a little below her chin; the dark strap of her pinafore runs on down her shoulder with
+    her shadowed blouse beside it (hair-coloured): it was kept in front as hair down to the photo's edge
+    (about 1,700 px of her own clothes showing under every child outfit)."""
+    ctx = geometry_context(portrait("p15"))
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    rows = np.arange(fit.height)[:, None]
+    assert (
+        fit.hair is not None and (fit.hair > 0.5)[rows[:, 0] > fit.chin_y + 0.3 * fit.face_width].sum() == 0
+    )
+    below_tips = rows > fit.chin_y + 0.3 * fit.face_width
+    for cid in CHILD_IDS:
+        dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        own = (dressed.alpha > 0.5) & (dressed.coverage < 0.5) & below_tips
+        assert own.sum() <= 50  # the photo's own pixels show nowhere below her hair's tips
+
+
 @needs_shared(PORTRAITS)
 @pytest.mark.parametrize("prefix", ["p04", "p11", "p10", "p13"])
 def test_it_keeps_no_hair_in_front_on_short_hair(prefix):

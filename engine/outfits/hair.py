@@ -29,6 +29,7 @@ BALD = 8.0  # feature distance under which the top of the head counts as skin
 SKIN_CORE = 0.9  # share of the face-skin samples (nearest their median) that model the skin
 SMOOTH_CLOTH = 0.27  # of the hair's typical texture: smoother than this is cloth
 STRAND = 0.12  # face widths: narrower dark bands below the chin are not locks of hair
+STRAP = 0.2  # face widths: a narrower band that runs on unchanged to the photo's edge is a strap, not hair
 TIP = 0.04  # face widths over which a lock fades out at its lower end
 FEATHER = 1.0  # px (working scale) of the mask's soft edge
 
@@ -166,7 +167,8 @@ def _hair_mask(canvas, alpha, points, cx, neck, collar_y):
     drop = max(3, int(0.3 * fw) | 1)  # and along: locks hang down, so a short break in one is closed
     keep = cv2.morphologyEx(keep, cv2.MORPH_CLOSE, np.ones((drop, 1), np.uint8)) & allowed
     keep = _fill_across(keep > 0, cx)
-    keep = cv2.medianBlur(_cut_below_tips(keep, cx, int(np.clip(chin_y, 0, h)), STRAND * fw), 5)
+    keep = _cut_below_tips(keep, cx, int(np.clip(chin_y, 0, h)), STRAND * fw, STRAP * fw)
+    keep = cv2.medianBlur(keep, 5)
     # A smooth outline (the classification's staircase blurred away), then a soft edge.
     smooth = cv2.GaussianBlur(keep.astype(np.float32), (0, 0), 2 * FEATHER) > 0.5
     soft = cv2.GaussianBlur(smooth.astype(np.float32) * _tips(smooth, TIP * fw), (0, 0), FEATHER)
@@ -218,17 +220,23 @@ def _hair_beside_cheeks(features, skin_dist, outside_face, rows, dx, eyes_y, chi
     return attached & (rows >= eyes_y) & (dx < 1.0 * fw)
 
 
-def _cut_below_tips(mask, cx, y0, min_width):
+def _cut_below_tips(mask, cx, y0, min_width, strap_width):
     """Below row y0, each side ends where its lock narrows to less than `min_width` for a few rows: the hair's
-    tips; a strap or a seam that carries on below them in the same column is clothing (uint8)."""
+    tips; a strap or a seam that carries on below them in the same column is clothing (uint8). So is a band
+    narrower than `strap_width` that runs on, never widening, to the photo's bottom edge: hair tapers to its
+    tips, a strap (dark like the hair, with the shadowed cloth beside it) keeps its width."""
     out = mask.copy()
     centre = int(np.clip(round(cx), 0, mask.shape[1]))
     for cols in (slice(0, centre), slice(centre, mask.shape[1])):
-        narrow = mask[y0:, cols].sum(axis=1) < min_width
-        run = np.convolve(narrow.astype(np.int32), np.ones(3, np.int32), mode="valid")
+        widths = mask[y0:, cols].sum(axis=1)
+        run = np.convolve((widths < min_width).astype(np.int32), np.ones(3, np.int32), mode="valid")
         ends = np.flatnonzero(run == 3)
-        if ends.size:
-            out[y0 + ends[0] :, cols] = 0
+        end = ends[0] if ends.size else widths.size
+        wide = np.flatnonzero(widths[:end] >= strap_width)
+        band = widths[wide[-1] + 1 if wide.size else 0 :]
+        if end == widths.size and band.size and band.min() > 0:
+            end = widths.size - band.size
+        out[y0 + end :, cols] = 0
     return out
 
 
