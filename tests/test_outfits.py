@@ -425,3 +425,28 @@ def test_it_shows_their_own_chest_skin_in_an_open_neckline():
     cols = slice(int(fit.cx - 0.3 * fit.neck), int(fit.cx + 0.3 * fit.neck) + 1)
     same = np.abs(dressed.canvas[rows, cols].astype(int) - ctx.canvas[rows, cols]).sum(axis=-1) < 8
     assert same.mean() > 0.8  # her own skin, not drawn skin
+
+
+@needs_shared(PORTRAITS)
+def test_it_draws_neckline_skin_in_the_faces_hue_not_the_shirts_cast():
+    """p13's yellow shirt cast green on his lower neck: skin drawn in a neckline took it (20 degrees of hue
+    off his face's, olive); it keeps the neck's lightness and takes the hue of the face below the nose."""
+    from engine.outfits import report
+
+    ctx = geometry_context(portrait("p13"))
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    h, w = fit.height, fit.width
+    points = ctx.canvas_landmarks
+    lower_face = (regions.skin_mask((h, w), points) > 0.5) & (np.arange(h)[:, None] > points[1][1])
+
+    def hue(lab):
+        return np.degrees(np.arctan2(lab[..., 2], lab[..., 1]))
+
+    face_hue = hue(np.median(report.fit_module._lab(ctx.canvas.astype(np.float32))[lower_face], axis=0))
+    for cid in ("woman_5", "woman_15", "man_13"):
+        dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        skin = report.shown_skin(cid, fit, dressed, ctx)
+        assert skin.sum() > 100
+        drawn = np.median(report.fit_module._lab(dressed.canvas.astype(np.float32))[skin], axis=0)
+        assert abs(hue(drawn) - face_hue) < 8
+        assert report.neck_delta_e(ctx, fit, dressed, skin) < WORST_NECK_DE

@@ -41,6 +41,11 @@ NECK_TONE = 0.8  # of SKIN_DISTANCE: this close to the neck's own colour, skin b
 REAL_BLEND = 0.25  # neck half-widths over which the photo's own skin fades into drawn skin
 JAW_RISE = 0.2  # face widths above the chin where their collar may stand beside the jaw
 REAL_SKIN = 0.6  # of SKIN_DISTANCE: closer than this to the face's skin, the photo's own skin may show
+CAST_HUE = (
+    6.0,
+    16.0,
+)  # degrees off the lower face's hue: drawn skin keeps its own up to the first, takes the
+# face's from the second (a coloured shirt casts its colour on the neck above it, not on the face)
 
 
 @dataclass
@@ -203,6 +208,9 @@ def measure(canvas, alpha, points):
     # and only of the neck's own colour (a cream collar passes for skin-like, not for this neck's skin).
     solid = cv2.erode(fit.neck_like.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     solid = _connected_to(solid, cx, collar_y - 0.3 * neck)  # the neck's own skin, not a hand before it
+    solid = _holes_filled(
+        solid
+    )  # a highlight or a mole inside it is theirs too (drawn skin there is a blotch)
     # Blended in over a good part of a neck's width: drawn and real skin differ a little in tone, and a soft
     # change reads as the chest's own shading where a sharp one would be a seam.
     fit.real_skin = cv2.GaussianBlur(solid.astype(np.float32), (0, 0), max(1.0, REAL_BLEND * neck)) * solid
@@ -211,7 +219,24 @@ def measure(canvas, alpha, points):
         # Drawn skin goes on from where the photo's own stops: its colours are taken there, from the skin
         # that shows (so the two meet without a step in tone).
         fit.skin_row = _skin_row(canvas, solid > 0, cx, neck, real_end, skin)
+    lower_face = face_skin & (rows > points[1][1])  # the cheeks and chin below the nose
+    if lower_face.sum() > 20:
+        face_ab = np.median(lab[lower_face][:, 1:], axis=0)
+        fit.skin = tuple(float(v) for v in _face_hue(np.asarray(skin, np.float32)[None], face_ab)[0])
+        if fit.skin_row is not None:
+            fit.skin_row = _face_hue(fit.skin_row, face_ab)
     return fit
+
+
+def _face_hue(colours, face_ab):
+    """RGB colours (Nx3) whose hue strays from the face's (Lab a, b of the lower cheeks) turned toward it,
+    lightness kept: the green a yellow shirt casts on the lower neck is the shirt's, gone with it."""
+    lab = cv2.cvtColor(np.clip(colours, 0, 255).astype(np.float32)[None] / 255.0, cv2.COLOR_RGB2LAB)[0]
+    hue = np.degrees(np.arctan2(lab[:, 2], lab[:, 1]))
+    off = np.abs((hue - np.degrees(np.arctan2(face_ab[1], face_ab[0])) + 180) % 360 - 180)
+    t = np.clip((off - CAST_HUE[0]) / (CAST_HUE[1] - CAST_HUE[0]), 0, 1)[:, None]
+    lab[:, 1:] += t * (np.asarray(face_ab, np.float32) - lab[:, 1:])
+    return (cv2.cvtColor(lab[None], cv2.COLOR_LAB2RGB)[0] * 255.0).astype(np.float32)
 
 
 def _collar_on_neck(
@@ -233,6 +258,15 @@ def _collar_on_neck(
         return None
     grown = cv2.dilate(collar.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(np.float32)
     return cv2.GaussianBlur(grown, (0, 0), 0.8)
+
+
+def _holes_filled(mask):
+    """A uint8 mask with what it encloses added (what the outside cannot reach)."""
+    h, w = mask.shape
+    outside = np.pad(mask, 1).astype(np.uint8)
+    flood = np.zeros((h + 4, w + 4), np.uint8)
+    cv2.floodFill(outside, flood, (0, 0), 1)
+    return (mask | (outside[1:-1, 1:-1] == 0)).astype(np.uint8)
 
 
 def _connected_to(mask, x, y):
