@@ -2,6 +2,7 @@
 document, preview, pay and download, against a live server and a real queue, in Debian Chromium."""
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from .photos_support import PASSWORD, make_user
 from .test_browser import CHROMIUM_ARGS, PORTRAIT, browser, pytestmark, qcluster, shot  # noqa: F401
@@ -17,6 +18,21 @@ def tab_to(page, selector, backwards=False):
         if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
             return
     raise AssertionError(f"{selector} is never reached with {key}")
+
+
+def open_file_chooser_with_space(page, selector, attempts=3):
+    """Space on the focused file input opens the chooser. On a crowded 2-core machine Chromium now and then
+    drops that first key press (seen once in a parallel suite run), so it is pressed again, still from
+    the keyboard and only while the input keeps the focus."""
+    for attempt in range(1, attempts + 1):
+        assert page.evaluate("s => document.activeElement.matches(s)", selector), "the file input lost the focus"
+        try:
+            with page.expect_file_chooser(timeout=10_000) as chooser:
+                page.keyboard.press("Space")
+            return chooser.value
+        except PlaywrightTimeout:
+            if attempt == attempts:
+                raise
 
 
 def focus_is_visible(page):
@@ -54,9 +70,7 @@ def test_it_goes_from_upload_to_download_with_the_keyboard_only(live_server, qcl
     tab_to(page, "#photo-input")
     assert focus_is_visible(page), "the focused 'Choose a photo' button shows no focus ring"
     shot(page, "kb-01-upload-focused")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(str(PORTRAIT))
+    open_file_chooser_with_space(page, "#photo-input").set_files(str(PORTRAIT))
     page.wait_for_url("**/u/**", timeout=60_000)
 
     tab_to(page, "input[name=q]")
