@@ -203,6 +203,7 @@ def test_it_cuts_away_a_bystanders_head_touching_ours(name, side, monkeypatch):
     [
         "Franco_Dragone",  # his head turned aside: the neck below his ear is skin beside the face
         "Jane_Russell",  # the other face touches hers: the cut would leave half of it, so none is made
+        "Gary_Bald",  # the other face is lower than his: the fade below the chin would leave half of it
         "Alexander_Lukashenko",  # alone in front of a plain wall
     ],
 )

@@ -454,7 +454,7 @@ def drop_faint_blobs(alpha, box, chin_y, face_width):
 # neck seed "ours", the clear background a third region, and a watershed on the photo's colours grows the
 # three until they meet: the other person is cut along the strongest colour edge between them and us.
 # Below the chin bodies merge and no edge says whose shoulder is whose, so the cut fades out there.
-# On the 300 photos of ../shared/lfw_dev it changes 31 mattes (bystanders' heads gone, a raised arm or a
+# On the 300 photos of ../shared/lfw_dev it changes 25 mattes (bystanders' heads gone, a raised arm or a
 # pointing hand of the customer's own cut too); no neck, shoulder or hair of a customer was cut.
 SEED_FACE_MARGIN = 0.12  # face widths around our face outline where no seed is taken
 SEED_EAR_HALF = (0.3, 0.45)  # half axes (face widths) of the ellipse about each cheek point kept for the ear
@@ -466,6 +466,9 @@ HAIR_CLOSE = 30.0  # RGB distance (0..255) under which a pixel matches one of ou
 HAIR_DEPTH = 0.2  # face widths below the top of the matte from which our hair's colours are taken
 NECK_HALF = 0.4  # half width (face widths) of the column below the chin where no seed of theirs is taken
 NECK_SEED_HALF = 0.2  # half width of the column below the chin that seeds "ours"
+SKIN_BELOW = 0.5  # face widths below the chin where their skin means their face goes on below ours...
+SKIN_BELOW_AREA = 0.2  # ...when it covers this many square face widths (lfw_dev: 0.02-0.05 for a neck or a
+# hand, 0.3-0.7 for the lower half of a face or a bare chest)
 MIN_COVERAGE = 0.8  # share of the pieces beside our head holding their skin that must go to them
 WATERSHED_SIDE = 384  # px on the long side of the working copy
 
@@ -475,42 +478,58 @@ def drop_bystanders(alpha, colours, face, matte, valid=None):
     h, w = alpha.shape
     factor = min(1.0, WATERSHED_SIDE / max(h, w))
     size = (max(1, round(w * factor)), max(1, round(h * factor)))
-    small_alpha = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA) if factor < 1 else alpha
-    small_colours = cv2.resize(colours, size, interpolation=cv2.INTER_AREA) if factor < 1 else colours
+    if factor < 1:
+        alpha_small = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA)
+        colours = cv2.resize(colours, size, interpolation=cv2.INTER_AREA)
+        valid = None if valid is None else cv2.resize(valid, size, interpolation=cv2.INTER_AREA)
+    else:
+        alpha_small = alpha
     scale = matte.scale * (size[0] / w)
     points = face.landmarks * scale + (0.5 * scale - 0.5)
     face_width = face.width * scale
-    small_valid = valid
-    if valid is not None and factor < 1:
-        small_valid = cv2.resize(valid, size, interpolation=cv2.INTER_AREA)
-    found = bystander_seeds(small_alpha, small_colours, points, face_width, small_valid)
-    if found is None:
+    theirs = their_region(alpha_small, colours, points, face_width, valid)
+    if theirs is None:
         return alpha
+    removal = cv2.GaussianBlur(theirs.astype(np.float32), (0, 0), 1.0)
+    # Below the chin bodies merge and colour edges no longer tell whose shoulder is whose: the removal fades
+    # out over TAPER face widths there, so our own shoulder is never cut (their clothes may stay there).
+    chin_y = points[152][1]
+    end = int(np.clip(round(chin_y + TAPER * face_width), 0, removal.shape[0]))
+    start = int(np.clip(round(chin_y), 0, end))
+    removal[start:end] *= np.linspace(1.0, 0.0, end - start + 2, dtype=np.float32)[1:-1, None]
+    removal[end:] = 0.0
+    if removal.shape != alpha.shape:
+        removal = cv2.resize(removal, (w, h), interpolation=cv2.INTER_LINEAR)
+    return alpha * (1.0 - np.clip(removal, 0.0, 1.0))
+
+
+def their_region(alpha, colours, points, face_width, valid=None):
+    """Boolean map of the other people's part of `alpha` (all at one working size), or None when there is
+    none or it cannot be cut cleanly."""
+    found = bystander_seeds(alpha, colours, points, face_width, valid)
+    if found is None:
+        return None
     seeds, around = found
-    ours = _our_seeds(small_alpha, points, face_width)
-    markers = np.where(small_alpha < EDGE_EMPTY, 3, 0).astype(np.int32)
+    markers = np.where(alpha < EDGE_EMPTY, 3, 0).astype(np.int32)
     markers[seeds] = 2
-    markers[ours] = 1
-    labels = cv2.watershed(np.ascontiguousarray(small_colours[..., ::-1]), markers)
+    markers[_our_seeds(alpha, points, face_width)] = 1
+    labels = cv2.watershed(np.ascontiguousarray(colours[..., ::-1]), markers)
     # The watershed's own boundary pixels (-1) between them and the background go with them, and so does
     # what the background won in the pieces their seeds lie in (their hair's soft edge).
     theirs = (labels == 2) | ((labels == 3) & around)
-    theirs = cv2.dilate(theirs.astype(np.uint8), np.ones((3, 3), np.uint8)) & (labels != 1)
-    # Where our side won much of the pieces beside our head, the cut ran through the other person (half a
-    # face left over is worse than a whole one, which the final check refuses): nothing is removed.
+    theirs = (cv2.dilate(theirs.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & (labels != 1)
+    # Where our side won much of the pieces beside our head, the cut ran through the other person; where
+    # their region holds skin below our chin, their face goes on below ours, where the removal fades out.
+    # Either way half a face would be left, which is worse than a whole one (the final check refuses that):
+    # nothing is removed.
     if theirs[around].mean() < MIN_COVERAGE:
-        return alpha
-    theirs = cv2.GaussianBlur(theirs.astype(np.float32), (0, 0), 1.0)
-    # Below the chin bodies merge and colour edges no longer tell whose shoulder is whose: the removal fades
-    # out over TAPER face widths there, so our own shoulder is never cut.
-    chin_y = points[152][1]
-    end = int(np.clip(round(chin_y + TAPER * face_width), 0, theirs.shape[0]))
-    start = int(np.clip(round(chin_y), 0, end))
-    theirs[start:end] *= np.linspace(1.0, 0.0, end - start + 2, dtype=np.float32)[1:-1, None]
-    theirs[end:] = 0.0
-    if theirs.shape != alpha.shape:
-        theirs = cv2.resize(theirs, (w, h), interpolation=cv2.INTER_LINEAR)
-    return alpha * (1.0 - np.clip(theirs, 0.0, 1.0))
+        return None
+    start = int(np.clip(round(points[152][1]), 0, alpha.shape[0]))
+    below = slice(start, start + max(1, round(SKIN_BELOW * face_width)))
+    skin_below = (labels[below] == 2) & _skin(colours[below], alpha[below], None)
+    if skin_below.sum() > SKIN_BELOW_AREA * face_width**2:
+        return None
+    return theirs
 
 
 def bystander_seeds(alpha, colours, points, face_width, valid=None):
@@ -582,10 +601,13 @@ def _joined_to_our_skin(skin, points, face_width):
 
 
 def _skin(colours, alpha, points):
-    """Boolean map of skin-coloured pixels (any tone; in a grey photo, the grey of our own face)."""
+    """Boolean map of skin-coloured pixels (any tone; in a grey photo, the grey of our own face; without
+    `points`, skin chroma only)."""
     chroma = cv2.cvtColor(np.ascontiguousarray(colours), cv2.COLOR_RGB2YCrCb)
     cr, cb = chroma[..., 1], chroma[..., 2]
     skin = (cr >= SKIN_CR[0]) & (cr <= SKIN_CR[1]) & (cb >= SKIN_CB[0]) & (cb <= SKIN_CB[1])
+    if points is None:
+        return skin
     ours = face_skin(colours, alpha, points)
     if ours is not None and ours[0] < SKIN_CR[0]:  # our own face has no skin chroma: a grey photo
         mask = np.zeros(alpha.shape, dtype=np.uint8)
