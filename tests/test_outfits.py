@@ -450,3 +450,33 @@ def test_it_draws_neckline_skin_in_the_faces_hue_not_the_shirts_cast():
         drawn = np.median(report.fit_module._lab(dressed.canvas.astype(np.float32))[skin], axis=0)
         assert abs(hue(drawn) - face_hue) < 8
         assert report.neck_delta_e(ctx, fit, dressed, skin) < WORST_NECK_DE
+
+
+@needs_shared(PORTRAITS)
+def test_it_shades_a_drawn_neck_across_as_a_real_one():
+    """p09's collar hid his neck: the skin drawn there was flat (its sides measured 1.00-1.01 of its middle);
+    it is shaded as a lit cylinder, darker at the sides and most on the side turned from the light."""
+    from engine.beauty.filters import luma
+    from engine.outfits import report
+
+    ctx = geometry_context(portrait("p09"))
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    u = ((np.arange(fit.width) - fit.cx) / fit.neck)[None, :]
+    rows = np.arange(fit.height)[:, None]
+    away = 1 if fit.look.light[0] < 0 else -1  # the side turned from the light
+    for cid in ("woman_15", "man_13"):
+        dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        skin = report.shown_skin(cid, fit, dressed, ctx) & (rows > fit.chin_y) & (rows < fit.collar_y)
+        lum = luma(dressed.canvas)
+
+        def level(lo, hi, skin=skin, lum=lum):
+            part = skin & (u >= lo) & (u < hi)
+            assert part.sum() > 20
+            return float(np.median(lum[part]))
+
+        middle = level(-0.2, 0.2)
+        sides = level(*sorted((away * 0.6, away * 0.95))), level(*sorted((-away * 0.6, -away * 0.95)))
+        assert sides[0] < 0.85 * middle and sides[1] < 0.97 * middle
+        assert (
+            report.neck_delta_e(ctx, fit, dressed, report.shown_skin(cid, fit, dressed, ctx)) < WORST_NECK_DE
+        )

@@ -41,11 +41,12 @@ NECK_TONE = 0.8  # of SKIN_DISTANCE: this close to the neck's own colour, skin b
 REAL_BLEND = 0.25  # neck half-widths over which the photo's own skin fades into drawn skin
 JAW_RISE = 0.2  # face widths above the chin where their collar may stand beside the jaw
 REAL_SKIN = 0.6  # of SKIN_DISTANCE: closer than this to the face's skin, the photo's own skin may show
-CAST_HUE = (
-    6.0,
-    16.0,
-)  # degrees off the lower face's hue: drawn skin keeps its own up to the first, takes the
-# face's from the second (a coloured shirt casts its colour on the neck above it, not on the face)
+# Degrees off the lower face's hue: drawn skin keeps its own hue up to the first, takes the face's from the
+# second (a coloured shirt casts its colour on the neck above it, not on the face).
+CAST_HUE = (6.0, 16.0)
+NECK_AMBIENT = 0.6  # of the lit front: how dark a drawn neck's side turned from the light is (unmeasured)
+NECK_SIDE = 0.5  # neck half-widths beyond its sides over which that shading fades out
+JAW_SHADE = 0.1  # drawn neck skin is darker by up to this just under the jaw
 
 
 @dataclass
@@ -78,6 +79,8 @@ class Fit:
     neck_like: np.ndarray | None = None  # HxW bool: pixels with the colour of this neck's skin
     skin_slope: np.ndarray | None = None  # RGB change per px down the neck (carried on, fading, below it)
     skin_depth: float = 0.0  # px the person's own skin runs down the chest's centre below the collar line
+    shade_skin: bool = True  # drawn neck skin shaded as a real neck is (off: flat, for measuring it)
+    neck_shade: np.ndarray | None = None  # HxW float32: factor shading drawn neck skin as a real neck is
 
 
 def _lab(rgb):
@@ -225,6 +228,8 @@ def measure(canvas, alpha, points):
         fit.skin = tuple(float(v) for v in _face_hue(np.asarray(skin, np.float32)[None], face_ab)[0])
         if fit.skin_row is not None:
             fit.skin_row = _face_hue(fit.skin_row, face_ab)
+    own_neck = (fit.neck_like & (rows > chin_y)).astype(np.float32)
+    fit.neck_shade = _neck_shade((h, w), cx, neck, chin_y, collar_y, fit.look.light, own_neck)
     return fit
 
 
@@ -535,6 +540,32 @@ def _skin_colour(canvas, skin_like, face_skin, cx, neck, chin_y, collar_y, fw):
     neck_colour = np.median(pixels, axis=0) if len(pixels) >= 10 else face * 0.85
     # The neck often sits in the jaw's shadow; open chest skin catches a little more light.
     return tuple(float(v) for v in 0.85 * neck_colour + 0.15 * 0.9 * face)
+
+
+def _neck_shade(shape, cx, neck, chin_y, collar_y, light, real):
+    """Factor (HxW) shading skin drawn on the neck as a real neck is: across it as a vertical cylinder lit
+    from the face's light (1 on average over its middle, where its colour was taken; the side turned from
+    the light falls to NECK_AMBIENT, real necks measure 0.5-0.7 at their edges) and darker under the jaw by
+    up to JAW_SHADE; flat again beyond the neck's sides and down the chest (broad, lit), and next to the
+    neck's own skin in the photo (`real`: drawn skin there continues it, shaded as it is)."""
+    h, w = shape
+    lx, _ly, lz = light
+    norm = max(float(np.hypot(lx, lz)), 1e-6)
+
+    def lit(u):
+        u = np.clip(u, -1, 1)
+        return NECK_AMBIENT + (1 - NECK_AMBIENT) * np.maximum(0.0, (u * lx + np.sqrt(1 - u * u) * lz) / norm)
+
+    u = (np.arange(w, dtype=np.float32) - cx) / neck
+    across = lit(u) / float(np.mean(lit(np.linspace(-0.5, 0.5, 11))))
+    beyond = np.clip((np.abs(u) - 1) / NECK_SIDE, 0, 1)
+    across = across * (1 - beyond) + beyond
+    ys = np.arange(h, dtype=np.float32)
+    on_neck = np.clip(1 - (ys - collar_y) / neck, 0, 1)[:, None]
+    jaw = 1 - JAW_SHADE * np.exp(-np.clip(ys - chin_y, 0, None) / (0.5 * neck))[:, None]
+    if real is not None:
+        on_neck = on_neck * (1 - np.clip(2 * cv2.GaussianBlur(real, (0, 0), 0.4 * neck), 0, 1))
+    return (1 + on_neck * (across[None, :] * jaw - 1)).astype(np.float32)
 
 
 def _skin_slope(canvas, neck_like, cx, neck, chin_y, end_y):

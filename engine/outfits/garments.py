@@ -214,6 +214,8 @@ class _SkinField:
             reach = fit.neck * (1 - np.exp(-below / fit.neck))
             change = np.clip(reach[:, None] * fit.skin_slope[None, :], -MAX_TONE_CHANGE, MAX_TONE_CHANGE)
             invented = invented + change[:, None, :]
+        if fit.shade_skin and fit.neck_shade is not None:  # shaded as a real neck is (fit.py)
+            invented = invented * fit.neck_shade[rows, cols][..., None]
         if fit.photo is None or fit.real_skin is None:
             return invented
         real = fit.real_skin[rows, cols][..., None]

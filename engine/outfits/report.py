@@ -141,7 +141,11 @@ def shown_skin(outfit_id, fit, dressed, ctx):
     marks = [(0.0, 255.0, 0.0), (255.0, 0.0, 255.0)]
     again = [
         outfit_stage.dress(
-            dataclasses.replace(fit, skin=m, skin_row=None), outfit_id, ctx.canvas, None, ctx.canvas_alpha
+            dataclasses.replace(fit, skin=m, skin_row=None, shade_skin=False),
+            outfit_id,
+            ctx.canvas,
+            None,
+            ctx.canvas_alpha,
         ).canvas.astype(np.float32)
         for m in marks
     ]
