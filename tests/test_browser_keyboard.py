@@ -35,6 +35,16 @@ def open_file_chooser_with_space(page, selector, attempts=3):
                 raise
 
 
+def wait_until_htmx_wired(page, selector):
+    """An element htmx swapped in does nothing until htmx has processed it (a moment later, longer on a crowded
+    machine): a key pressed before that is lost. A person cannot press that fast; the test can."""
+    page.wait_for_function(
+        "s => { const el = document.querySelector(s); return !!(el && el['htmx-internal-data']"
+        " && el['htmx-internal-data'].initHash); }",
+        arg=selector,
+    )
+
+
 def focus_is_visible(page):
     """The focused element (or the label around it) draws an outline or a ring."""
     return page.evaluate(
@@ -76,6 +86,7 @@ def test_it_goes_from_upload_to_download_with_the_keyboard_only(live_server, qcl
     tab_to(page, "input[name=q]")
     page.keyboard.type("germany passport")
     page.wait_for_selector(f"#spec-results .spec-item:has-text('{germany.title}')")
+    wait_until_htmx_wired(page, f".spec-item[data-spec='{germany.id}']")
     tab_to(page, f".spec-item[data-spec='{germany.id}']")
     page.keyboard.press("Enter")
     page.wait_for_selector("#spec-card [name=spec_id]", state="attached")
@@ -90,6 +101,7 @@ def test_it_goes_from_upload_to_download_with_the_keyboard_only(live_server, qcl
     tab_to(page, "#buy-btn")
     page.keyboard.press("Enter")
     page.wait_for_selector("#pay-btn")
+    wait_until_htmx_wired(page, "#pay-btn")
     tab_to(page, "#pay-btn")
     page.keyboard.press("Enter")
     page.wait_for_url("**/o/**")
