@@ -1,8 +1,9 @@
-"""The document-spec catalogue's English texts (each spec's notes and forbidden_reason) as msgids.
+"""The engine catalogues' English texts as msgids: each document spec's notes and forbidden_reason, and the
+outfit names.
 
 The engine has no Django, so the message extraction (`python -m idphoto_site.locales update`) cannot see
 the texts in engine/specs; this module lists every distinct one with gettext_noop so they reach the
-catalogues, and photos/wording.py `known` shows them with gettext. tests/test_i18n.py fails when the spec
+catalogues, and photos/wording.py `known` shows them with gettext. tests/test_i18n.py fails when a
 catalogue holds a text that is not listed here: run `python -m photos.spec_texts`, then update the catalogues.
 """
 
@@ -107,6 +108,59 @@ NOTES = (
     gettext_noop("USCIS forms ask for the State Department's 2x2 in passport-style photo. (Band entered from the authority's published rule as known; not in the packaged data.)"),
 )
 
+OUTFIT_NAMES = (
+    gettext_noop('Navy suit, white shirt, red tie'),
+    gettext_noop('Charcoal suit, white shirt, striped navy tie'),
+    gettext_noop('Black suit, white shirt, black tie'),
+    gettext_noop('Grey suit, light blue shirt, burgundy tie'),
+    gettext_noop('Navy suit, light blue shirt, open collar'),
+    gettext_noop('Black suit, white shirt, open collar'),
+    gettext_noop('Beige suit, white shirt, brown tie'),
+    gettext_noop('Brown suit, cream shirt, green tie'),
+    gettext_noop('Navy peak-lapel suit, white shirt, silver tie'),
+    gettext_noop('Black dinner jacket, bow tie'),
+    gettext_noop('White shirt, navy tie'),
+    gettext_noop('Light blue shirt, navy striped tie'),
+    gettext_noop('White shirt, open collar'),
+    gettext_noop('Light blue shirt, open collar'),
+    gettext_noop('Pink shirt, grey tie'),
+    gettext_noop('Grey suit, white shirt, open collar'),
+    gettext_noop('Charcoal peak-lapel suit, white shirt, red striped tie'),
+    gettext_noop('Navy blazer, white shirt, striped burgundy tie'),
+    gettext_noop('Black shirt, open collar'),
+    gettext_noop('Grey V-neck sweater, white shirt, navy tie'),
+    gettext_noop('Black blazer, white round-neck top'),
+    gettext_noop('Navy blazer, white V-neck top'),
+    gettext_noop('Grey blazer, white open-collar shirt'),
+    gettext_noop('Beige blazer, black round-neck top'),
+    gettext_noop('White blazer, black V-neck top'),
+    gettext_noop('Burgundy blazer, cream top'),
+    gettext_noop('Black collarless jacket, white top'),
+    gettext_noop('Navy blazer, light blue shirt'),
+    gettext_noop('White open-collar blouse'),
+    gettext_noop('Light blue open-collar blouse'),
+    gettext_noop('Black round-neck top'),
+    gettext_noop('Cream V-neck blouse'),
+    gettext_noop('White bow blouse'),
+    gettext_noop('Pink round-neck blouse'),
+    gettext_noop('Navy scoop-neck top'),
+    gettext_noop('Grey scoop-neck top'),
+    gettext_noop('Teal blazer, white top'),
+    gettext_noop('Camel blazer, white shirt'),
+    gettext_noop('Black shawl-collar blazer, white top'),
+    gettext_noop('Red V-neck blouse'),
+    gettext_noop('White shirt'),
+    gettext_noop('Light blue shirt'),
+    gettext_noop('Navy polo'),
+    gettext_noop('White polo'),
+    gettext_noop('Red polo'),
+    gettext_noop('School blazer, striped tie (navy)'),
+    gettext_noop('School blazer, striped tie (green)'),
+    gettext_noop('School sweater, white shirt, navy tie'),
+    gettext_noop('White shirt, red tie'),
+    gettext_noop('Navy cardigan, white round-collar blouse'),
+)
+
 
 def catalogue_texts():
     """(forbidden reasons, notes): the distinct non-empty texts of the engine's spec catalogue, sorted."""
@@ -120,12 +174,15 @@ def catalogue_texts():
 
 
 def write():
-    """Rewrite this module's lists from the engine's spec catalogue."""
+    """Rewrite this module's lists from the engine's spec and outfit catalogues."""
     import re
     from pathlib import Path
 
+    from engine.outfits.catalog import OUTFITS
+
     path = Path(__file__)
     reasons, notes = catalogue_texts()
+    outfits = [outfit.name for outfit in OUTFITS.values()]
 
     def listed(texts):
         return "".join(f"    gettext_noop({text!r}),\n" for text in texts)
@@ -133,6 +190,9 @@ def write():
     source = path.read_text(encoding="utf-8")
     source = re.sub(r"(?s)FORBIDDEN_REASONS = \(\n.*?\n\)\n", lambda m: f"FORBIDDEN_REASONS = (\n{listed(reasons)})\n", source, 1)
     source = re.sub(r"(?s)NOTES = \(\n.*?\n\)\n", lambda m: f"NOTES = (\n{listed(notes)})\n", source, 1)
+    source = re.sub(
+        r"(?s)OUTFIT_NAMES = \(\n.*?\n\)\n", lambda m: f"OUTFIT_NAMES = (\n{listed(outfits)})\n", source, 1
+    )
     path.write_text(source, encoding="utf-8")
 
 

@@ -20,6 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from engine.contract import MAX_UPLOAD_MB
 from engine.errors import ParamError
+from engine.outfits.catalog import OUTFITS
 from engine.params import CLOTHES_RANGES
 
 from . import options, services, wording
@@ -92,7 +93,10 @@ def workspace(request, code):
         "swatches": options.SWATCHES,
         "layout_choices": options.LAYOUT_CHOICES,
         "beauty_sliders": BEAUTY_SLIDERS,
-        "clothes_groups": [(kind, [f"{kind}_{n}" for n in range(1, count + 1)]) for kind, count in CLOTHES_RANGES.items()],
+        "clothes_groups": [
+            (kind, [(f"{kind}_{n}", OUTFITS[f"{kind}_{n}"].name) for n in range(1, count + 1)])
+            for kind, count in CLOTHES_RANGES.items()
+        ],
         "specs": options.search_specs(""),
         "specs_available": True,
         "cost": options.default_price(),  # priced by the API's own function

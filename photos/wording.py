@@ -129,7 +129,7 @@ def options_list(params):
     if touch_ups:
         found.append(_("touch-ups: %(list)s") % {"list": ", ".join(touch_ups)})
     if params.get("clothes_id"):
-        found.append(_("outfit %(id)s") % {"id": params["clothes_id"]})
+        found.append(_("outfit: %(name)s") % {"name": outfit_name(params["clothes_id"])})
     if params.get("add_label") == "1" and params.get("label_text"):
         found.append(_("name label “%(text)s”") % {"text": params["label_text"]})
     if params.get("layout") == "1":
@@ -209,6 +209,14 @@ def known(text):
         if found:
             return str(wording) % found.groupdict()
     return gettext(text)
+
+
+def outfit_name(clothes_id):
+    """An outfit's catalogue name in the reader's language (the id itself for an id the catalogue lacks)."""
+    from engine.outfits.catalog import OUTFITS
+
+    outfit = OUTFITS.get(clothes_id)
+    return known(outfit.name) if outfit else clothes_id
 
 
 def ledger_note(entry):

@@ -46,7 +46,7 @@ def test_it_has_no_dead_ends_in_the_options_and_after_paying(live_server, chromi
     page.wait_for_function("() => document.querySelector('#cost .cost-num').textContent.trim() === '15'")
     page.click("#buy-btn")
     page.wait_for_selector("#pay-btn")
-    assert "outfit man_1" in page.inner_text("#confirm")
+    assert "outfit: Navy suit, white shirt, red tie" in page.inner_text("#confirm")
     page.click("#pay-btn")
     page.wait_for_url("**/o/**")
     assert "14 credits" in page.inner_text(".credits")

@@ -182,6 +182,31 @@ def test_it_shows_the_spec_notes_and_forbidden_reasons_in_the_readers_language(c
     assert refusing.forbidden_reason.rstrip(".") not in reason
 
 
+def test_it_lists_every_outfit_name_for_translation():
+    from engine.outfits.catalog import OUTFITS
+    from photos import spec_texts
+
+    missing = [outfit.name for outfit in OUTFITS.values() if outfit.name not in spec_texts.OUTFIT_NAMES]
+    assert not missing, "run `python -m photos.spec_texts`, then update and translate the catalogues: " + repr(missing[:5])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_it_names_the_outfits_in_the_readers_language_on_the_options_page(code):
+    from engine.outfits.catalog import OUTFITS
+
+    owner = make_user("lin", credits=30)
+    upload = make_upload(owner)
+    client = client_for(owner)
+    client.post("/i18n/setlang/", {"language": code, "next": "/"})
+    html = client.get(f"/u/{upload.code}/").content.decode()
+    with translation.override(code):
+        names = {outfit_id: wording.outfit_name(outfit_id) for outfit_id in OUTFITS}
+    assert all(names[outfit_id] != outfit.name for outfit_id, outfit in OUTFITS.items()), "an outfit left in English"
+    for outfit_id in ("man_1", "woman_15", "child_10"):
+        assert f'data-outfit="{outfit_id}" title="{names[outfit_id]}"' in html and OUTFITS[outfit_id].name not in html
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("code", LANGUAGES)
 def test_it_shows_the_rules_and_the_reason_on_the_document_card_in_the_readers_language(code):

@@ -68,7 +68,7 @@ def test_it_lists_the_options_behind_a_price_on_confirm_and_in_the_ledger(quiet_
     upload, _, _ = account_with_orders(owner)
     client = client_for(owner)
     confirm = client.post(f"/u/{upload.code}/confirm/", {**FORM, "layout": "1", "clothes_id": "man_1"}).content.decode()
-    assert "413x531 px (35x45 mm at 300 dpi) · background #FFFFFF · outfit man_1 · 6-inch print sheet · PNG" in confirm
+    assert "413x531 px (35x45 mm at 300 dpi) · background #FFFFFF · outfit: Navy suit, white shirt, red tie · 6-inch print sheet · PNG" in confirm
     ledger = client.get("/my/").content.decode()
     assert "6-inch print sheet" in ledger and "background #FFFFFF" in ledger
 

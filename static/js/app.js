@@ -101,11 +101,7 @@
         const img = document.createElement("img");
         img.src = url; img.alt = ""; img.loading = "lazy";
         img.addEventListener("error", () => img.remove());  // the name stays as the label
-        label.querySelector("span").before(img);
-        if (item.name || item.label) {
-          label.querySelector("span").textContent = item.name || item.label;
-          label.title = item.name || item.label;
-        }
+        label.querySelector("span").before(img);  // the name stays the page's own, in the reader's language
       });
     } catch (e) { /* the ids stay selectable as text */ }
   }
