@@ -123,8 +123,11 @@ class Command(BaseCommand):
             together += self._at_once(browsers, [b.upload(options["photo"]) for b in browsers])
         paid = [first.paid_seconds(upload_code) for _ in range(options["paid"])]
         made = 1 + len(idle) + len(together) + len(paid)
+        # Two customers at a time, each on an upload of their own (another's upload is a 404 by design).
+        fillers = browsers[:2]
+        filler_codes = [upload_code] + [b.upload(options["photo"]) for b in fillers[1:]]
         while made < options["photos"]:
-            made += len(self._at_once(browsers[:2], [upload_code, upload_code]))
+            made += len(self._at_once(fillers, filler_codes))
         figures = {
             "preview_idle_p50": _p50(idle),
             "preview_idle_max": round(max(idle), 3),
