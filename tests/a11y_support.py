@@ -54,7 +54,12 @@ def _finish(order, sheet=False):
     if sheet:
         order.sheet.save("sheet.png", ContentFile(png_bytes((1800, 1200), (230, 230, 230))), save=False)
     order.status, order.progress, order.checks = Order.DONE, 100, CHECKS
-    order.warnings = ["The photo was enlarged 1.3 times; use a larger photo for sharper prints."]
+    # the engine's own wording (engine/stages/geometry.py), shown in the reader's language
+    enlarged = (
+        "The photo is small for this size: it was enlarged 1.3 times, so the ID photo may look soft. "
+        "A larger or closer photo gives a sharper result."
+    )
+    order.warnings = [enlarged]
     order.save()
     return order
 
