@@ -224,3 +224,33 @@ def test_it_finds_no_bystander_in_big_hair(key):
     assert np.array_equal(
         matte.drop_bystanders(result.alpha, result.foreground, found.face, result, result.valid), result.alpha
     )
+
+
+# Faces the detector found besides the customer's (bystanders behind, clearly smaller): their heads are cut
+# away along the colour edge between them and us, and nothing of our face, neck or chest.
+def _other_faces_mattes(name):
+    """(face, other boxes, matte without the other faces' removal, alpha with it) of an lfw_dev photo."""
+    path = LFW / f"{name}_0001.jpg"
+    if not path.exists():
+        pytest.skip(f"{path.name} is absent from ../shared/lfw_dev")
+    rgb = np.asarray(Image.open(path).convert("RGB"))
+    found = detect.find_face(rgb, allow_several=True)
+    assert found.count == 1 and found.others  # one dominant face, and somebody else
+    before = matte.small_matte(found.source, found.face, found.rotation)
+    after = matte.drop_other_faces(before.alpha, before.foreground, found.face, found.others, before)
+    return found.face, found.others, before, after
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["David_Oh", "Gavyn_Arthur", "Marco_Irizarry"])
+def test_it_cuts_away_the_other_faces_the_detector_found(name):
+    face, others, before, after = _other_faces_mattes(name)
+    oval = matte._face_oval(before.alpha.shape, face.landmarks * before.scale + before.offset)
+    for box in others:
+        middle = matte._rect_mask(before.alpha.shape, matte._grown(before.to_matte(np.array(box)), 0.5, 0.5, 0.0))
+        middle &= ~oval
+        assert before.alpha[middle].mean() > 0.3, box  # RVM kept their face, joined to ours
+        assert after[middle].mean() < 0.05, (box, after[middle].mean())
+    ours = _ours(face, before)
+    assert np.abs(after - before.alpha)[ours].max() < 0.02

@@ -194,10 +194,15 @@ def _one_piece(ctx):
 
 
 def other_faces_left(ctx):
-    """How many of the source's other faces the output still shows (kept by the matte, joined to us)."""
+    """How many of the source's other faces the output still shows (kept by the matte, joined to us).
+
+    A box that lost to ours often reaches over our cheek (a bystander half hidden behind the customer):
+    the alpha is averaged outside our face oval (widened by OWN_FACE_MARGIN), where only they can be.
+    """
     if ctx.transform is None:
         return 0
     h, w = ctx.canvas_alpha.shape
+    others = ~_own_face(ctx.canvas_landmarks, (h, w)) if ctx.canvas_landmarks is not None else None
     left = 0
     for box in getattr(ctx, "other_faces", []):
         (x0, y0), (x1, y1) = ctx.transform.point(box[0], box[1]), ctx.transform.point(box[2], box[3])
@@ -205,9 +210,20 @@ def other_faces_left(ctx):
         cx0, cy0, cx1, cy1 = max(0, round(x0)), max(0, round(y0)), min(w, round(x1)), min(h, round(y1))
         if cx1 <= cx0 or cy1 <= cy0 or (cx1 - cx0) * (cy1 - cy0) < OTHER_FACE_SHOWN * area:
             continue
-        if float(ctx.canvas_alpha[cy0:cy1, cx0:cx1].mean()) >= OTHER_FACE_ALPHA:
+        alpha = ctx.canvas_alpha[cy0:cy1, cx0:cx1]
+        if others is not None:
+            alpha = alpha[others[cy0:cy1, cx0:cx1]]
+        if alpha.size and float(alpha.mean()) >= OTHER_FACE_ALPHA:
             left += 1
     return left
+
+
+def _own_face(points, shape):
+    """Boolean map of the customer's face oval widened by OWN_FACE_MARGIN face widths."""
+    own = np.zeros(shape, dtype=np.uint8)
+    cv2.fillPoly(own, [np.round(points[list(FACE_OVAL)]).astype(np.int32)], 1)
+    size = int(OWN_FACE_MARGIN * _face_width(points)) | 1
+    return cv2.dilate(own, np.ones((size, size), np.uint8)) > 0
 
 
 def bystander_faces(ctx):
@@ -219,9 +235,8 @@ def bystander_faces(ctx):
     cv2.fillPoly(own, [np.round(points[list(FACE_OVAL)]).astype(np.int32)], 1)
     if not _person_at_edges(alpha, points):
         return []
-    grown = cv2.dilate(own, np.ones((int(OWN_FACE_MARGIN * width) | 1,) * 2, np.uint8))
     image = person_on_grey(ctx)
-    image[grown > 0] = round(GREY)
+    image[_own_face(points, (h, w))] = round(GREY)
     # The detector works at 192x192 inside: a larger copy only costs conversion time.
     factor = min(1.0, BYSTANDER_SIDE / max(h, w))
     small = cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else image

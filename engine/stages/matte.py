@@ -52,14 +52,15 @@ def run(ctx):
     # With levelling, matte the photo as taken (RVM would otherwise see the corners the rotation brought in)
     # and rotate the small matte.
     source = ctx.image if ctx.level_matrix is None else ctx.unlevelled
-    result = small_matte(source, ctx.face, ctx.level_matrix)
+    result = small_matte(source, ctx.face, ctx.level_matrix, ctx.other_faces)
     ctx.alpha, ctx.valid, ctx.matte_scale = result.alpha, result.valid, result.scale
 
 
-def small_matte(image, face=None, rotation=None):
+def small_matte(image, face=None, rotation=None, others=()):
     """The person's Matte for `image` at matte resolution, restricted to `face`'s connected region.
 
-    With `rotation` (2x3, image px -> levelled px) the matte is in levelled coordinates; `face` always is.
+    With `rotation` (2x3, image px -> levelled px) the matte is in levelled coordinates; `face` always is,
+    and so are `others`, the boxes of the faces that lost to `face` (their heads are cut away).
     """
     h, w = image.shape[:2]
     factor = min(1.0, MATTE_MAX_SIDE / max(h, w))
@@ -78,6 +79,7 @@ def small_matte(image, face=None, rotation=None):
         result.alpha = keep_face_region(result.alpha, face, result)
         result.alpha = drop_neighbours(result.alpha, *face_in_matte(face, result), valid=result.valid)
         result.alpha = drop_bystanders(result.alpha, result.foreground, face, result, result.valid)
+        result.alpha = drop_other_faces(result.alpha, result.foreground, face, others, result)
         result.alpha = fill_ears(result.alpha, result.foreground, face, result)
         result.alpha = drop_faint_blobs(result.alpha, *face_in_matte(face, result))
     return result
@@ -493,14 +495,18 @@ def drop_bystanders(alpha, colours, face, matte, valid=None):
     removal = cv2.GaussianBlur(theirs.astype(np.float32), (0, 0), 1.0)
     # Below the chin bodies merge and colour edges no longer tell whose shoulder is whose: the removal fades
     # out over TAPER face widths there, so our own shoulder is never cut (their clothes may stay there).
-    chin_y = points[152][1]
+    _fade_below_chin(removal, points[152][1], face_width)
+    if removal.shape != alpha.shape:
+        removal = cv2.resize(removal, (w, h), interpolation=cv2.INTER_LINEAR)
+    return alpha * (1.0 - np.clip(removal, 0.0, 1.0))
+
+
+def _fade_below_chin(removal, chin_y, face_width):
+    """Fade `removal` out (in place) over TAPER face widths below the chin at `chin_y`; nothing below."""
     end = int(np.clip(round(chin_y + TAPER * face_width), 0, removal.shape[0]))
     start = int(np.clip(round(chin_y), 0, end))
     removal[start:end] *= np.linspace(1.0, 0.0, end - start + 2, dtype=np.float32)[1:-1, None]
     removal[end:] = 0.0
-    if removal.shape != alpha.shape:
-        removal = cv2.resize(removal, (w, h), interpolation=cv2.INTER_LINEAR)
-    return alpha * (1.0 - np.clip(removal, 0.0, 1.0))
 
 
 def their_region(alpha, colours, points, face_width, valid=None):
@@ -661,3 +667,101 @@ def _our_seeds(alpha, points, face_width):
     half = NECK_SEED_HALF * face_width
     cv2.rectangle(ours, (int(chin[0] - half), int(chin[1])), (int(chin[0] + half), h - 1), 1, -1)
     return (ours > 0) & (alpha > 0.5)
+
+
+# The detector also finds other people's faces (ctx.other_faces: all clearly smaller or less central than
+# ours, or the photo was refused as several faces). A bystander behind the customer often shows no skin beside our head that
+# reaches the photo's side (drop_bystanders) yet stays joined to us in the matte. Their head is where the
+# detector saw it: the middle of their face box seeds "theirs", our face, the head above it and our neck
+# seed "ours", the clear background a third region, and the watershed on the photo's colours cuts between
+# them; inside their head (the box widened for their hair, OTHER_HEAD_WIDE boxes across and OTHER_HEAD_UP
+# box heights higher) everything not ours goes, fading out below our chin as in drop_bystanders. Nothing
+# of that face is removed when our side wins much of their face's middle (the other face is pressed against
+# ours), or when their skin goes on below our chin (a cheek-to-cheek photo: the fade would leave their chin).
+OTHER_HEAD_WIDE = 1.6
+OTHER_HEAD_UP = 0.8
+OTHER_HEAD_DOWN = 0.3  # box heights below their face box (the chin the detector's box leaves out)
+OTHER_CORE = 0.5  # share of their face box (each way, about its middle) that seeds "theirs"
+OTHER_KEEP = 0.6  # share of their face's middle (outside our face) that must go to them
+
+
+def drop_other_faces(alpha, colours, face, others, matte):
+    """Remove from `alpha` (matte px) the heads of the other faces the detector found (boxes in levelled
+    image px), cut along the colour edge between them and us."""
+    if not others:
+        return alpha
+    h, w = alpha.shape
+    factor = min(1.0, WATERSHED_SIDE / max(h, w))
+    size = (max(1, round(w * factor)), max(1, round(h * factor)))
+    small = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA) if factor < 1 else alpha
+    colours = cv2.resize(colours, size, interpolation=cv2.INTER_AREA) if factor < 1 else colours
+    scale = matte.scale * (size[0] / w)
+    points = face.landmarks * scale + (0.5 * scale - 0.5)
+    face_width = face.width * scale
+    boxes = [np.array(b[:4], dtype=np.float64) * scale + (0.5 * scale - 0.5) for b in others]
+    theirs = other_heads(small, colours, points, face_width, boxes)
+    if theirs is None:
+        return alpha
+    removal = cv2.GaussianBlur(theirs.astype(np.float32), (0, 0), 1.0)
+    # Our face stays whatever the watershed said. (Not our ears as well: a bystander's face half hidden
+    # behind our head lies right beside them, and an ear-sized piece of it would be left.)
+    removal[_face_oval(small.shape, points)] = 0.0
+    _fade_below_chin(removal, points[152][1], face_width)  # as in drop_bystanders: our shoulders stay
+    if removal.shape != alpha.shape:
+        removal = cv2.resize(removal, (w, h), interpolation=cv2.INTER_LINEAR)
+    return alpha * (1.0 - np.clip(removal, 0.0, 1.0))
+
+
+def other_heads(alpha, colours, points, face_width, boxes):
+    """Boolean map of the other faces' heads (`boxes` at the working size) that can be cut from ours, or None."""
+    h, w = alpha.shape
+    oval = _face_oval((h, w), points)
+    markers = np.where(alpha < EDGE_EMPTY, 3, 0).astype(np.int32)
+    cores = []
+    for index, box in enumerate(boxes):
+        core = _rect_mask((h, w), _grown(box, OTHER_CORE, OTHER_CORE, 0.0)) & (alpha > 0.5) & ~oval
+        markers[core] = 4 + index
+        cores.append(core)
+    ours = _our_seeds(alpha, points, face_width)
+    markers[ours] = 1
+    labels = cv2.watershed(np.ascontiguousarray(colours[..., ::-1]), markers)
+    start = int(np.clip(round(points[152][1]), 0, h))
+    below = slice(start, start + max(1, round(SKIN_BELOW * face_width)))
+    skin_below = _skin(colours[below], alpha[below], None) & (alpha[below] > 0.5)
+    theirs = np.zeros((h, w), dtype=bool)
+    for index, (box, core) in enumerate(zip(boxes, cores)):
+        if core.sum() < 4 or (labels[core] == 4 + index).mean() < OTHER_KEEP:
+            continue
+        if (skin_below & (labels[below] == 4 + index)).sum() > SKIN_BELOW_AREA * face_width**2:
+            continue  # their face or neck goes on below our chin, where the removal fades out
+        head = _rect_mask((h, w), _grown(box, OTHER_HEAD_WIDE, 1.0 + OTHER_HEAD_UP, OTHER_HEAD_DOWN))
+        theirs |= head & (labels != 1) & ~ours
+    return theirs if theirs.any() else None
+
+
+def _grown(box, wide, up, down):
+    """`box` (x0, y0, x1, y1) scaled about its centre to `wide` its width, its top moved up so it is `up`
+    times as tall (about the centre when `down` is 0), its bottom moved `down` box heights lower."""
+    x0, y0, x1, y1 = box
+    width, height = x1 - x0, y1 - y0
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    if down == 0.0:
+        return cx - wide * width / 2, cy - up * height / 2, cx + wide * width / 2, cy + up * height / 2
+    return cx - wide * width / 2, y1 - up * height, cx + wide * width / 2, y1 + down * height
+
+
+def _rect_mask(shape, rect):
+    """Boolean map of the (x0, y0, x1, y1) rectangle `rect`, clipped to `shape`."""
+    h, w = shape
+    x0, x1 = (int(np.clip(round(v), 0, w)) for v in rect[0::2])
+    y0, y1 = (int(np.clip(round(v), 0, h)) for v in rect[1::2])
+    mask = np.zeros((h, w), dtype=bool)
+    mask[y0:y1, x0:x1] = True
+    return mask
+
+
+def _face_oval(shape, points):
+    """Boolean map of our face oval."""
+    mask = np.zeros(shape, dtype=np.uint8)
+    cv2.fillPoly(mask, [np.round(points[list(FACE_OVAL)]).astype(np.int32)], 1)
+    return mask > 0
