@@ -4,6 +4,7 @@ phone-sized photos, and the scale run over ../shared/lfw_dev."""
 import io
 import time
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image
@@ -208,6 +209,26 @@ def test_it_sees_a_losing_face_still_in_the_output():
     assert other_faces_left(ctx) == 1  # kept, joined to the customer
     ctx.other_faces = [(420.0, 40.0, 560.0, 200.0)]  # lands at x 210-280: outside the output
     assert other_faces_left(ctx) == 0
+
+
+def test_it_does_not_count_our_own_cheek_under_a_losing_faces_box():
+    # A bystander half hidden behind the customer: their box reaches over our cheek, which stays opaque.
+    from engine.compliance.finished import other_faces_left
+    from engine.context import Context, Transform
+    from engine.mesh import FACE_OVAL
+
+    ctx = Context(params=params.parse({"size": "200x250"}), source_bytes=b"")
+    ctx.transform = Transform(scale=1.0, tx=0.0, ty=0.0)
+    ctx.canvas_alpha = np.zeros((250, 200), np.float32)
+    cv2.circle(ctx.canvas_alpha, (90, 120), 50, 1.0, thickness=-1)  # our face
+    ctx.canvas_landmarks = np.tile(np.array([90.0, 120.0]), (478, 1))
+    angles = np.linspace(0, 2 * np.pi, len(FACE_OVAL), endpoint=False)
+    ctx.canvas_landmarks[list(FACE_OVAL)] = np.stack([90 + 50 * np.cos(angles), 120 + 50 * np.sin(angles)], 1)
+    ctx.canvas_landmarks[[detect.CHEEK_A, detect.CHEEK_B]] = [(40.0, 120.0), (140.0, 120.0)]
+    ctx.other_faces = [(110.0, 80.0, 190.0, 160.0)]  # half of it on our face
+    assert other_faces_left(ctx) == 0  # the matte removed them; our cheek is no face of theirs
+    ctx.canvas_alpha[80:160, 150:190] = 1.0
+    assert other_faces_left(ctx) == 1  # kept beside our face
 
 
 # --- something in front of the face ------------------------------------------------------------------------
