@@ -28,8 +28,9 @@ POSITION_SHARE = 0.12
 OTHER_PIECE_SHARE = 0.01  # of the output's area: a separate piece of person this large is someone else
 OTHER_FACE_SHARE = 0.5  # a second detection at least this wide (vs the face) is another person's face
 # A face that lost to the customer's in the source is still in the output when at least OTHER_FACE_SHOWN of
-# its box lands inside the output and the person's alpha over that part averages OTHER_FACE_ALPHA: the
-# detector no longer finds a face cut in half by the output's edge, but it is plainly there.
+# its box lands inside the output and the person's alpha over that part, outside the customer's face oval
+# widened by OWN_FACE_MARGIN, averages OTHER_FACE_ALPHA: the detector no longer finds a face cut in half by
+# the output's edge, but it is plainly there.
 OTHER_FACE_SHOWN = 0.25
 OTHER_FACE_ALPHA = 0.3
 # A bystander cut by the output's edge, or half hidden behind the customer, is no face to the detector while

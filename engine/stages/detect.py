@@ -212,7 +212,8 @@ def choose_main(boxes, width, height):
 
     The largest face wins (the most central among near-equals); another face is a rival unless the main one
     is clearly larger, or somewhat larger and clearly more central. Faces that lose stay in the photo and
-    are cut away with the matte (only the person connected to the main face is kept).
+    are cut away with the matte (only the person connected to the main face is kept, and the heads of losing
+    faces joined to it are cut away: matte.drop_other_faces).
     """
 
     def off_centre(b):

@@ -3,9 +3,9 @@
 RVM runs on a copy at most MATTE_MAX_SIDE px on its long side, and the matte stays at that resolution
 (`ctx.matte_scale` matte px per source px): the geometry stage resamples it straight into the output,
 which is as sharp as upsampling it to the source first and much cheaper for large photos. The matte holds
-every person in the frame: only the region connected to the chosen face is kept, then four clean-ups run
-(another person's head joined by a thin bridge, a bystander merged with ours, half-transparent ears, faint
-blobs beside the head; see their comments). The canvas colours come from the estimate of
+every person in the frame: only the region connected to the chosen face is kept, then five clean-ups run
+(another person's head joined by a thin bridge, a bystander merged with ours, the heads of the other faces
+the detector found, half-transparent ears, faint blobs beside the head; see their comments). The canvas colours come from the estimate of
 engine/foreground.py, which removes more of the old background from hair edges than RVM's own foreground
 colours.
 """
