@@ -243,7 +243,7 @@ def _other_faces_mattes(name):
 
 @pytest.mark.shared
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["David_Oh", "Gavyn_Arthur", "Marco_Irizarry"])
+@pytest.mark.parametrize("name", ["David_Oh", "Gavyn_Arthur"])
 def test_it_cuts_away_the_other_faces_the_detector_found(name):
     face, others, before, after = _other_faces_mattes(name)
     oval = matte._face_oval(before.alpha.shape, face.landmarks * before.scale + before.offset)
@@ -254,3 +254,12 @@ def test_it_cuts_away_the_other_faces_the_detector_found(name):
         assert after[middle].mean() < 0.05, (box, after[middle].mean())
     ours = _ours(face, before)
     assert np.abs(after - before.alpha)[ours].max() < 0.02
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_it_leaves_a_face_cheek_to_cheek_with_ours_whole():
+    # Her chin goes on below his: the removal, fading out there, would leave half a face (the final look
+    # refuses the photo instead).
+    _face, _others, before, after = _other_faces_mattes("Marco_Irizarry")
+    assert np.array_equal(after, before.alpha)
