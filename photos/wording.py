@@ -31,6 +31,14 @@ DOCUMENTS = {
     "International Passport": gettext_lazy("international passport"),
     "Resident identity card": gettext_lazy("resident identity card"),
     "Permanent resident card": gettext_lazy("permanent resident card"),
+    # China's photo sizes: the catalogue keeps the Chinese name in brackets after the English one.
+    "1-inch photo (一寸)": gettext_lazy("1-inch photo"),
+    "Small 1-inch photo (小一寸)": gettext_lazy("small 1-inch photo"),
+    "Large 1-inch photo (大一寸)": gettext_lazy("large 1-inch photo"),
+    "2-inch photo (二寸)": gettext_lazy("2-inch photo"),
+    "Small 2-inch photo (小二寸)": gettext_lazy("small 2-inch photo"),
+    "1-inch exam photo (考试报名)": gettext_lazy("1-inch exam registration photo"),
+    "Exit-entry permit to Hong Kong and Macao (港澳通行证)": gettext_lazy("exit-entry permit to Hong Kong and Macao"),
 }
 COLOURS = {
     "White": gettext_lazy("White"),

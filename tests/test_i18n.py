@@ -182,6 +182,20 @@ def test_it_shows_the_spec_notes_and_forbidden_reasons_in_the_readers_language(c
     assert refusing.forbidden_reason.rstrip(".") not in reason
 
 
+def test_it_names_chinas_photo_sizes_in_the_readers_language():
+    from engine import specs
+
+    sizes = [spec for spec in specs.all_specs() if spec.country == "China" and "inch" in spec.document]
+    assert len(sizes) >= 5
+    with translation.override("zh-hans"):
+        chinese = {wording.spec_title(spec) for spec in sizes}
+    with translation.override("es"):
+        spanish = {wording.spec_title(spec) for spec in sizes}
+    assert "中国一寸照" in chinese and "中国小二寸照" in chinese
+    assert "Foto de 1 pulgada de China" in spanish
+    assert not any("inch" in title for title in chinese | spanish)
+
+
 def test_it_lists_every_outfit_name_for_translation():
     from engine.outfits.catalog import OUTFITS
     from photos import spec_texts
