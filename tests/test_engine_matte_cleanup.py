@@ -112,13 +112,18 @@ def test_it_makes_the_ears_solid_on_p09():
         assert ear[inside].mean() > 0.9, (index, ear[inside].mean())  # the image-left ear was 0.78
 
 
+def portrait_rgb(key):
+    """The shared portrait `key` as RGB; skips the test when it is absent."""
+    if key not in PORTRAITS:
+        pytest.skip(f"{key} is absent from ../shared/portraits")
+    return np.asarray(Image.open(PORTRAITS[key]).convert("RGB"))
+
+
 @pytest.mark.shared
 @pytest.mark.slow
 @pytest.mark.parametrize("key", BIG_HAIR)
 def test_it_does_not_cut_big_hair(key):
-    if key not in PORTRAITS:
-        pytest.skip(f"{key} is absent from ../shared/portraits")
-    rgb = np.asarray(Image.open(PORTRAITS[key]).convert("RGB"))
+    rgb = portrait_rgb(key)
     found = detect.find_face(rgb, level=False, allow_several=True)
     result = matte.small_matte(rgb)
     kept = matte.keep_face_region(result.alpha, found.face, result)
@@ -216,9 +221,7 @@ def test_it_leaves_the_matte_alone_when_nobody_else_is_cut_cleanly(name, monkeyp
 @pytest.mark.slow
 @pytest.mark.parametrize("key", BIG_HAIR)
 def test_it_finds_no_bystander_in_big_hair(key):
-    if key not in PORTRAITS:
-        pytest.skip(f"{key} is absent from ../shared/portraits")
-    rgb = np.asarray(Image.open(PORTRAITS[key]).convert("RGB"))
+    rgb = portrait_rgb(key)
     found = detect.find_face(rgb, allow_several=True)
     result = matte.small_matte(found.image, found.face)
     assert np.array_equal(

@@ -477,27 +477,46 @@ WATERSHED_SIDE = 384  # px on the long side of the working copy
 
 def drop_bystanders(alpha, colours, face, matte, valid=None):
     """Remove other people merged with ours in `alpha` (matte px), found by their skin around our head."""
+    work = _working_copy(alpha, colours, face, matte, valid)
+    theirs = their_region(work.alpha, work.colours, work.points, work.face_width, work.valid)
+    return alpha if theirs is None else _remove(alpha, theirs, work)
+
+
+@dataclass
+class _Work:
+    """A matte, its colours and our face's mesh points at most WATERSHED_SIDE px on the long side."""
+
+    alpha: np.ndarray
+    colours: np.ndarray
+    valid: np.ndarray | None
+    points: np.ndarray
+    face_width: float
+
+
+def _working_copy(alpha, colours, face, matte, valid=None):
     h, w = alpha.shape
     factor = min(1.0, WATERSHED_SIDE / max(h, w))
     size = (max(1, round(w * factor)), max(1, round(h * factor)))
     if factor < 1:
-        alpha_small = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA)
+        alpha = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA)
         colours = cv2.resize(colours, size, interpolation=cv2.INTER_AREA)
         valid = None if valid is None else cv2.resize(valid, size, interpolation=cv2.INTER_AREA)
-    else:
-        alpha_small = alpha
     scale = matte.scale * (size[0] / w)
     points = face.landmarks * scale + (0.5 * scale - 0.5)
-    face_width = face.width * scale
-    theirs = their_region(alpha_small, colours, points, face_width, valid)
-    if theirs is None:
-        return alpha
+    return _Work(alpha, colours, valid, points, face.width * scale)
+
+
+def _remove(alpha, theirs, work, keep=None):
+    """`alpha` with the `theirs` map (at the working size) taken out, softened by a pixel; nothing where
+    `keep` is set."""
     removal = cv2.GaussianBlur(theirs.astype(np.float32), (0, 0), 1.0)
+    if keep is not None:
+        removal[keep] = 0.0
     # Below the chin bodies merge and colour edges no longer tell whose shoulder is whose: the removal fades
     # out over TAPER face widths there, so our own shoulder is never cut (their clothes may stay there).
-    _fade_below_chin(removal, points[152][1], face_width)
+    _fade_below_chin(removal, work.points[152][1], work.face_width)
     if removal.shape != alpha.shape:
-        removal = cv2.resize(removal, (w, h), interpolation=cv2.INTER_LINEAR)
+        removal = cv2.resize(removal, (alpha.shape[1], alpha.shape[0]), interpolation=cv2.INTER_LINEAR)
     return alpha * (1.0 - np.clip(removal, 0.0, 1.0))
 
 
@@ -690,26 +709,15 @@ def drop_other_faces(alpha, colours, face, others, matte):
     image px), cut along the colour edge between them and us."""
     if not others:
         return alpha
-    h, w = alpha.shape
-    factor = min(1.0, WATERSHED_SIDE / max(h, w))
-    size = (max(1, round(w * factor)), max(1, round(h * factor)))
-    small = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA) if factor < 1 else alpha
-    colours = cv2.resize(colours, size, interpolation=cv2.INTER_AREA) if factor < 1 else colours
-    scale = matte.scale * (size[0] / w)
-    points = face.landmarks * scale + (0.5 * scale - 0.5)
-    face_width = face.width * scale
+    work = _working_copy(alpha, colours, face, matte)
+    scale = work.alpha.shape[1] / alpha.shape[1] * matte.scale
     boxes = [np.array(b[:4], dtype=np.float64) * scale + (0.5 * scale - 0.5) for b in others]
-    theirs = other_heads(small, colours, points, face_width, boxes)
+    theirs = other_heads(work.alpha, work.colours, work.points, work.face_width, boxes)
     if theirs is None:
         return alpha
-    removal = cv2.GaussianBlur(theirs.astype(np.float32), (0, 0), 1.0)
     # Our face stays whatever the watershed said. (Not our ears as well: a bystander's face half hidden
     # behind our head lies right beside them, and an ear-sized piece of it would be left.)
-    removal[_face_oval(small.shape, points)] = 0.0
-    _fade_below_chin(removal, points[152][1], face_width)  # as in drop_bystanders: our shoulders stay
-    if removal.shape != alpha.shape:
-        removal = cv2.resize(removal, (w, h), interpolation=cv2.INTER_LINEAR)
-    return alpha * (1.0 - np.clip(removal, 0.0, 1.0))
+    return _remove(alpha, theirs, work, keep=_face_oval(work.alpha.shape, work.points))
 
 
 def other_heads(alpha, colours, points, face_width, boxes):
