@@ -1,4 +1,7 @@
-"""Index groups of mediapipe's 478-point face mesh that several stages use."""
+"""Indices and index groups of mediapipe's 478-point face mesh that several stages use."""
+
+# Single points (with refine_landmarks the mesh adds the irises from 468 on).
+NOSE_TIP, CHIN, CHEEK_A, CHEEK_B, IRIS_A, IRIS_B = 1, 152, 234, 454, 468, 473
 
 # The face outline, clockwise from the top of the forehead (10) through the right cheek (454), chin (152)
 # and left cheek (234).

@@ -3,6 +3,7 @@
 import cv2
 import numpy as np
 
+from .. import mesh
 from . import regions
 
 # Brightening
@@ -78,7 +79,7 @@ def face_and_neck(rgb, points, alpha=None):
     region = cv2.dilate(oval, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))).astype(np.float32) / 255
     top = int(np.clip(points[10][1], 0, h))  # grown sideways (ears) and down (jaw), not up into the hair
     region[:top] = oval[:top] / 255.0
-    chin_x, chin_y = points[regions.CHIN]
+    chin_x, chin_y = points[mesh.CHIN]
     neck = np.zeros((h, w), np.float32)
     x0, x1 = int(max(0, chin_x - 0.5 * fw)), int(min(w, chin_x + 0.5 * fw))
     neck[int(max(0, chin_y - 0.1 * fw)) : int(min(h, chin_y + 0.7 * fw)), x0:x1] = 1
@@ -156,7 +157,7 @@ def slim_field(shape, points, factor):
     """
     h, w = shape
     fw = regions.face_width(points)
-    centre_x = float(points[regions.NOSE_TIP][0])
+    centre_x = float(points[mesh.NOSE_TIP][0])
     sigma = SLIM_SIGMA * fw
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
     field = np.zeros((h, w, 2), np.float32)
@@ -172,8 +173,8 @@ def slim_field(shape, points, factor):
         )
     protect = cv2.GaussianBlur(protect, (0, 0), fw * 0.05)
     eyes_y = float((points[468][1] + points[473][1]) / 2)
-    nose_y = float(points[regions.NOSE_TIP][1])
-    chin_y = float(points[regions.CHIN][1])
+    nose_y = float(points[mesh.NOSE_TIP][1])
+    chin_y = float(points[mesh.CHIN][1])
     fade = _ramp(ys, eyes_y, nose_y) * (1 - _ramp(ys, chin_y - 0.02 * fw, chin_y + 0.16 * fw))
     field *= ((1 - protect) * fade)[..., None]
     peak = float(np.abs(field[..., 0]).max())

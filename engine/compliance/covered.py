@@ -28,7 +28,7 @@ import cv2
 import numpy as np
 
 from .. import models
-from ..mesh import FACE_OVAL
+from ..mesh import CHEEK_A, CHEEK_B, CHIN, FACE_OVAL, IRIS_A, IRIS_B
 from .base import Check
 
 HAND_CROP = 256  # px, the crop's longer side; the palm detector works at 192x192 inside
@@ -43,8 +43,7 @@ PALM_LOW = 0.75  # eye-to-chin distances below the eyes
 HAND_TOP = 0.9
 PALM = (0, 5, 9, 13, 17)  # the wrist and the four knuckles
 SKIN_DISTANCE = 25.0  # Lab distance (lightness counted half) from the cheeks' median colour
-MOUTH_CORNERS, LOWER_LIP, CHIN, CHEEKS_AND_NOSE = (61, 291), 17, 152, (50, 280, 4)
-IRIS_A, IRIS_B, CHEEK_A, CHEEK_B = 468, 473, 234, 454
+MOUTH_CORNERS, LOWER_LIP, CHEEKS_AND_NOSE = (61, 291), 17, (50, 280, 4)
 
 FIX = (
     "Something covers the face: a hand or an object in front of the chin. Take the photo with nothing in "

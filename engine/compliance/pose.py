@@ -5,10 +5,10 @@ import math
 import cv2
 import numpy as np
 
+from ..mesh import CHIN, NOSE_TIP
 from .base import LIMITS, Check, graded
 
 # Face-mesh indices (mediapipe order).
-NOSE_TIP, CHIN = 1, 152
 EYE_OUTER_R, EYE_OUTER_L = 33, 263  # image-left eye's outer corner, image-right eye's outer corner
 MOUTH_R, MOUTH_L = 61, 291
 LIP_UPPER_INNER, LIP_LOWER_INNER = 13, 14

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .. import mesh
 from ..beauty import regions
 from .finish import Look, measure_look, neck_texture
 from .hair import colour_centres, hair_in_front
@@ -105,7 +106,7 @@ def measure(canvas, alpha, points):
     """A Fit for a person on `canvas` (HxWx3 uint8) with matte `alpha` and face-mesh `points` (output px)."""
     h, w = alpha.shape
     fw = regions.face_width(points)
-    chin_x, chin_y = (float(v) for v in points[regions.CHIN])
+    chin_x, chin_y = (float(v) for v in points[mesh.CHIN])
     lab = _lab(canvas.astype(np.float32))
     person = alpha > PERSON
     face_skin = regions.skin_mask((h, w), points) > 0.5

@@ -16,6 +16,7 @@ texture measure means the same at any output size), cleaned, and feathered.
 import cv2
 import numpy as np
 
+from .. import mesh
 from ..beauty import regions
 
 WORK_FACE = 150.0  # face width (px) at which hair is told from clothes
@@ -114,7 +115,7 @@ def _hair_mask(canvas, alpha, points, cx, neck, collar_y):
     h, w = alpha.shape
     fw = regions.face_width(points)
     person = alpha > 0.5
-    chin_y = float(points[regions.CHIN][1])
+    chin_y = float(points[mesh.CHIN][1])
     eyes_y = float((points[468][1] + points[473][1]) / 2)
     rows = np.arange(h)[:, None]
     dx = np.abs(np.arange(w) - cx)[None, :]
@@ -243,8 +244,8 @@ def _cut_below_tips(mask, cx, y0, min_width, strap_width):
 def _frames_face(beside, points, fw):
     """Whether hair fills the strips just outside the cheeks, from the nose to the chin, on either side."""
     h, w = beside.shape
-    top, bottom = int(np.clip(points[1][1], 0, h)), int(np.clip(points[regions.CHIN][1], 0, h))
-    xl, xr = float(points[regions.CHEEK_A][0]), float(points[regions.CHEEK_B][0])
+    top, bottom = int(np.clip(points[1][1], 0, h)), int(np.clip(points[mesh.CHIN][1], 0, h))
+    xl, xr = float(points[mesh.CHEEK_A][0]), float(points[mesh.CHEEK_B][0])
     if xl > xr:
         xl, xr = xr, xl
     strips = [

@@ -35,6 +35,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from .. import mesh
 from .. import params as P
 from ..beauty import regions
 from ..beauty.filters import luma
@@ -95,7 +96,7 @@ def own_clothes(ctx, fit):
         own &= ~(hair & (np.arange(h)[:, None] < fit.collar_y))
     if fit.hair is not None:
         own &= fit.hair < 0.5
-    own[: int(points[regions.CHIN][1] + 0.05 * fit.face_width)] = False
+    own[: int(points[mesh.CHIN][1] + 0.05 * fit.face_width)] = False
     return own
 
 

@@ -14,6 +14,7 @@ import numpy as np
 from .. import models
 from ..context import Face
 from ..errors import NoFace, SeveralFaces
+from ..mesh import CHEEK_A, CHEEK_B, CHIN, IRIS_A, IRIS_B
 
 DETECT_MAX_SIDE = 1280  # the detector works at 192x192 inside; a smaller copy only saves conversion time
 MIN_SCORE = 0.5
@@ -41,7 +42,6 @@ REASONABLE_SCORE = 0.6
 TURN_MARGIN = 0.15
 BODY_ABOVE = 2.0  # matte above the face / matte below it that means "upside down"
 LEVEL_MIN_DEG = 0.3  # below this the rotation is not worth its resampling
-IRIS_A, IRIS_B, CHIN, CHEEK_A, CHEEK_B = 468, 473, 152, 234, 454
 
 
 def run(ctx):

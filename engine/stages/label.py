@@ -14,6 +14,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from ..fonts import MEDIUM, cjk_font, missing_glyphs
+from ..mesh import CHIN
 
 DEFAULT_HEIGHT_FRACTION = 0.08
 MIN_DEFAULT_HEIGHT = 20
@@ -25,7 +26,6 @@ TEXT_COLOUR = (0, 0, 0)
 # Sample that spans the tallest CJK glyphs and the Latin descenders: centring on it (rather than on the
 # ink of the actual text) keeps the baseline where a reader expects it whatever the text holds.
 METRIC_SAMPLE = "国Hgj"
-CHIN_LANDMARK = 152
 
 
 def run(ctx):
@@ -114,7 +114,7 @@ def _width(font, text):
 
 def _warn_if_chin_covered(ctx, strip_top):
     landmarks = ctx.canvas_landmarks
-    if landmarks is None or len(landmarks) <= CHIN_LANDMARK:
+    if landmarks is None or len(landmarks) <= CHIN:
         return
-    if float(landmarks[CHIN_LANDMARK][1]) > strip_top:
+    if float(landmarks[CHIN][1]) > strip_top:
         ctx.warn("The label strip covers the chin; use a smaller label_height.")

@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from .. import foreground, models
-from ..mesh import FACE_OVAL
+from ..mesh import CHEEK_A, CHEEK_B, CHIN, FACE_OVAL
 
 MATTE_MAX_SIDE = 1024
 # The side RVM's encoder works at (downsample_ratio = this / input long side). 448 scores a little better on
@@ -347,7 +347,7 @@ EAR_HALF_WIDTH = 0.25  # of the ellipse searched around each cheek point, in fac
 EAR_HALF_HEIGHT = 0.8  # in eye-to-nose heights, about the middle between eye and nose-bottom height
 EAR_CLOSE = 0.05  # gaps inside the ear's outline up to this (face widths) are filled
 EAR_SKIN = 16.0  # largest distance (YCrCb chroma, 0..255 units) from the face's median skin colour
-CHEEKS = (234, 454)
+CHEEKS = (CHEEK_A, CHEEK_B)
 NOSE_BOTTOM = 2
 
 
@@ -514,7 +514,7 @@ def _remove(alpha, theirs, work, keep=None):
         removal[keep] = 0.0
     # Below the chin bodies merge and colour edges no longer tell whose shoulder is whose: the removal fades
     # out over TAPER face widths there, so our own shoulder is never cut (their clothes may stay there).
-    _fade_below_chin(removal, work.points[152][1], work.face_width)
+    _fade_below_chin(removal, work.points[CHIN][1], work.face_width)
     if removal.shape != alpha.shape:
         removal = cv2.resize(removal, (alpha.shape[1], alpha.shape[0]), interpolation=cv2.INTER_LINEAR)
     return alpha * (1.0 - np.clip(removal, 0.0, 1.0))
@@ -549,7 +549,7 @@ def their_region(alpha, colours, points, face_width, valid=None):
     # nothing is removed.
     if theirs[around].mean() < MIN_COVERAGE:
         return None
-    start = int(np.clip(round(points[152][1]), 0, alpha.shape[0]))
+    start = int(np.clip(round(points[CHIN][1]), 0, alpha.shape[0]))
     below = slice(start, start + max(1, round(SKIN_BELOW * face_width)))
     skin_below = (labels[below] == 2) & _skin(colours[below], alpha[below], None)
     if skin_below.sum() > SKIN_BELOW_AREA * face_width**2:
@@ -591,7 +591,7 @@ def _seed_zone(shape, points, face_width):
     """Where only our hair (or someone else) can be: above the chin's level, outside our face, ears and
     neck."""
     h, w = shape
-    chin = points[152]
+    chin = points[CHIN]
     ours = np.zeros((h, w), dtype=np.uint8)
     oval = np.round(points[list(FACE_OVAL)]).astype(np.int32)
     cv2.fillPoly(ours, [oval], 1)
@@ -682,7 +682,7 @@ def _our_seeds(alpha, points, face_width):
     cv2.fillPoly(ours, [np.round(points[list(FACE_OVAL)]).astype(np.int32)], 1)
     left, right = points[CHEEKS[0]][0], points[CHEEKS[1]][0]
     cv2.rectangle(ours, (int(np.ceil(left)), 0), (int(right), int(points[10][1])), 1, -1)
-    chin = points[152]
+    chin = points[CHIN]
     half = NECK_SEED_HALF * face_width
     cv2.rectangle(ours, (int(chin[0] - half), int(chin[1])), (int(chin[0] + half), h - 1), 1, -1)
     return (ours > 0) & (alpha > 0.5)
@@ -733,7 +733,7 @@ def other_heads(alpha, colours, points, face_width, boxes):
     ours = _our_seeds(alpha, points, face_width)
     markers[ours] = 1
     labels = cv2.watershed(np.ascontiguousarray(colours[..., ::-1]), markers)
-    start = int(np.clip(round(points[152][1]), 0, h))
+    start = int(np.clip(round(points[CHIN][1]), 0, h))
     below = slice(start, start + max(1, round(SKIN_BELOW * face_width)))
     skin_below = _skin(colours[below], alpha[below], None) & (alpha[below] > 0.5)
     theirs = np.zeros((h, w), dtype=bool)
