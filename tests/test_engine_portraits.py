@@ -47,8 +47,12 @@ VISIBLE_CROWN = sorted(k for k in PORTRAITS if k not in CROWN_CUT + TWO_PEOPLE +
 
 
 def _run(path, request):
+    return _run_bytes(path.read_bytes(), request)
+
+
+def _run_bytes(source, request):
     try:
-        return pipeline.process(path.read_bytes(), params.parse(request))
+        return pipeline.process(source, params.parse(request))
     except EngineError as exc:
         return exc
 
@@ -141,13 +145,30 @@ def test_it_frames_a_default_photo_in_the_documented_band(runs_default):
         ), key
 
 
-def test_it_warns_when_a_small_photo_is_enlarged_a_lot(runs_35x45):
-    # p13 is 232x375: a 376-425 px face needs it enlarged almost 3 times.
-    if "p13" not in runs_35x45:
+def test_it_warns_when_a_small_photo_is_enlarged_a_lot():
+    if "p16" not in PORTRAITS:
+        pytest.skip("p16 is absent")
+    # p16 shrunk to 230 px wide: a 376-425 px face needs it enlarged about 2.6 times.
+    small = Image.open(PORTRAITS["p16"]).convert("RGB")
+    small = small.resize((230, round(small.height * 230 / small.width)), Image.LANCZOS)
+    buffer = io.BytesIO()
+    small.save(buffer, "PNG")
+    result = _run_bytes(buffer.getvalue(), REQUEST_35X45)
+    assert result.measurements["scale"] > 2.0
+    assert any("enlarged 2." in w for w in result.warnings)
+
+
+def test_it_refuses_a_turned_photo_whose_corner_cuts_the_shoulder():
+    if "p13" not in PORTRAITS:
         pytest.skip("p13 is absent")
-    result = runs_35x45["p13"]
-    assert result.measurements["scale"] > 1.5
-    assert any("enlarged" in w for w in result.warnings)
+    # p13 (232x375) is turned 19 degrees to level the eyes. Framed with the default 35x45 band (a smaller face
+    # than the 376-425 px request above, which keeps the corner out), the turned photo's bottom-right corner
+    # would cut his shoulder inside the output with a diagonal strip of new background.
+    error = _run(PORTRAITS["p13"], {"mm_width": "35", "mm_height": "45", "dpi": "300"})
+    assert isinstance(error, ChecksFailed) and error.state == -14
+    failing = {c["id"]: c for c in error.data["checks"] if c["status"] == "fail"}
+    assert set(failing) == {"person_not_cut"}, failing
+    assert failing["person_not_cut"]["value"] > 1.5
 
 
 def test_it_refuses_a_close_up_whose_body_the_photo_cuts(runs_35x45):

@@ -12,7 +12,7 @@ from PIL import Image
 from engine import compliance, measure, params, pipeline, solver
 from engine.errors import ChecksFailed, ContentError, CrownCut
 from engine.scale import DEFAULT_REQUEST, run, summary
-from engine.stages import decode, detect
+from engine.stages import decode, detect, geometry
 
 from .conftest import PORTRAITS, SHARED, needs_shared
 
@@ -75,6 +75,25 @@ def test_it_refuses_a_face_cut_by_the_side_of_the_photo_with_the_check_named():
     assert caught.value.state == -14
 
 
+def test_it_extends_the_body_into_the_corners_a_levelling_turn_brings_in():
+    # A photo turned 20 degrees: its valid area is a tilted rectangle, and the matte is 0 where it has none.
+    size = 200
+    valid = np.zeros((size, size), np.uint8)
+    corners = cv2.boxPoints(((100, 100), (150, 150), 20)).astype(np.int32)
+    cv2.fillConvexPoly(valid, corners, 255)
+    body = np.zeros((size, size), np.float32)
+    body[120:, 40:170] = 1.0  # shoulders running off the photo's lower edge and into the corners
+    alpha = body * (valid >= 250)
+    extended = geometry.extend_past_photo(alpha, valid)
+    outside = valid == 0
+    # Below the shoulders the corner is filled as body; above the body the corner stays empty.
+    assert extended[195, 150] == 1.0 and outside[195, 150]
+    assert extended[5, 5] == 0.0 and outside[5, 5]
+    # Inside the photo nothing changes.
+    inside = valid >= 250
+    assert np.array_equal(extended[inside], alpha[inside])
+
+
 def test_it_names_every_failing_hard_check_and_its_fix():
     checks = [
         {"id": "person_not_cut", "label": "Not cut off by the edge of the photo", "status": "fail",
@@ -93,7 +112,7 @@ def test_it_names_every_failing_hard_check_and_its_fix():
 # --- lone bounds -------------------------------------------------------------------------------------------
 
 
-@needs_shared(P16)
+@needs_shared(P11)
 @pytest.mark.parametrize(
     ("bound", "value", "measured"),
     [
@@ -105,7 +124,9 @@ def test_it_names_every_failing_hard_check_and_its_fix():
     ],
 )
 def test_it_narrows_the_default_band_with_a_lone_bound(bound, value, measured):
-    result = _process(P16.read_bytes(), **{bound: value}, **SIZE_413)
+    # p11 has room on both sides: a smaller face shows more of the photo without reaching its edges (p16's
+    # slightly turned photo ends at her right shoulder, so there every smaller face is refused as cut).
+    result = _process(P11.read_bytes(), **{bound: value}, **SIZE_413)
     found = measure.measure(result.image)
     # The requested side is met (with the re-measurement's few px of noise) and reached: the framing moves
     # only as far as asked, so the measured value sits at the bound, not somewhere inside the open range.

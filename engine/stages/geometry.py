@@ -101,6 +101,22 @@ def person_cut_rows(ctx, raw_alpha):
     return float(cut.sum()) / max(1, ctx.params.width)
 
 
+def extend_past_photo(alpha, valid):
+    """The matte with the corners a levelling turn brought in (no photo there, so the matte is 0) filled from
+    the nearest pixel of the photo: a body running off a turned photo's edge goes on into those corners as it
+    goes on past an unturned photo's edge, so `person_cut_rows` sees it cut there too (p13: turned 19 degrees,
+    shoulder cut by the bottom-right corner)."""
+    inside = valid >= 250
+    if inside.all() or not inside.any():
+        return alpha
+    _, nearest = cv2.distanceTransformWithLabels(
+        (~inside).astype(np.uint8), cv2.DIST_L2, 5, labelType=cv2.DIST_LABEL_PIXEL
+    )
+    # Labels number the photo's own pixels in scan order (1..n); each corner pixel carries its nearest one's.
+    inside_values = alpha.ravel()[np.flatnonzero(inside)]
+    return inside_values[nearest - 1].astype(alpha.dtype)
+
+
 def find_crown(alpha, face, valid=None, matte_scale=1.0):
     """(crown_y, cut): top of the head in the matte above the face (source px), and whether the photo's top
     edge cuts it. `alpha` and `valid` are at matte resolution (matte px = matte_scale * source px)."""
@@ -169,13 +185,16 @@ def render_canvas(ctx, transform):
     if ctx.valid is not None:
         coverage = warp(ctx.valid, matte_transform, size, colour=False, border=cv2.BORDER_CONSTANT)
         coverage = coverage.astype(np.float32) / 255.0
+        extended = extend_past_photo(ctx.alpha, ctx.valid)
+        cut_alpha = np.clip(warp(extended, matte_transform, size, colour=False), 0.0, 1.0)
     else:
         coverage = rectangle_coverage(ctx.image.shape[:2], transform, size)
+        cut_alpha = alpha
     ctx.canvas_original = original
     ctx.canvas = foreground.estimate(original, alpha)
     ctx.canvas_coverage = coverage
     ctx.canvas_alpha = alpha * coverage
-    ctx.measurements["person_cut_rows"] = round(person_cut_rows(ctx, alpha), 2)
+    ctx.measurements["person_cut_rows"] = round(person_cut_rows(ctx, cut_alpha), 2)
 
 
 def _from_matte(transform, matte_scale):
