@@ -266,3 +266,36 @@ def test_it_leaves_a_face_cheek_to_cheek_with_ours_whole():
     # refuses the photo instead).
     _face, _others, before, after = _other_faces_mattes("Marco_Irizarry")
     assert np.array_equal(after, before.alpha)
+
+
+# What a removal leaves of the other person apart from us (specks of a uniform beside the ear, a strip of
+# their hair's edge) goes too: above our chin no matte is left more than a little way from our solid person.
+def _apart_from_us(alpha, face, result):
+    """Pixels above our chin with alpha > 0.1 more than 0.08 face widths from the solid matte holding our face."""
+    points = face.landmarks * result.scale + result.offset
+    solid = (alpha > 0.5).astype(np.uint8)
+    _count, labels = cv2.connectedComponents(solid, connectivity=8)
+    oval = matte._face_oval(alpha.shape, points)
+    ours = (labels == np.bincount(labels[oval & (solid > 0)]).argmax()).astype(np.uint8)
+    size = 2 * round(0.08 * face.width * result.scale) + 1
+    near = cv2.dilate(ours, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))) > 0
+    rows = int(points[152][1])
+    return int(((alpha[:rows] > 0.1) & ~near[:rows]).sum())
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["Gavyn_Arthur", "Laurie_Chan", "Jim_Wall"])
+def test_it_leaves_no_pieces_of_a_removed_bystander(name, monkeypatch):
+    path = LFW / f"{name}_0001.jpg"
+    if not path.exists():
+        pytest.skip(f"{path.name} is absent from ../shared/lfw_dev")
+    found = detect.find_face(np.asarray(Image.open(path).convert("RGB")), allow_several=True)
+    after = matte.small_matte(found.source, found.face, found.rotation, found.others)
+    with monkeypatch.context() as patch:
+        patch.setattr(matte, "_cut_loose", lambda left, removal, work: np.zeros(left.shape, np.float32))
+        before = matte.small_matte(found.source, found.face, found.rotation, found.others)
+    # The removal alone leaves pieces (61-339 px); with them cut loose, none.
+    assert _apart_from_us(before.alpha, found.face, before) > 40
+    assert _apart_from_us(after.alpha, found.face, after) < 10
+    assert np.abs(after.alpha - before.alpha)[_ours(found.face, before)].max() < 0.02

@@ -473,6 +473,8 @@ SKIN_BELOW_AREA = 0.2  # ...when it covers this many square face widths (lfw_dev
 # hand, 0.3-0.7 for the lower half of a face or a bare chest)
 MIN_COVERAGE = 0.8  # share of the pieces beside our head holding their skin that must go to them
 WATERSHED_SIDE = 384  # px on the long side of the working copy
+LOOSE_GAP = 0.05  # face widths from our solid matte beyond which pieces near a removed bystander are theirs
+LOOSE_REACH = 0.3  # face widths around the removed region searched for such pieces
 
 
 def drop_bystanders(alpha, colours, face, matte, valid=None):
@@ -512,12 +514,41 @@ def _remove(alpha, theirs, work, keep=None):
     removal = cv2.GaussianBlur(theirs.astype(np.float32), (0, 0), 1.0)
     if keep is not None:
         removal[keep] = 0.0
+    removal = np.maximum(removal, _cut_loose(work.alpha * (1.0 - removal), removal, work))
     # Below the chin bodies merge and colour edges no longer tell whose shoulder is whose: the removal fades
     # out over TAPER face widths there, so our own shoulder is never cut (their clothes may stay there).
     _fade_below_chin(removal, work.points[CHIN][1], work.face_width)
     if removal.shape != alpha.shape:
         removal = cv2.resize(removal, (alpha.shape[1], alpha.shape[0]), interpolation=cv2.INTER_LINEAR)
     return alpha * (1.0 - np.clip(removal, 0.0, 1.0))
+
+
+def _cut_loose(left, removal, work):
+    """0/1 map of what a removal (`removal`, at the working size) left of the other person apart from us.
+
+    The soft cut leaves specks and faint strands of their hair or clothes beside our head (Gavyn_Arthur of
+    ../shared/lfw_dev: flecks of a uniform beside the ear). Near the removed region, whatever of `left` (the
+    matte after the removal) lies more than LOOSE_GAP face widths from our solid person goes as well; our
+    own hair's fringe is closer, and the columns between our cheeks (loose hair on top) are left alone.
+    Below the chin this fades out with the rest of the removal.
+    """
+    solid = (left > BRIDGE_ALPHA).astype(np.uint8)
+    count, labels = cv2.connectedComponents(solid, connectivity=8)
+    inside = labels[_face_oval(left.shape, work.points) & (solid > 0)]
+    if count <= 1 or inside.size == 0:
+        return np.zeros(left.shape, dtype=np.float32)
+    ours = (labels == np.bincount(inside).argmax()).astype(np.uint8)
+    near_ours = cv2.dilate(ours, _disc(LOOSE_GAP * work.face_width)) > 0
+    around = cv2.dilate((removal > 0.05).astype(np.uint8), _disc(LOOSE_REACH * work.face_width)) > 0
+    left_cheek, right_cheek = sorted(float(work.points[i][0]) for i in CHEEKS)
+    around[:, int(left_cheek) : int(np.ceil(right_cheek)) + 1] = False  # our face, the hair on top, our neck
+    return (around & ~near_ours & (left > 0.0)).astype(np.float32)
+
+
+def _disc(diameter):
+    """An elliptic structuring element about `diameter` px across (odd, at least 3)."""
+    size = 2 * max(1, round(diameter / 2)) + 1
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
 
 
 def _fade_below_chin(removal, chin_y, face_width):
