@@ -402,3 +402,39 @@ def test_it_finds_a_second_face_half_outside_the_output_but_not_the_customers_ow
 def test_it_refuses_an_output_that_still_shows_a_neighbours_face(path):
     failing = _refused_checks(path)
     assert "final_one_face" in failing, failing
+
+
+# --- another person joined to the customer above the head ------------------------------------------------------
+
+ABOVE_THE_HEAD = [
+    LFW / "Colleen_Donovan_0001.jpg",  # the chin and neck of a woman standing behind, at the top right
+    LFW / "Lindy_Ruff_0001.jpg",  # the hair of a man behind, at the top right
+]
+
+
+@needs_shared(P11)
+def test_it_refuses_someone_else_reaching_the_top_edge_above_the_head():
+    ctx = _until_checks(P11.read_bytes(), **SIZE_413)
+    assert {c.id: c.status for c in compliance.verify(ctx)}["one_person"] == "pass"
+    # A bystander's chin from the top edge down beside the head, joined to the customer's shoulder.
+    crown = int(ctx.transform.point(0.0, ctx.crown_y)[1])
+    w = ctx.canvas_alpha.shape[1]
+    ctx.canvas_alpha[: crown + 40, w - 40 :] = 1.0
+    failing = {c.id: c for c in compliance.verify(ctx) if c.status == "fail"}
+    assert "one_person" in failing and "another person" in failing["one_person"].fix
+
+
+@needs_shared(P11)
+def test_it_leaves_hair_that_crosses_the_top_edge_to_the_crown_rule():
+    # A crown the output's top edge crosses (allowed for some requests) is the customer's own hair.
+    ctx = _until_checks(P11.read_bytes(), **SIZE_413)
+    ctx.crown_cut = True
+    ctx.canvas_alpha[:5, :] = 1.0
+    assert {c.id: c.status for c in compliance.verify(ctx)}["one_person"] == "pass"
+
+
+@needs_shared(LFW)
+@pytest.mark.parametrize("path", ABOVE_THE_HEAD, ids=lambda p: p.stem)
+def test_it_refuses_an_output_with_someone_behind_the_head(path):
+    failing = _refused_checks(path)
+    assert "one_person" in failing, failing
