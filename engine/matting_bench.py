@@ -12,7 +12,10 @@ A leftover blob is old background the matte kept: a connected region of alpha er
 outside the person, where "outside" means reference alpha < 0.05 and more than EDGE_TOLERANCE of the long side
 (5 px on a composite, 1-3 px in a 413x531 output) from the reference person. Without that tolerance every
 photo counts, since a matte that runs a few pixels wide along the whole hair outline is one long region
-(that count is printed too, as "edge"). A hole is the same inside the person (reference > 0.95, alpha too
+(that count is printed too, as "edge"). Most leftovers lie low on the body (between an arm and the body, by
+a hand), below what an ID photo shows: "in a 35x45 frame" counts only those reaching into the output frame
+the engine chooses for a 35x45 mm request on the same person (framed once per person, on a plain wall);
+when the engine cannot frame that person (no face found, or refused) all of its leftovers count. A hole is the same inside the person (reference > 0.95, alpha too
 low). The edge colour error on red is the engine's foreground colours composited on FF0000 against the true
 person composited on FF0000, mean |difference| (0..255) over the pixels where either alpha is partial: the
 halos and tints the new background would show.
@@ -34,7 +37,8 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from . import foreground, models
+from . import foreground, models, params, pipeline
+from .context import Context
 from .errors import EngineError
 from .stages import background, detect, matte
 
@@ -59,6 +63,7 @@ class Score:
     gradient: float
     leftovers: int = 0
     edge: int = 0  # leftover regions counted without the edge tolerance
+    framed: int = 0  # leftovers that reach into the output frame of a 35x45 mm request
     holes: int = 0
     red_edge: float = 0.0  # mean |colour error| (0..255) over partial pixels, on FF0000
 
@@ -102,11 +107,33 @@ def leftovers(alpha, reference):
     return count_regions(far), count_regions(kept), count_regions(cut)
 
 
-def measured(alpha, reference):
-    """The Score of `alpha`, leftovers included."""
+def measured(alpha, reference, frame=None):
+    """The Score of `alpha`, leftovers included (and those inside `frame`, a boolean map, when given)."""
     result = score(alpha, reference)
     result.leftovers, result.edge, result.holes = leftovers(alpha, reference)
+    result.framed = result.leftovers if frame is None else leftovers(alpha * frame, reference * frame)[0]
     return result
+
+
+def output_frame(rgb):
+    """Boolean map of the part of `rgb` that a 35x45 mm photo (the engine's framing) shows, or None when
+    the engine cannot frame it (no face found, or refused)."""
+    _, png = cv2.imencode(".png", rgb[..., ::-1])
+    ctx = Context(params=params.parse({"mm_width": 35, "mm_height": 45}), source_bytes=png.tobytes())
+    try:
+        for stage in pipeline.stages_through("geometry"):
+            stage.run(ctx)
+    except EngineError:
+        return None
+    t, (w, h) = ctx.transform, (ctx.params.width, ctx.params.height)
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float64)
+    corners = (corners - [t.tx, t.ty]) / t.scale  # levelled source px
+    if ctx.level_matrix is not None:
+        back = cv2.invertAffineTransform(np.asarray(ctx.level_matrix, np.float64))
+        corners = corners @ back[:, :2].T + back[:, 2]
+    frame = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.fillPoly(frame, [np.round(corners).astype(np.int32)], 1)
+    return frame.astype(np.float32)
 
 
 def red_edge_error(image, alpha, true_colours, reference):
@@ -260,6 +287,8 @@ def run_composites(pairs, kinds=None, save=None):
         rgb, reference = at_most(rgb, reference, COMPOSITE_SIDE)
         # The person's colours freed of their own background, so the composite holds no trace of it.
         colours = foreground.estimate(rgb, reference)
+        # Where the person stands is the same on every background: framed once, on a plain wall.
+        frame = output_frame(composite_photo(colours, reference, np.full(rgb.shape, 240, np.float32)))
         print(f"  compositing {name} ({index + 1}/{len(pairs)})", file=sys.stderr, flush=True)
         for kind, backdrops in backgrounds(reference.shape, reference, seed=index).items():
             if kinds and kind not in kinds:
@@ -267,7 +296,7 @@ def run_composites(pairs, kinds=None, save=None):
             for number, backdrop in enumerate(backdrops):
                 photo = composite_photo(colours, reference, backdrop)
                 alpha = engine_alpha(photo)
-                result = measured(alpha, reference)
+                result = measured(alpha, reference, frame)
                 result.red_edge = red_edge_error(photo, alpha, colours, reference)
                 results.setdefault(kind, []).append(result)
                 if save is not None and result.leftovers:
@@ -326,12 +355,14 @@ def report_composites(results):
 
 
 def _row(title, group, red=False):
+    """One line of figures; `red` (composites) adds the in-frame leftovers and the edge colour error."""
     sad_median, sad_mean = _stats([s.sad for s in group])
+    framed = f", in a 35x45 frame {sum(s.framed for s in group):3d}" if red else ""
     text = (
         f"  {title:18s} n={len(group):3d}  SAD {sad_median:6.2f} / {sad_mean:6.2f}  "
         f"MSE {1000 * statistics.mean(s.mse for s in group):6.2f}e-3  "
         f"grad {statistics.mean(s.gradient for s in group):6.2f}  "
-        f"leftovers {sum(s.leftovers for s in group):3d} (edge {sum(s.edge for s in group):3d})  "
+        f"leftovers {sum(s.leftovers for s in group):3d} (edge {sum(s.edge for s in group):3d}{framed})  "
         f"holes {sum(s.holes for s in group):3d}"
     )
     if red:

@@ -41,6 +41,19 @@ def test_it_counts_a_blob_away_from_the_person_but_not_a_wide_edge():
     assert matting_bench.leftovers(hole, reference)[2] == 1
 
 
+def test_it_counts_only_the_blobs_that_reach_into_the_output_frame_as_framed():
+    reference = _blob(np.zeros((1000, 1000), np.float32), (500, 400), 250, 1.0)
+    alpha = _blob(reference.copy(), (120, 900), 20, 1.0)  # old background low beside the body
+    frame = np.zeros_like(reference)
+    frame[:800, 200:800] = 1.0  # the photo shows the head and shoulders only
+    result = matting_bench.measured(alpha, reference, frame)
+    assert (result.leftovers, result.framed) == (1, 0)
+    inside = _blob(alpha.copy(), (260, 150), 20, 1.0)  # and one beside the head
+    result = matting_bench.measured(inside, reference, frame)
+    assert (result.leftovers, result.framed) == (2, 1)
+    assert matting_bench.measured(inside, reference).framed == 2  # no frame: every blob counts
+
+
 def test_it_scores_a_perfect_matte_as_zero():
     reference = _blob(np.zeros((100, 100), np.float32), (50, 50), 30, 1.0)
     result = matting_bench.measured(reference, reference)
@@ -96,6 +109,26 @@ def composite_scores():
         photo = matting_bench.composite_photo(colours, reference, backdrop)
         scores[(name, kind, variant)] = matting_bench.measured(matting_bench.engine_alpha(photo), reference)
     return scores
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_it_frames_a_composite_the_way_a_35x45_photo_shows_it():
+    pairs = {name: (rgb, ref) for name, rgb, ref in matting_bench.load_pairs(MATTING_GT.parent)}
+    if "p_818e689d" not in pairs:
+        pytest.skip("../shared/matting_gt is absent")
+    rgb, reference = matting_bench.at_most(*pairs["p_818e689d"], matting_bench.COMPOSITE_SIDE)
+    wall = np.full(rgb.shape, 240, np.float32)
+    photo = matting_bench.composite_photo(foreground.estimate(rgb, reference), reference, wall)
+    frame = matting_bench.output_frame(photo)
+    face = matting_bench.detect.find_face(photo, level=False).face
+    x0, y0, x1, y1 = (int(v) for v in face.box)
+    middle = frame[(3 * y0 + y1) // 4 : (y0 + 3 * y1) // 4, (3 * x0 + x1) // 4 : (x0 + 3 * x1) // 4]
+    assert middle.min() == 1.0  # the face is inside (the frame is turned with the levelled eyes)
+    # A 35x45 frame's area, under two face boxes wide: the head and shoulders, not the whole photo.
+    rows = np.nonzero(frame.any(axis=1))[0]
+    assert 1.3 * (x1 - x0) < np.sqrt(frame.sum() * 35 / 45) < 2.5 * (x1 - x0)  # measured 1.7
+    assert rows[-1] < 0.9 * photo.shape[0]  # the legs and hands below are not
 
 
 @pytest.mark.shared
