@@ -25,7 +25,12 @@ from ..beauty.filters import luma
 AMBIENT = 0.5  # share of the light that does not depend on the surface's direction
 SHADE_RANGE = (0.55, 1.18)  # shading never darker or brighter than this (no black sides, no blown whites)
 FORM_RADIUS = 1.8  # neck half-widths over which the body's outline rounds away from the camera
+CHEST_HALF = 6.0  # neck half-widths: half the chest's breadth, over which it curves round (see chest())
+CHEST_DEPTH = 0.5  # the chest's depth over its breadth
 LIGHT_FROM_ABOVE = 0.45  # vertical component of the light (studio and daylight come from above)
+CHEEK_U = (0.3, 0.85)  # the cheeks: this far out from the face's centre line, in half face widths
+SHOULDER_TURN = np.radians(30)  # how far the chest and the cheeks are turned from the camera, on average
+MAX_SIDE = 1.5  # the light's side component at most (over 1 toward the camera): light from well aside
 CHIN_SHADOW = 0.3  # darkening of the garment just under the chin and neck
 HAIR_SHADOW = 0.35  # darkening of the garment just around hair that falls over it
 BLUR_RANGE = (0.45, 2.2)  # px: the photo's measured blur is kept within this
@@ -66,8 +71,12 @@ def measure_look(canvas, points, clothes, skin):
 
 
 def _light(lum, skin, points):
-    """Light direction from the face: its brightness across the face (an ellipsoid's normals) says from which
-    side the light comes; the vertical part is taken as from above (the forehead is lit, the chin shadows)."""
+    """Light direction from the face: how much brighter one cheek is than the other says from which side the
+    light comes and how far round; the vertical part is taken as from above (the forehead is lit, the chin
+    shadows). The side is chosen so that the garment's shoulders, turned as far from the camera as the
+    cheeks are, differ as much in this light as the cheeks do (an ellipsoid fitted to the whole face's
+    brightness gave p09, lit clearly from his right, an almost frontal light: the bright nose and mouth in
+    the middle of the face hide the difference between its sides)."""
     oval = points[list(regions.FACE_OVAL)]
     cx, cy = oval.mean(axis=0)
     rx, ry = np.ptp(oval[:, 0]) / 2, np.ptp(oval[:, 1]) / 2
@@ -76,11 +85,29 @@ def _light(lum, skin, points):
     keep = (u * u + v * v < 0.8) & (v < 0.35)  # above the mouth: a beard or stubble is not shading
     if keep.sum() < 50:
         return Look.light
-    u, v = u[keep], v[keep]
-    design = np.stack([u, np.sqrt(1 - u * u - v * v), np.ones_like(u)], axis=1)
-    coef, *_ = np.linalg.lstsq(design, lum[ys[keep], xs[keep]], rcond=None)
-    side = float(np.clip(coef[0] / max(np.mean(lum[ys[keep], xs[keep]]), 1.0) * 2.5, -0.9, 0.9))
-    return _unit((side, -LIGHT_FROM_ABOVE, 1.0))
+    u, v, values = u[keep], v[keep], lum[ys[keep], xs[keep]]
+    cheek = (np.abs(v) < 0.45) & (np.abs(u) > CHEEK_U[0]) & (np.abs(u) < CHEEK_U[1])
+    left, right = (values[cheek & (side * u > 0)] for side in (-1, 1))
+    if left.size < 20 or right.size < 20:
+        return Look.light
+    lit_left, lit_right = float(np.median(left)), float(np.median(right))
+    contrast = (lit_right - lit_left) / max(lit_right + lit_left, 1.0) * 2
+    return _light_for_contrast(contrast)
+
+
+def _light_for_contrast(contrast):
+    """The light (from above, at some side) under which surfaces turned SHOULDER_TURN to the left and to the
+    right differ in brightness by `contrast` (their difference over their mean) with the finish's shading."""
+    sides = np.linspace(-MAX_SIDE, MAX_SIDE, 181)
+    turn = np.sin(SHOULDER_TURN), np.cos(SHOULDER_TURN)
+    best, best_error = 0.0, np.inf
+    for side in sides:
+        lx, _ly, lz = _unit((side, -LIGHT_FROM_ABOVE, 1.0))
+        lit = [AMBIENT + (1 - AMBIENT) * max(0.0, s * turn[0] * lx + turn[1] * lz) for s in (1, -1)]
+        error = abs((lit[0] - lit[1]) / (lit[0] + lit[1]) * 2 - contrast)
+        if error < best_error:
+            best, best_error = side, error
+    return _unit((best, -LIGHT_FROM_ABOVE, 1.0))
 
 
 def _blur(lum, points):
@@ -189,6 +216,16 @@ def form(coverage, n):
     return cv2.GaussianBlur(height, (0, 0), max(1.0, 0.25 * n))
 
 
+def chest(shape, cx, n):
+    """Height (px) of the chest's breadth: across the garment the body is a flattened cylinder (half as deep
+    as it is wide, CHEST_HALF neck half-widths), so a light from one side brightens that half of the chest
+    and shades the other, not only the shoulders' edges."""
+    half = CHEST_HALF * n
+    u = np.clip((np.arange(shape[1], dtype=np.float32) - cx) / half, -0.97, 0.97)
+    across = CHEST_DEPTH * half * np.sqrt(1 - u * u)
+    return np.broadcast_to(across[None, :], shape).astype(np.float32)
+
+
 def shading(height, light):
     """Lambert shading of the surface `height` (px) by the unit `light`, 1 where it faces the camera."""
     gy, gx = np.gradient(cv2.GaussianBlur(height, (0, 0), 0.7))
@@ -216,6 +253,13 @@ def fabric_texture(shape, seed, blur):
     return texture
 
 
+def _roll_off(rgb, top):
+    """Values above a knee 40 levels under `top` bent smoothly so that none exceeds `top`."""
+    knee = top - 40.0
+    over = np.maximum(rgb - knee, 0)
+    return np.where(rgb > knee, knee + 40.0 * (1 - np.exp(-over / 40.0)), rgb).astype(np.float32)
+
+
 def _median_laplacian(image, mask):
     lap = np.abs(cv2.Laplacian(image, cv2.CV_32F, ksize=1))
     return float(np.median(lap[mask])) if mask.any() else 0.0
@@ -226,7 +270,7 @@ def finish(painter, fit, outfit, height):
     folds' height (window-sized)."""
     p, n, look = painter, fit.neck, fit.look or Look()
     top = p.top
-    height = height + p.height + form(p.cov, n)
+    height = height + p.height + form(p.cov, n) + chest(p.cov.shape, fit.cx, n)
     shadows = np.ones(p.cov.shape, np.float32)
     if fit.occluder is not None:  # under the chin and around the neck
         shadows *= contact_shadow(fit.occluder[top:], n, CHIN_SHADOW, 0.25, 0.12 * n)
@@ -250,6 +294,10 @@ def finish(painter, fit, outfit, height):
     texture = fabric_texture(cov.shape, zlib.crc32(outfit.id.encode()) ^ 0x5EED, extra)
     # The drawing's own edges, folds and shading add a little grain of their own.
     amplitude = GRAIN_SHARE * look.grain / max(_median_laplacian(texture, cov > 0.5), 1e-6)
+    # A white shirt in full light would clip at white and lose its grain there: its highlights roll off
+    # below white first, leaving room for the grain (as a photo's own white cloth keeps its texture).
+    headroom = 3.0 * amplitude * float(texture.std())
+    rgb = _roll_off(rgb, 255.0 - headroom) * (1 - skin[..., None]) + rgb * skin[..., None]
     rgb = rgb + (amplitude * texture * grain)[..., None]
     if fit.neck_detail is not None and skin.max() > 0:
         detail = skin_texture(fit.neck_detail, cov.shape)

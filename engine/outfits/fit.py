@@ -13,7 +13,7 @@ import numpy as np
 from .. import mesh
 from ..beauty import regions
 from .finish import Look, measure_look, neck_texture
-from .hair import colour_centres, hair_in_front
+from .hair import colour_centres, fur_beside_face, hair_beside_face, hair_in_front
 
 PERSON = 0.5  # matte value that counts as person
 NECK_PROBE = 0.12  # the neck is measured this many face widths below the chin
@@ -41,6 +41,11 @@ MAX_SKIN_SLOPE = 0.6  # grey levels per px: the neck's colour change carried int
 NECK_TONE = 0.8  # of SKIN_DISTANCE: this close to the neck's own colour, skin below it is theirs
 REAL_BLEND = 0.25  # neck half-widths over which the photo's own skin fades into drawn skin
 JAW_RISE = 0.2  # face widths above the chin where their collar may stand beside the jaw
+JAW_CLEAR = 1.15  # neck half-widths: beside the jaw further out than this there is no skin (but hair)
+LIGHT_GAP = 20.0  # Lab lightness by which hair must be darker than the face to tell a cream collar from it
+FILL_REACH = 0.5  # neck half-widths into their collar over which the neck filled in from the skin counts
+FUR_CLEAR = 0.05  # face widths around the face that a fur collar leaving the matte keeps clear of (a beard)
+LIGHTER = 0.3  # of the way from the hair's lightness to the face's: a collar in shadow is still this light
 REAL_SKIN = 0.6  # of SKIN_DISTANCE: closer than this to the face's skin, the photo's own skin may show
 # Degrees off the lower face's hue: drawn skin keeps its own hue up to the first, takes the face's from the
 # second (a coloured shirt casts its colour on the neck above it, not on the face).
@@ -82,6 +87,11 @@ class Fit:
     skin_depth: float = 0.0  # px the person's own skin runs down the chest's centre below the collar line
     shade_skin: bool = True  # drawn neck skin shaded as a real neck is (off: flat, for measuring it)
     neck_shade: np.ndarray | None = None  # HxW float32: factor shading drawn neck skin as a real neck is
+    # HxWx3 float32: the photo with what is not skin on and around the neck (their collar) filled in from the
+    # skin around it (its shading: the jaw's shadow, the neck's lit side), or None
+    neck_fill: np.ndarray | None = None
+    neck_filled: np.ndarray | None = None  # HxW float32: where neck_fill is not the photo (soft edged)
+    neck_fill_near: np.ndarray | None = None  # HxW float32: how much drawn neck skin takes neck_fill's colour
 
 
 def _lab(rgb):
@@ -144,8 +154,10 @@ def measure(canvas, alpha, points):
     # Hair hangs beside the face; further out, below the chin, a dark mass is a shoulder even if it has the
     # hair's colour.
     shoulders = body | (person & (np.abs(np.arange(w) - cx) > HAIR_SPAN * fw)[None, :])
+    # A fur collar framing the face is no shoulder: the garment keeps a natural shoulder line under it.
+    fur = fur_beside_face(canvas, alpha, points)
     garment_top, clothes_above = _garment_top(
-        shoulders & (~skin_like | beyond_neck), points, cx, neck, collar_y, fw
+        shoulders & (~skin_like | beyond_neck) & ~fur, points, cx, neck, collar_y, fw
     )
     skin = _skin_colour(canvas, skin_like, face_skin, cx, neck, chin_y, collar_y, fw)
     fit = Fit(h, w, cx, neck, collar_y, chin_y, fw, left, right, skin, garment_top)
@@ -185,9 +197,20 @@ def measure(canvas, alpha, points):
     # Beside the jaw a collar has their clothes' colour, the jaw's shadow not (when too little of their
     # clothes shows to tell, whatever is not skin).
     near_jaw = cloth_like & (_clothes_coloured(lab, palette) if palette is not None else True)
+    outer_jaw = _light_cloth_beside_jaw(canvas, lab, alpha, points, person, near_face, cx, neck, chin_y, fw)
     drop |= _collar_beside_neck(
-        person, cloth_like, near_jaw, hair_here, face, (cx, chin_x), neck, chin_y, fw, garment_top
+        person,
+        cloth_like | outer_jaw,
+        near_jaw | outer_jaw,
+        hair_here,
+        face,
+        (cx, chin_x),
+        neck,
+        chin_y,
+        fw,
+        garment_top,
     )
+    drop |= _fur_beside_face(fur, points, person, face, cx, neck, garment_top, fw)
     drop |= _islands(person, drop, garment_top, face, neck)
     fit.clothes_above = cv2.GaussianBlur(drop.astype(np.float32), (0, 0), 0.8)
     fit.skin_like = cv2.GaussianBlur(skin_like.astype(np.float32), (0, 0), 1.0)
@@ -196,6 +219,7 @@ def measure(canvas, alpha, points):
     fit.skin_row = _skin_row(canvas, clearly, cx, neck, collar_y + fit.skin_depth, skin)
     fit.skin_slope = _skin_slope(canvas, fit.neck_like, cx, neck, chin_y, collar_y + fit.skin_depth)
     hair = hair_in_front(canvas, alpha, points, cx, neck, collar_y)
+    hair *= 1 - fit.clothes_above  # their collar that leaves the matte is not kept in front as hair either
     fit.hair = hair if hair.max() > 0.5 else None
     clothes = body & ~skin_like & (rows > collar_y + 0.1 * fw)
     if fit.hair is not None:
@@ -206,6 +230,9 @@ def measure(canvas, alpha, points):
     fit.photo = canvas
     fit.collar_cover = _collar_on_neck(
         lab, person, skin_like, cloth_like, face, hair_ref, skin_ref[0], cx, neck, chin_y, garment_top, fw
+    )
+    fit.neck_fill, fit.neck_filled, fit.neck_fill_near = _neck_filled(
+        canvas, fit.neck_like, face, cx, neck, chin_y, collar_y, fw
     )
     # Well inside the skin only: at its rim the photo shows the edge of their own clothes.
     k = 2 * max(1, round(0.12 * neck)) + 1
@@ -232,6 +259,89 @@ def measure(canvas, alpha, points):
     own_neck = (fit.neck_like & (rows > chin_y)).astype(np.float32)
     fit.neck_shade = _neck_shade((h, w), cx, neck, chin_y, collar_y, fit.look.light, own_neck)
     return fit
+
+
+def _fur_beside_face(fur, points, person, face, cx, neck, garment_top, fw):
+    """A fur collar or a hood framing the face (HxW bool): when what frames it beside the cheeks does not
+    hang in strands (hair.py), it is their coat, and nothing of the person beside the face from the nose
+    down to the garment, out beyond the neck and clear of the face (a beard), is hair or skin (p08's fur
+    collar stood beside his face above any outfit)."""
+    h, w = person.shape
+    if not fur.any():
+        return fur
+    rows = np.arange(h)[:, None]
+    k = 2 * max(1, round(FUR_CLEAR * fw)) + 1
+    near_face = cv2.dilate(face.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    zone = (rows > points[1][1]) & (rows < garment_top[None, :] + 2) & (near_face == 0)
+    zone &= (np.abs(np.arange(w) - cx) > JAW_CLEAR * neck)[None, :]
+    return person & zone
+
+
+def _light_cloth_beside_jaw(canvas, lab, alpha, points, person, near_face, cx, neck, chin_y, fw):
+    """Skin-coloured cloth standing beside the jaw (HxW bool): out there, beyond the neck, the person shows
+    only hair or clothes, so where the hair hanging beside the cheeks is clearly darker than the face, what is
+    as light as the face there is a collar (p15's cream collar wings between her hair and her jaw). Nothing
+    when the hair is about as light as the skin (fair hair cannot be told from a cream collar)."""
+    h, w = person.shape
+    hair = hair_beside_face(canvas, alpha, points)
+    skin_l = np.median(lab[regions.skin_mask((h, w), points) > 0.5][:, 0])
+    if hair.sum() < 30:
+        return np.zeros((h, w), bool)
+    hair_l = np.median(lab[hair][:, 0])
+    if skin_l - hair_l < LIGHT_GAP:
+        return np.zeros((h, w), bool)
+    rows = np.arange(h)[:, None]
+    zone = (rows < chin_y) & (rows >= chin_y - JAW_RISE * fw) & ~near_face
+    zone &= (np.abs(np.arange(w) - cx) > JAW_CLEAR * neck)[None, :]
+    # and only between the hair and the face: hair hangs further out on the same row (where none does, a
+    # light piece there may be the neck's side).
+    xs = np.arange(w)
+    hair_out = np.zeros((h, w), bool)
+    reach = int(0.3 * fw)
+    for y in np.flatnonzero(zone.any(axis=1)):
+        cols = np.flatnonzero(hair[y])
+        left, right = cols[cols < cx], cols[cols > cx]
+        if left.size:
+            hair_out[y] = (xs > left.min()) & (xs < cx) & (xs > cx - JAW_CLEAR * neck - reach)
+        if right.size:
+            hair_out[y] |= (xs < right.max()) & (xs > cx) & (xs < cx + JAW_CLEAR * neck + reach)
+    light = person & zone & hair_out & (lab[..., 0] > hair_l + LIGHTER * (skin_l - hair_l))
+    # Whole pieces only: a strand's highlight is thin.
+    k = 2 * max(1, round(0.02 * fw)) + 1
+    return cv2.morphologyEx(light.astype(np.uint8), cv2.MORPH_OPEN, np.ones((k, k), np.uint8)).astype(bool)
+
+
+def _neck_filled(canvas, neck_like, face, cx, neck, chin_y, collar_y, fw):
+    """The photo (HxWx3 float32) with what is neither the neck's skin nor the face on and around the neck (their collar,
+    its edge and the shadow it casts) filled in from the skin around it, so skin drawn over their collar
+    carries the neck's own light and shade down from the jaw instead of one flat colour (which left their
+    collar's edges as faint lines where the drawn and the real neck met), and where it was filled in (HxW
+    float32, soft edged) and how near the real skin each pixel is (1 at it, 0 from FILL_REACH neck
+    half-widths in); (None, None, None) when the neck shows no skin."""
+    h, w = neck_like.shape
+    y0, y1 = int(np.clip(chin_y - 0.05 * fw, 0, h)), int(np.clip(collar_y + 2.0 * neck, 0, h))
+    x0, x1 = int(np.clip(cx - 1.8 * neck, 0, w)), int(np.clip(cx + 1.8 * neck + 1, 0, w))
+    if y1 - y0 < 4 or x1 - x0 < 4:
+        return None, None, None
+    known = (neck_like | face)[y0:y1, x0:x1]
+    band = known[: max(1, int(collar_y - y0)), int(cx - x0 - 0.5 * neck) : int(cx - x0 + 0.5 * neck) + 1]
+    if band.size == 0 or band.mean() < 0.3:
+        return None, None, None
+    # Their collar's anti-aliased rim goes too (it is neither skin nor cloth in colour).
+    unknown = cv2.dilate((~known).astype(np.uint8), np.ones((3, 3), np.uint8))
+    window = np.clip(canvas[y0:y1, x0:x1], 0, 255).astype(np.uint8)
+    filled = cv2.inpaint(window, unknown, max(3.0, 0.1 * neck), cv2.INPAINT_TELEA)
+    out = canvas.astype(np.float32).copy()
+    out[y0:y1, x0:x1] = filled
+    where = np.zeros((h, w), np.float32)
+    where[y0:y1, x0:x1] = cv2.dilate(unknown, np.ones((3, 3), np.uint8))
+    # Its colours count next to the real skin (so the two meet without a seam); further in, the drawn neck
+    # takes the neck's colour across (a wide collar's fill carried the jaw's shadow far down).
+    # (near the neck's own skin only: the jaw above is lit as a face is, the neck under it is in its shadow)
+    inside = cv2.distanceTransform(unknown | face[y0:y1, x0:x1].astype(np.uint8), cv2.DIST_L2, 3)
+    near = np.zeros((h, w), np.float32)
+    near[y0:y1, x0:x1] = np.where(unknown > 0, np.clip(1 - inside / (FILL_REACH * neck), 0, 1), 1)
+    return out, cv2.GaussianBlur(where, (0, 0), 0.7) * (where > 0), near
 
 
 def _face_hue(colours, face_ab):
@@ -473,12 +583,11 @@ def _collar_beside_neck(person, cloth_like, near_jaw, hair, face, centres, neck,
     # the neck into a block, so they go from nearer in, where they have their clothes' colour (`near_jaw`:
     # the shadow under the jaw is not cloth).
     beside_jaw = (rows < chin_y) & (dx <= 1.15 * neck)
-    zone = (rows >= chin_y - JAW_RISE * fw) & (rows < garment_top[None, :] + 1) & (dx > 0.9 * neck)
-    zone &= beside_jaw | (dx > 1.15 * neck)
-    cloth = np.where(beside_jaw, near_jaw, cloth_like)
-    collar = person & cloth & zone & ~face
+    cloth = np.where(beside_jaw, near_jaw, cloth_like) & person & ~face
     if hair is not None:
-        collar &= ~cv2.dilate(hair.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+        cloth &= ~cv2.dilate(hair.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    side = (rows < garment_top[None, :] + 1) & (dx > 0.9 * neck) & (beside_jaw | (dx > 1.15 * neck))
+    collar = cloth & side & (rows >= chin_y - JAW_RISE * fw)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(collar.astype(np.uint8), connectivity=8)
     if count <= 1:
         return collar
@@ -489,6 +598,14 @@ def _collar_beside_neck(person, cloth_like, near_jaw, hair, face, centres, neck,
     thin = total < 0.35 * neck * stats[:, cv2.CC_STAT_WIDTH]
     keep = np.flatnonzero(((inside >= 0.75 * total) | thin) & (inside > 0))
     collar = np.isin(labels, keep[keep > 0])
+    # So does a piece that reaches far out but ends a little higher up, below the jaw's middle: nothing is
+    # cut along a line (p12's jacket collar beside his neck, where the photo ends just below his chin).
+    top = int(np.ceil(chin_y - 2 * JAW_RISE * fw))
+    higher = cloth & side & (rows >= top)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(higher.astype(np.uint8), connectivity=8)
+    inside = np.bincount(labels[near], minlength=count)
+    whole = np.flatnonzero((stats[:, cv2.CC_STAT_TOP] > top + 1) & (inside > 0))
+    collar |= np.isin(labels, whole[whole > 0])
     grown = cv2.dilate(collar.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     # Its anti-aliased rim too, but never the neck's skin, nor under the chin where that is not the neck's
     # centre (the rim by the neck's side is their collar's edge; by the chin it is the neck).

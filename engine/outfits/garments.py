@@ -23,6 +23,7 @@ INVENTED_SKIN, MIN_DEPTH = 0.45, 0.55
 # wide scoop on someone whose shirt was closed becomes a modest round neck (NARROWEST: its half-width).
 INVENTED_AREA, NARROWEST = 1.0, 1.1
 MAX_TONE_CHANGE = 10.0  # grey levels the neck's change of tone may add down a neckline
+FILL_FADE = 0.6  # neck half-widths below the collar line over which the neck filled in gives way to the chest
 NECKLINES = {
     # (half-width at the collar line, depth at the centre, roundness 0 = V .. 1 = U)
     "collar": (1.0, 0.55, 0.0),
@@ -192,6 +193,14 @@ def _skin(d, outfit):
     mask *= fade * in_neck + (1 - in_neck) * beside
     if fit.collar_cover is not None:  # their own collar closing over the neck, up toward the chin
         mask = np.maximum(mask, fit.collar_cover[top:])
+    if fit.neck_filled is not None:
+        # and all of what was filled in on the neck, its anti-aliased rim too: where the painted skin was
+        # partly transparent there, their collar's edge showed through as a faint line.
+        rows, cols = slice(top, fit.height), slice(0, fit.width)
+        on_neck = (
+            fit.neck_filled[top:] * _neck_fill_weight(fit, rows, cols) * (ys < fit.garment_top[None, :] + d.n)
+        )
+        mask = np.maximum(mask, np.minimum(region, on_neck))
     d.p.paint(mask, _SkinField(fit), grain=0.0, skin=True)
 
 
@@ -216,10 +225,30 @@ class _SkinField:
             invented = invented + change[:, None, :]
         if fit.shade_skin and fit.neck_shade is not None:  # shaded as a real neck is (fit.py)
             invented = invented * fit.neck_shade[rows, cols][..., None]
+        if fit.shade_skin and fit.neck_fill is not None:
+            # Over their collar on the neck, the neck filled in from its own skin around it (its light and
+            # shade), turning into the chest's colours below the collar line.
+            near = (
+                _neck_fill_weight(fit, rows, cols)
+                * fit.neck_fill_near[rows, cols]
+                * fit.neck_filled[rows, cols]
+            )
+            near = near[..., None]
+            invented = near * fit.neck_fill[rows, cols] + (1 - near) * invented
         if fit.photo is None or fit.real_skin is None:
             return invented
         real = fit.real_skin[rows, cols][..., None]
         return real * fit.photo[rows, cols] + (1 - real) * invented
+
+
+def _neck_fill_weight(fit, rows, cols):
+    """How much of drawn neck skin takes the neck filled in from its skin (fit.neck_fill): all of it on the
+    neck down to the collar line, none on the chest below it or beyond the neck's sides."""
+    ys = np.arange(rows.start, rows.stop, dtype=np.float32)[:, None]
+    xs = np.arange(cols.start, cols.stop, dtype=np.float32)[None, :]
+    down = np.clip(1 - (ys - fit.collar_y) / (FILL_FADE * fit.neck), 0, 1)
+    across = np.clip((0.9 - np.abs(xs - fit.cx) / fit.neck) / 0.2, 0, 1)
+    return (down * across).astype(np.float32)
 
 
 def _top(d, outfit):
