@@ -43,6 +43,10 @@ REAL_BLEND = 0.25  # neck half-widths over which the photo's own skin fades into
 JAW_RISE = 0.2  # face widths above the chin where their collar may stand beside the jaw
 JAW_CLEAR = 1.15  # neck half-widths: beside the jaw further out than this there is no skin (but hair)
 LIGHT_GAP = 20.0  # Lab lightness by which hair must be darker than the face to tell a cream collar from it
+BEARD_DROP = 0.15  # face widths below the chin a beard may reach
+# Of the chin below the lower lip, the share in the hair's colour (not the skin's) when there is a beard
+# (p03 0.12, p10 0.31; the others 0-0.07).
+BEARD_SHARE = 0.1
 FILL_REACH = 0.5  # neck half-widths into their collar over which the neck filled in from the skin counts
 FUR_CLEAR = 0.05  # face widths around the face that a fur collar leaving the matte keeps clear of (a beard)
 LIGHTER = 0.3  # of the way from the hair's lightness to the face's: a collar in shadow is still this light
@@ -90,6 +94,7 @@ class Fit:
     # HxWx3 float32: the photo with what is not skin on and around the neck (their collar) filled in from the
     # skin around it (its shading: the jaw's shadow, the neck's lit side), or None
     neck_fill: np.ndarray | None = None
+    beard: np.ndarray | None = None  # HxW float32: a beard below the chin (never painted over with skin)
     neck_filled: np.ndarray | None = None  # HxW float32: where neck_fill is not the photo (soft edged)
     neck_fill_near: np.ndarray | None = None  # HxW float32: how much drawn neck skin takes neck_fill's colour
 
@@ -228,11 +233,14 @@ def measure(canvas, alpha, points):
     fit.occluder = (person & (rows < garment_top[None, :])).astype(np.float32)
     fit.neck_detail = neck_texture(canvas, skin_like, cx, neck, collar_y)
     fit.photo = canvas
+    fit.beard = _beard(
+        lab, face, skin_like, hair_ref, skin_ref[0], cx, neck, chin_y, float(points[17][1]), fw
+    )
     fit.collar_cover = _collar_on_neck(
         lab, person, skin_like, cloth_like, face, hair_ref, skin_ref[0], cx, neck, chin_y, garment_top, fw
     )
     fit.neck_fill, fit.neck_filled, fit.neck_fill_near = _neck_filled(
-        canvas, fit.neck_like, face, cx, neck, chin_y, collar_y, fw
+        canvas, fit.neck_like, skin_like, face, cx, neck, chin_y, collar_y, fw
     )
     # Well inside the skin only: at its rim the photo shows the edge of their own clothes.
     k = 2 * max(1, round(0.12 * neck)) + 1
@@ -277,6 +285,26 @@ def _fur_beside_face(fur, points, person, face, cx, neck, garment_top, fw):
     return person & zone
 
 
+def _beard(lab, face, skin_like, hair_ref, skin_l, cx, neck, chin_y, lip_y, fw):
+    """A beard below the chin (HxW float32, softened; None without one): hair-coloured, darker than the skin,
+    on the neck's column and hanging together with the face. Skin drawn in a neckline never covers it."""
+    if hair_ref is None:
+        return None
+    h, w = face.shape
+    rows, dx = np.arange(h)[:, None], np.abs(np.arange(w) - cx)[None, :]
+    dark_hair = (_distance(lab, hair_ref, 0.7, 1.0) < 1.5 * HAIR_DISTANCE) & (lab[..., 0] < skin_l)
+    chin = face & (rows > lip_y) & (rows < chin_y)
+    # A beard covers the chin itself, in the hair's colour and not the skin's.
+    bearded = (_distance(lab, hair_ref, 0.7, 1.0) < HAIR_DISTANCE) & ~skin_like
+    if chin.sum() < 20 or bearded[chin].mean() < BEARD_SHARE:
+        return None
+    below = dark_hair & (rows > chin_y - 0.1 * fw) & (rows < chin_y + BEARD_DROP * fw) & (dx < 1.25 * neck)
+    attached = _connected_to((below | face).astype(np.uint8), cx, chin_y - 0.05 * fw) & below
+    if attached.sum() < (0.03 * fw) ** 2:
+        return None
+    return cv2.GaussianBlur(attached.astype(np.float32), (0, 0), 0.8)
+
+
 def _light_cloth_beside_jaw(canvas, lab, alpha, points, person, near_face, cx, neck, chin_y, fw):
     """Skin-coloured cloth standing beside the jaw (HxW bool): out there, beyond the neck, the person shows
     only hair or clothes, so where the hair hanging beside the cheeks is clearly darker than the face, what is
@@ -311,7 +339,7 @@ def _light_cloth_beside_jaw(canvas, lab, alpha, points, person, near_face, cx, n
     return cv2.morphologyEx(light.astype(np.uint8), cv2.MORPH_OPEN, np.ones((k, k), np.uint8)).astype(bool)
 
 
-def _neck_filled(canvas, neck_like, face, cx, neck, chin_y, collar_y, fw):
+def _neck_filled(canvas, neck_like, skin_like, face, cx, neck, chin_y, collar_y, fw):
     """The photo (HxWx3 float32) with what is neither the neck's skin nor the face on and around the neck (their collar,
     its edge and the shadow it casts) filled in from the skin around it, so skin drawn over their collar
     carries the neck's own light and shade down from the jaw instead of one flat colour (which left their
@@ -323,7 +351,9 @@ def _neck_filled(canvas, neck_like, face, cx, neck, chin_y, collar_y, fw):
     x0, x1 = int(np.clip(cx - 1.8 * neck, 0, w)), int(np.clip(cx + 1.8 * neck + 1, 0, w))
     if y1 - y0 < 4 or x1 - x0 < 4:
         return None, None, None
-    known = (neck_like | face)[y0:y1, x0:x1]
+    # The face's skin (the jaw) counts, not its beard or the shadow under the chin, which filled in would
+    # lay a grey band across the neck.
+    known = (neck_like | (face & skin_like))[y0:y1, x0:x1]
     band = known[: max(1, int(collar_y - y0)), int(cx - x0 - 0.5 * neck) : int(cx - x0 + 0.5 * neck) + 1]
     if band.size == 0 or band.mean() < 0.3:
         return None, None, None
@@ -334,7 +364,7 @@ def _neck_filled(canvas, neck_like, face, cx, neck, chin_y, collar_y, fw):
     out = canvas.astype(np.float32).copy()
     out[y0:y1, x0:x1] = filled
     where = np.zeros((h, w), np.float32)
-    where[y0:y1, x0:x1] = cv2.dilate(unknown, np.ones((3, 3), np.uint8))
+    where[y0:y1, x0:x1] = cv2.dilate(unknown, np.ones((3, 3), np.uint8)) * ~face[y0:y1, x0:x1]
     # Its colours count next to the real skin (so the two meet without a seam); further in, the drawn neck
     # takes the neck's colour across (a wide collar's fill carried the jaw's shadow far down).
     # (near the neck's own skin only: the jaw above is lit as a face is, the neck under it is in its shadow)

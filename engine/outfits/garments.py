@@ -188,6 +188,8 @@ def _skin(d, outfit):
         # Their own collar or tie: covered in the neck's column, and in full below the garment's top (above
         # it, beside the neck, what is not skin is the background or hair).
         cloth = np.clip(1 - 2 * fit.skin_like[top:], 0, 1)
+        if fit.beard is not None:  # a beard is theirs, not their collar
+            cloth = cloth * (1 - fit.beard[top:])
         fade = np.maximum(fade, cloth)
         beside = np.maximum(beside, cloth * (ys >= fit.garment_top[None, :]))
     mask *= fade * in_neck + (1 - in_neck) * beside
@@ -200,7 +202,9 @@ def _skin(d, outfit):
         on_neck = (
             fit.neck_filled[top:] * _neck_fill_weight(fit, rows, cols) * (ys < fit.garment_top[None, :] + d.n)
         )
-        mask = np.maximum(mask, np.minimum(region, on_neck))
+        if fit.beard is not None:  # (a beard stays, and so does hair beside the neck: only where skin is
+            on_neck = on_neck * (1 - fit.beard[top:])  # painted already)
+        mask = np.where(mask > 0.02, np.maximum(mask, np.minimum(region, on_neck)), mask)
     d.p.paint(mask, _SkinField(fit), grain=0.0, skin=True)
 
 
