@@ -13,7 +13,7 @@ import numpy as np
 from .. import mesh
 from ..beauty import regions
 from .finish import Look, measure_look, neck_texture
-from .hair import colour_centres, fur_beside_face, hair_beside_face, hair_in_front
+from .hair import colour_centres, framing, hair_in_front
 
 PERSON = 0.5  # matte value that counts as person
 NECK_PROBE = 0.12  # the neck is measured this many face widths below the chin
@@ -160,7 +160,9 @@ def measure(canvas, alpha, points):
     # hair's colour.
     shoulders = body | (person & (np.abs(np.arange(w) - cx) > HAIR_SPAN * fw)[None, :])
     # A fur collar framing the face is no shoulder: the garment keeps a natural shoulder line under it.
-    fur = fur_beside_face(canvas, alpha, points)
+    framed_by = framing(canvas, alpha, points)
+    no_mask = np.zeros((h, w), bool)
+    fur = framed_by.like if framed_by is not None and not framed_by.hangs else no_mask
     garment_top, clothes_above = _garment_top(
         shoulders & (~skin_like | beyond_neck) & ~fur, points, cx, neck, collar_y, fw
     )
@@ -202,7 +204,10 @@ def measure(canvas, alpha, points):
     # Beside the jaw a collar has their clothes' colour, the jaw's shadow not (when too little of their
     # clothes shows to tell, whatever is not skin).
     near_jaw = cloth_like & (_clothes_coloured(lab, palette) if palette is not None else True)
-    outer_jaw = _light_cloth_beside_jaw(canvas, lab, alpha, points, person, near_face, cx, neck, chin_y, fw)
+    long_hair_beside = framed_by.beside if framed_by is not None and framed_by.hangs else no_mask
+    outer_jaw = _light_cloth_beside_jaw(
+        lab, long_hair_beside, points, person, near_face, cx, neck, chin_y, fw
+    )
     drop |= _collar_beside_neck(
         person,
         cloth_like | outer_jaw,
@@ -305,13 +310,12 @@ def _beard(lab, face, skin_like, hair_ref, skin_l, cx, neck, chin_y, lip_y, fw):
     return cv2.GaussianBlur(attached.astype(np.float32), (0, 0), 0.8)
 
 
-def _light_cloth_beside_jaw(canvas, lab, alpha, points, person, near_face, cx, neck, chin_y, fw):
+def _light_cloth_beside_jaw(lab, hair, points, person, near_face, cx, neck, chin_y, fw):
     """Skin-coloured cloth standing beside the jaw (HxW bool): out there, beyond the neck, the person shows
-    only hair or clothes, so where the hair hanging beside the cheeks is clearly darker than the face, what is
-    as light as the face there is a collar (p15's cream collar wings between her hair and her jaw). Nothing
-    when the hair is about as light as the skin (fair hair cannot be told from a cream collar)."""
+    only hair or clothes, so where the long hair hanging beside the cheeks is clearly darker than the face,
+    what is well lighter than that hair there is a collar (p15's cream collar wings between her hair and her
+    jaw). Nothing when the hair is about as light as the skin (fair hair cannot be told from a cream collar)."""
     h, w = person.shape
-    hair = hair_beside_face(canvas, alpha, points)
     skin_l = np.median(lab[regions.skin_mask((h, w), points) > 0.5][:, 0])
     if hair.sum() < 30:
         return np.zeros((h, w), bool)

@@ -13,6 +13,8 @@ than the hair's inner edge at the chin. The mask is worked out with the face abo
 texture measure means the same at any output size), cleaned, and feathered.
 """
 
+from typing import NamedTuple
+
 import cv2
 import numpy as np
 
@@ -63,25 +65,16 @@ def hair_in_front(canvas, alpha, points, cx, neck, collar_y):
     return np.clip(mask, 0, 1) * np.clip(alpha, 0, 1)
 
 
-def hair_beside_face(canvas, alpha, points):
-    """HxW bool: the hair hanging beside the cheeks from the eyes to the chin (what looks like the hair on
-    the head more than like the face's skin, and hangs together with it); all False unless it frames the
-    face and hangs in strands (long hair)."""
-    framing = _framing(canvas, alpha, points)
-    return framing[1] if framing is not None and framing[0] else np.zeros(alpha.shape, bool)
+class Framing(NamedTuple):
+    """What frames the face beside the cheeks (full-size masks)."""
+
+    hangs: bool  # it hangs in strands: long hair; else it is their clothes (a fur collar, a hood)
+    beside: np.ndarray  # bool HxW: it, beside the cheeks from the eyes to the chin
+    like: np.ndarray  # bool HxW: every person pixel outside the face that looks like it more than like skin
 
 
-def fur_beside_face(canvas, alpha, points):
-    """HxW bool: where what frames the face beside the cheeks does not hang in strands (a fur collar, a hood:
-    it is their clothes), the person's pixels outside the face that look like it more than like the face's
-    skin; all False otherwise."""
-    framing = _framing(canvas, alpha, points)
-    return framing[2] if framing is not None and not framing[0] else np.zeros(alpha.shape, bool)
-
-
-def _framing(canvas, alpha, points):
-    """(hangs in strands, what frames the face beside the cheeks, every pixel outside the face that looks
-    like it more than like the face's skin), full size; None when nothing frames the face."""
+def framing(canvas, alpha, points):
+    """A Framing of the face, or None when nothing frames it (short hair, a bald head)."""
     h, w = alpha.shape
     fw = regions.face_width(points)
     scale = min(1.0, WORK_FACE / max(fw, 1.0))
@@ -115,7 +108,7 @@ def _framing(canvas, alpha, points):
     def full(mask):
         return cv2.resize(mask.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
 
-    return _hangs(small, below_nose, fw * scale), full(beside), full(like)
+    return Framing(_hangs(small, below_nose, fw * scale), full(beside), full(like))
 
 
 def _hangs(canvas, region, fw):
