@@ -363,6 +363,8 @@ def test_it_tells_a_hand_over_the_face_from_a_hand_beside_it(monkeypatch):
 BYSTANDERS = [
     LFW / "Juan_Carlos_Ortega_0001.jpg",  # a neighbour's face, cut by the output's left edge
     LFW / "Dragan_Covic_0001.jpg",  # a face at the right edge that only the short-range detector finds
+    LFW / "Daryl_Hannah_0001.jpg",  # a man's face behind her shoulder, missed by the detection of the photo
+    LFW / "Lidija_Djukanovic_0001.jpg",  # a face beside her hair, missed likewise
 ]
 
 
@@ -438,3 +440,20 @@ def test_it_leaves_hair_that_crosses_the_top_edge_to_the_crown_rule():
 def test_it_refuses_an_output_with_someone_behind_the_head(path):
     failing = _refused_checks(path)
     assert "one_person" in failing, failing
+
+
+HIDDEN = {
+    "Daryl_Hannah": 1,  # a man's face behind her shoulder, inside the output
+    "Lidija_Djukanovic": 1,  # a face beside her blond hair at the output's left edge
+    "Gwen_Stefani": 0,  # the detectors "find" a face in her own blond hair
+    "Elijah_Wood": 0,  # ... and in the dark background beside his ear
+}
+
+
+@needs_shared(LFW)
+@pytest.mark.parametrize("name, count", HIDDEN.items())
+def test_it_finds_a_face_the_source_detection_missed_only_where_it_shows(name, count):
+    from engine.compliance.finished import hidden_faces_left
+
+    ctx = _until_checks((LFW / f"{name}_0001.jpg").read_bytes(), **DEFAULT_REQUEST)
+    assert hidden_faces_left(ctx) == count

@@ -595,12 +595,12 @@ def bystander_seeds(alpha, colours, points, face_width, valid=None):
     candidates = zone & (alpha > 0.6)
     if not candidates.any():
         return None
-    palette = _hair_palette(alpha, colours, points, face_width)
+    palette = hair_palette(alpha, colours, points, face_width)
     if palette is None:
         return None
     all_skin = _skin(colours, alpha, points) & (alpha > 0.5)
     skin = candidates & all_skin & ~_joined_to_our_skin(all_skin, points, face_width)
-    seeds = (skin & ~_matches(colours, skin, palette, HAIR_CLOSE)).astype(np.uint8)
+    seeds = (skin & ~palette_matches(colours, skin, palette, HAIR_CLOSE)).astype(np.uint8)
     size = max(3, int(SEED_MIN * face_width) | 1)
     seeds = cv2.morphologyEx(
         seeds, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
@@ -659,9 +659,7 @@ def _joined_to_our_skin(skin, points, face_width):
 def _skin(colours, alpha, points):
     """Boolean map of skin-coloured pixels (any tone; in a grey photo, the grey of our own face; without
     `points`, skin chroma only)."""
-    chroma = cv2.cvtColor(np.ascontiguousarray(colours), cv2.COLOR_RGB2YCrCb)
-    cr, cb = chroma[..., 1], chroma[..., 2]
-    skin = (cr >= SKIN_CR[0]) & (cr <= SKIN_CR[1]) & (cb >= SKIN_CB[0]) & (cb <= SKIN_CB[1])
+    skin = skin_chroma(colours)
     if points is None:
         return skin
     ours = face_skin(colours, alpha, points)
@@ -673,7 +671,14 @@ def _skin(colours, alpha, points):
     return skin
 
 
-def _hair_palette(alpha, colours, points, face_width, most=128):
+def skin_chroma(colours):
+    """Boolean map of the pixels of `colours` (RGB) with the chroma of skin of any tone."""
+    chroma = cv2.cvtColor(np.ascontiguousarray(colours), cv2.COLOR_RGB2YCrCb)
+    cr, cb = chroma[..., 1], chroma[..., 2]
+    return (cr >= SKIN_CR[0]) & (cr <= SKIN_CR[1]) & (cb >= SKIN_CB[0]) & (cb <= SKIN_CB[1])
+
+
+def hair_palette(alpha, colours, points, face_width, most=128):
     """Up to `most` colours (N x 3 float) of the top of our head, or None when nothing solid is there. They
     are taken from the matte's top down, as the forehead's mesh points lie below the hairline (a bald
     crown's skin or a hat count as "hair" too: their colours are ours)."""
@@ -693,7 +698,7 @@ def _hair_palette(alpha, colours, points, face_width, most=128):
     return found[:: max(1, len(found) // most)] if len(found) >= 4 else None
 
 
-def _matches(colours, mask, palette, distance):
+def palette_matches(colours, mask, palette, distance):
     """Boolean map of the pixels in `mask` within `distance` (RGB) of any colour of `palette`."""
     ys, xs = np.nonzero(mask)
     values = colours[ys, xs].astype(np.float32)
