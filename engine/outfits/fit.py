@@ -49,6 +49,7 @@ BEARD_DROP = 0.15  # face widths below the chin a beard may reach
 BEARD_SHARE = 0.1
 FILL_REACH = 0.5  # neck half-widths into their collar over which the neck filled in from the skin counts
 FUR_CLEAR = 0.05  # face widths around the face that a fur collar leaving the matte keeps clear of (a beard)
+COLLAR_GAP = 0.1  # face widths: a collar beside the jaw stands at most this far from the jaw or the neck
 LIGHTER = 0.3  # of the way from the hair's lightness to the face's: a collar in shadow is still this light
 REAL_SKIN = 0.6  # of SKIN_DISTANCE: closer than this to the face's skin, the photo's own skin may show
 # Degrees off the lower face's hue: drawn skin keeps its own hue up to the first, takes the face's from the
@@ -206,8 +207,9 @@ def measure(canvas, alpha, points):
     near_jaw = cloth_like & (_clothes_coloured(lab, palette) if palette is not None else True)
     long_hair_beside = framed_by.beside if framed_by is not None and framed_by.hangs else no_mask
     outer_jaw = _light_cloth_beside_jaw(
-        lab, long_hair_beside, points, person, near_face, cx, neck, chin_y, fw
+        lab, long_hair_beside, points, person, near_face, cx, neck, chin_y, garment_top, fw
     )
+    drop |= outer_jaw  # (whole: lying between the hair and the face, it is no helmet's ring reaching out)
     drop |= _collar_beside_neck(
         person,
         cloth_like | outer_jaw,
@@ -310,7 +312,7 @@ def _beard(lab, face, skin_like, hair_ref, skin_l, cx, neck, chin_y, lip_y, fw):
     return cv2.GaussianBlur(attached.astype(np.float32), (0, 0), 0.8)
 
 
-def _light_cloth_beside_jaw(lab, hair, points, person, near_face, cx, neck, chin_y, fw):
+def _light_cloth_beside_jaw(lab, hair, points, person, near_face, cx, neck, chin_y, garment_top, fw):
     """Skin-coloured cloth standing beside the jaw (HxW bool): out there, beyond the neck, the person shows
     only hair or clothes, so where the long hair hanging beside the cheeks is clearly darker than the face,
     what is well lighter than that hair there is a collar (p15's cream collar wings between her hair and her
@@ -323,24 +325,30 @@ def _light_cloth_beside_jaw(lab, hair, points, person, near_face, cx, neck, chin
     if skin_l - hair_l < LIGHT_GAP:
         return np.zeros((h, w), bool)
     rows = np.arange(h)[:, None]
-    zone = (rows < chin_y) & (rows >= chin_y - JAW_RISE * fw) & ~near_face
+    # (from beside the jaw down to the garment: below the chin the collar lies on the shoulders)
+    zone = (rows < garment_top[None, :] + 1) & (rows >= chin_y - JAW_RISE * fw) & ~near_face
     zone &= (np.abs(np.arange(w) - cx) > JAW_CLEAR * neck)[None, :]
-    # and only between the hair and the face: hair hangs further out on the same row (where none does, a
-    # light piece there may be the neck's side).
+    # and only between the hair and the face: on a side where hair hangs beside the jaw, no further out
+    # than its outer edge there (where none hangs, a light piece there may be the neck's side).
     xs = np.arange(w)
-    hair_out = np.zeros((h, w), bool)
-    reach = int(0.3 * fw)
-    for y in np.flatnonzero(zone.any(axis=1)):
-        cols = np.flatnonzero(hair[y])
-        left, right = cols[cols < cx], cols[cols > cx]
-        if left.size:
-            hair_out[y] = (xs > left.min()) & (xs < cx) & (xs > cx - JAW_CLEAR * neck - reach)
-        if right.size:
-            hair_out[y] |= (xs < right.max()) & (xs > cx) & (xs < cx + JAW_CLEAR * neck + reach)
+    beside_jaw = hair[int(np.clip(chin_y - JAW_RISE * fw, 0, h)) : int(np.clip(chin_y, 0, h))].any(axis=0)
+    hair_out = np.zeros(w, bool)
+    left, right = np.flatnonzero(beside_jaw & (xs < cx)), np.flatnonzero(beside_jaw & (xs > cx))
+    if left.size:
+        hair_out |= (xs > left.min()) & (xs < cx)
+    if right.size:
+        hair_out |= (xs < right.max()) & (xs > cx)
+    hair_out = hair_out[None, :]
     light = person & zone & hair_out & (lab[..., 0] > hair_l + LIGHTER * (skin_l - hair_l))
-    # Whole pieces only: a strand's highlight is thin.
-    k = 2 * max(1, round(0.02 * fw)) + 1
-    return cv2.morphologyEx(light.astype(np.uint8), cv2.MORPH_OPEN, np.ones((k, k), np.uint8)).astype(bool)
+    # Not single light pixels, and only pieces that stand against the jaw or the neck, as a collar does (a
+    # highlight out in the hair does not).
+    reach = 2 * max(1, round(COLLAR_GAP * fw)) + 1
+    against = cv2.dilate(near_face.astype(np.uint8), np.ones((reach, reach), np.uint8)).astype(bool)
+    against |= (np.abs(np.arange(w) - cx) < (JAW_CLEAR * neck + COLLAR_GAP * fw))[None, :]
+    light = cv2.morphologyEx(light.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    _count, labels = cv2.connectedComponents(light, connectivity=8)
+    touching = np.unique(labels[against & (light > 0)])
+    return np.isin(labels, touching[touching > 0])
 
 
 def _neck_filled(canvas, neck_like, skin_like, face, cx, neck, chin_y, collar_y, fw):
