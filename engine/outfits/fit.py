@@ -207,7 +207,7 @@ def measure(canvas, alpha, points):
     near_jaw = cloth_like & (_clothes_coloured(lab, palette) if palette is not None else True)
     long_hair_beside = framed_by.beside if framed_by is not None and framed_by.hangs else no_mask
     outer_jaw = _light_cloth_beside_jaw(
-        lab, long_hair_beside, points, person, near_face, cx, neck, chin_y, garment_top, fw
+        lab, long_hair_beside, face_skin, person, near_face, cx, neck, chin_y, garment_top, fw
     )
     drop |= outer_jaw  # (whole: lying between the hair and the face, it is no helmet's ring reaching out)
     drop |= _collar_beside_neck(
@@ -312,15 +312,15 @@ def _beard(lab, face, skin_like, hair_ref, skin_l, cx, neck, chin_y, lip_y, fw):
     return cv2.GaussianBlur(attached.astype(np.float32), (0, 0), 0.8)
 
 
-def _light_cloth_beside_jaw(lab, hair, points, person, near_face, cx, neck, chin_y, garment_top, fw):
+def _light_cloth_beside_jaw(lab, hair, face_skin, person, near_face, cx, neck, chin_y, garment_top, fw):
     """Skin-coloured cloth standing beside the jaw (HxW bool): out there, beyond the neck, the person shows
     only hair or clothes, so where the long hair hanging beside the cheeks is clearly darker than the face,
     what is well lighter than that hair there is a collar (p15's cream collar wings between her hair and her
     jaw). Nothing when the hair is about as light as the skin (fair hair cannot be told from a cream collar)."""
     h, w = person.shape
-    skin_l = np.median(lab[regions.skin_mask((h, w), points) > 0.5][:, 0])
     if hair.sum() < 30:
         return np.zeros((h, w), bool)
+    skin_l = np.median(lab[face_skin][:, 0]) if face_skin.any() else 0.0
     hair_l = np.median(lab[hair][:, 0])
     if skin_l - hair_l < LIGHT_GAP:
         return np.zeros((h, w), bool)

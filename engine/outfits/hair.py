@@ -70,7 +70,8 @@ class Framing(NamedTuple):
 
     hangs: bool  # it hangs in strands: long hair; else it is their clothes (a fur collar, a hood)
     beside: np.ndarray  # bool HxW: it, beside the cheeks from the eyes to the chin
-    like: np.ndarray  # bool HxW: every person pixel outside the face that looks like it more than like skin
+    like: np.ndarray  # bool HxW: (when it does not hang) every person pixel outside the face that looks like
+    # it more than like the face's skin
 
 
 def framing(canvas, alpha, points):
@@ -100,15 +101,17 @@ def framing(canvas, alpha, points):
     if beside is None or beside.sum() < 30 or not _frames_face(beside, pts, fw * scale):
         return None
     below_nose = beside & (rows > pts[1][1])
-    like = outside & (
-        _nearest(features, colour_centres(features[below_nose if below_nose.sum() >= 30 else beside]))
-        < skin_dist
-    )
 
     def full(mask):
         return cv2.resize(mask.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST) > 0
 
-    return Framing(_hangs(small, below_nose, fw * scale), full(beside), full(like))
+    if _hangs(small, below_nose, fw * scale):
+        return Framing(True, full(beside), np.zeros((h, w), bool))
+    like = outside & (
+        _nearest(features, colour_centres(features[below_nose if below_nose.sum() >= 30 else beside]))
+        < skin_dist
+    )
+    return Framing(False, full(beside), full(like))
 
 
 def _hangs(canvas, region, fw):
