@@ -21,6 +21,7 @@ NAMES = {
     "final_position": gettext_lazy("The face is where it was planned"),
     "face_opaque": gettext_lazy("The whole face is kept (not see-through)"),
     "one_person": gettext_lazy("Nobody else in the photo"),
+    "no_hands": gettext_lazy("No hands in the photo"),
     "framing": gettext_lazy("Head size and position possible"),
     "head_height": gettext_lazy("Head height (chin to crown)"),
     "eye_line": gettext_lazy("Eye height"),
@@ -86,6 +87,10 @@ FIXES = {
     "one_person": gettext_lazy(
         "Part of another person is left beside you. Use a photo in which you are alone, upright, fully visible "
         "and clearly lit, and try again."
+    ),
+    "no_hands": gettext_lazy(
+        "A hand shows in the photo (yours or someone else's). Take the photo with your hands down and nobody "
+        "touching you."
     ),
     "framing": gettext_lazy(
         "This photo cannot meet the sizes asked for: use a photo with more space around the head and shoulders."

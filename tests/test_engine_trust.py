@@ -19,6 +19,7 @@ from .conftest import PORTRAITS, SHARED, needs_shared
 LFW = SHARED / "lfw_dev"
 P16 = PORTRAITS / "p16_hivision_test3.jpg"  # long straight black hair, light background, crown visible
 P11 = PORTRAITS / "p11_hivision_test0.jpg"  # ID-photo-like: suit, plain white background
+HANDS_IN_VIEW = (LFW / "Kate_Starbird_0001.jpg", LFW / "Luis_Ernesto_Derbez_Bautista_0001.jpg")
 BOB_HOPE = LFW / "Bob_Hope_0001.jpg"  # upright, scores 0.67; upside down the detector "finds" 0.83
 SIZE_413 = {"size": "413x531", "bg_color": "438EDB"}
 
@@ -297,6 +298,50 @@ def test_it_delivers_a_face_with_a_phone_held_at_the_ear():
     assert check["value"] < check["threshold"]
 
 
+def test_it_finds_a_hand_in_the_finished_photo_but_not_a_phone_at_the_ear(monkeypatch):
+    """The rule alone, on a drawn person with hand points laid where we choose (the hand model is replaced)."""
+    from engine.compliance import covered
+
+    points = np.zeros((478, 2), np.float32)
+    points[list(covered.FACE_OVAL)] = [
+        (100 + 40 * np.cos(t), 110 + 90 * np.sin(t)) for t in np.linspace(0, 2 * np.pi, len(covered.FACE_OVAL))
+    ]
+    points[[covered.IRIS_A, covered.IRIS_B]] = (80, 100), (120, 100)
+    points[covered.CHIN] = 100, 200
+    points[[covered.CHEEK_A, covered.CHEEK_B]] = (60, 110), (140, 110)
+    alpha = np.zeros((250, 200), np.float32)  # small enough for the hand model to see it unscaled
+    alpha[20:250, 40:160] = 1.0  # head and neck
+    alpha[215:250, :] = 1.0  # shoulders
+    image = np.full((250, 200, 3), 128, np.uint8)
+
+    def hand_at(x, palm_y):
+        hand = np.full((21, 2), (x, palm_y), np.float32)
+        hand[[4, 8, 12, 16, 20], 1] = palm_y - 25
+        return hand
+
+    def found(*hands):
+        # hands_in_photo looks at the photo padded by half its size on every side
+        monkeypatch.setattr(covered.models, "hand_points", lambda rgb: [h + (100, 125) for h in hands])
+        return covered.hands_in_photo(image, alpha, points)
+
+    assert len(found(hand_at(30, 245))) == 1  # on the shoulder: an arm around the customer
+    assert found(hand_at(135, 160)) == []  # at the cheek, palm above the mouth: a phone at the ear
+    assert len(found(hand_at(150, 170))) == 1  # held out beside the face, not touching it
+    assert found(hand_at(20, 120)) == []  # on the background beside the head (the matte left it out)
+    assert found(hand_at(30, 350)) == []  # below the photo
+    assert found() == []
+
+
+@needs_shared(LFW)
+@pytest.mark.parametrize("path", HANDS_IN_VIEW, ids=lambda p: p.stem)
+def test_it_refuses_a_photo_with_a_hand_in_it(path):
+    # An arm around the customer (Kate_Starbird), a pointing hand below the chin (Luis_Ernesto_Derbez_Bautista).
+    with pytest.raises(ChecksFailed) as caught:
+        pipeline.process(path.read_bytes(), params.parse(dict(DEFAULT_REQUEST)))
+    failing = {c["id"]: c for c in caught.value.data["checks"]}
+    assert "no_hands" in failing and "hands down" in failing["no_hands"]["fix"]
+
+
 def _each_shared(paths):
     return [pytest.param(path, marks=needs_shared(path), id=path.stem) for path in paths]
 
@@ -308,9 +353,14 @@ def test_it_refuses_a_hand_on_the_jaw_or_cheek(path):
 
 
 @pytest.mark.parametrize("path", _each_shared(HANDS_AWAY))
-def test_it_delivers_a_face_with_a_hand_lower_down(path):
-    result = pipeline.process(path.read_bytes(), params.parse(dict(DEFAULT_REQUEST)))
-    assert next(c for c in result.checks if c["id"] == "face_uncovered")["status"] == "pass"
+def test_it_does_not_call_a_hand_lower_down_a_covered_face(path):
+    try:
+        result = pipeline.process(path.read_bytes(), params.parse(dict(DEFAULT_REQUEST)))
+    except ChecksFailed as refused:
+        # A hand that shows in the finished photo is refused as a hand in the photo, not as a covered face.
+        assert {c["id"] for c in refused.data["checks"]} == {"no_hands"}
+    else:
+        assert next(c for c in result.checks if c["id"] == "face_uncovered")["status"] == "pass"
 
 
 def test_it_tells_a_hand_resting_on_the_jaw_from_a_phone_at_the_ear_or_a_hand_on_the_chest():

@@ -49,6 +49,7 @@ FINISHED_IDS = frozenset(
         "final_position",
         "face_opaque",
         "one_person",
+        "no_hands",
     }
 )
 # A photo failing one of these is not delivered (state -14, nothing charged); the others are warnings. The

@@ -8,7 +8,8 @@ label nor a preview watermark plays a part) goes through the face detector and m
 - the face oval opaque (mean alpha >= FACE_OPAQUE): catches a face made see-through by the matte;
 - no second piece of person apart from the customer: catches another person's skin or shoulder left over;
 - no other person's face beside the customer's, even cut in half by the output's edge or joined to the
-  customer by the matte (`bystander_faces`).
+  customer by the matte (`bystander_faces`);
+- no hand in the photo, the customer's or anyone else's, but for a phone held at the ear (`no_hands`).
 Each is a hard check: a failure stops the photo (engine/stages/checks.py).
 """
 
@@ -18,6 +19,7 @@ import numpy as np
 from ..mesh import FACE_OVAL
 from ..stages import detect, matte
 from .base import LIMITS, Check
+from .covered import HANDS_FIX, hands_in_photo
 from .framing import face_mask
 
 GREY = 128.0
@@ -108,7 +110,21 @@ def verify(ctx):
         *checks,
         _face_opaque(ctx),
         _one_piece(ctx),
+        _no_hands(ctx),
     ]
+
+
+def _no_hands(ctx):
+    hands = hands_in_photo(person_on_grey(ctx), ctx.canvas_alpha, ctx.canvas_landmarks)
+    return Check(
+        "no_hands",
+        "No hands in the photo",
+        "fail" if hands else "pass",
+        len(hands),
+        0,
+        "hands",
+        HANDS_FIX,
+    )
 
 
 def _face_checks(planned, image):
