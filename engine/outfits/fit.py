@@ -58,6 +58,9 @@ CAST_HUE = (6.0, 16.0)
 NECK_AMBIENT = 0.6  # of the lit front: how dark a drawn neck's side turned from the light is (unmeasured)
 NECK_SIDE = 0.5  # neck half-widths beyond its sides over which that shading fades out
 JAW_SHADE = 0.1  # drawn neck skin is darker by up to this just under the jaw
+STAND_REACH = (1.45, 2.2)  # neck half-widths: the garment rises to their collar fully within the first
+LIGHT_COLLAR = 10.0  # Lab lightness by which a collar beside the neck is lighter than the skin
+STAND_SNAP = 0.06  # face widths: a collar that stood this close under the jaw reached it
 
 
 @dataclass
@@ -98,6 +101,7 @@ class Fit:
     beard: np.ndarray | None = None  # HxW float32: a beard below the chin (never painted over with skin)
     neck_filled: np.ndarray | None = None  # HxW float32: where neck_fill is not the photo (soft edged)
     neck_fill_near: np.ndarray | None = None  # HxW float32: how much drawn neck skin takes neck_fill's colour
+    neck_behind: np.ndarray | None = None  # HxW float32: neck painted in behind their collar's rim
 
 
 def _lab(rgb):
@@ -222,10 +226,25 @@ def measure(canvas, alpha, points):
         fw,
         garment_top,
     )
-    drop |= _fur_beside_face(fur, points, person, face, cx, neck, garment_top, fw)
+    fur_drop = _fur_beside_face(fur, points, person, face, cx, neck, garment_top, fw)
+    drop |= fur_drop
     drop |= _islands(person, drop, garment_top, face, neck)
+    # Where their collar stood up around the neck, the garment's collar stands as high (no background
+    # under the jaw); the top line is the fit's from here on.
+    # (their collar there: what leaves the matte, and cloth clearly lighter than the skin, a white collar
+    # whose colour their clothes below did not show)
+    not_hair = ~hair_here if hair_here is not None else ~no_mask
+    light_collar = person & cloth_like & not_hair & (lab[..., 0] > skin_ref[0] + LIGHT_COLLAR) & ~face
+    garment_top, meets = _stand_to_collar(
+        (drop & ~fur_drop) | light_collar, alpha, face, cx, neck, chin_y, garment_top, fw
+    )
+    fit.garment_top = garment_top
     fit.clothes_above = cv2.GaussianBlur(drop.astype(np.float32), (0, 0), 0.8)
     fit.skin_like = cv2.GaussianBlur(skin_like.astype(np.float32), (0, 0), 1.0)
+    their_cloth = (near_jaw & not_hair) | light_collar
+    fit.neck_behind = _neck_behind(
+        alpha, fit.clothes_above, their_cloth, face, cx, neck, chin_y, garment_top, meets, fw
+    )
     fit.neck_like = _like_the_neck(lab, skin_like, cx, neck, chin_y, collar_y)
     fit.skin_depth = _skin_depth(fit.neck_like, cx, neck, collar_y)
     fit.skin_row = _skin_row(canvas, clearly, cx, neck, collar_y + fit.skin_depth, skin)
@@ -654,6 +673,67 @@ def _collar_beside_neck(person, cloth_like, near_jaw, hair, face, centres, neck,
     aside = np.abs(np.arange(w) - centres[0]) >= 1.15 * neck
     under_chin = (np.abs(np.arange(w) - centres[1]) < 1.15 * neck) & aside
     return grown & (cloth_like | collar) & ~under_chin[None, :]
+
+
+def _stand_to_collar(collar, alpha, face, cx, neck, chin_y, garment_top, fw):
+    """The garment's top line (per column) raised beside the neck to where their own collar stood, up to just
+    under the jaw: their collar leaves the matte, and with a garment starting lower the background showed
+    between the jaw and the new collar beside a narrow neck (p09's head looked pasted onto the suit). Fully
+    within STAND_REACH[0] neck half-widths of the neck's centre, fading out by STAND_REACH[1]. Also, per
+    column, the row where it meets the jaw (-1: it does not)."""
+    h, w = collar.shape
+    dx = np.abs(np.arange(w) - cx)
+    closed = cv2.morphologyEx(collar.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8)) > 0
+    rows = np.arange(h)[:, None]
+    # What stays of the head above (the jaw's outline, wider than the face mesh's oval); where the garment
+    # meets it, it starts under its solid part, so no pixel of its edge mixed with the background shows.
+    head = ((alpha > PERSON) & ~collar & (rows < garment_top[None, :])) | face
+    solid = ((alpha > 0.95) & ~collar) | face
+    y_min = int(np.clip(chin_y - JAW_RISE * fw, 0, h - 1))
+    snap = STAND_SNAP * fw
+    raised = garment_top.astype(np.float32).copy()
+    meets = np.full(w, -1.0, np.float32)  # per column: the row where the garment meets the jaw, or -1
+    for x in np.flatnonzero((dx > 0.9 * neck) & (dx < STAND_REACH[1] * neck)):
+        y = int(np.clip(np.ceil(garment_top[x]), 0, h - 1))
+        while y - 1 >= y_min and closed[y - 1, x] and not head[y - 1, x]:
+            y -= 1
+        if y >= garment_top[x] - 1:
+            continue  # their collar did not stand above the garment here
+        above = np.flatnonzero(solid[:y, x])
+        if above.size and above[-1] + 1 >= y - snap:  # a few pixels short of the jaw: closed up to it,
+            y = meets[x] = int(above[-1])  # over its last row (the jaw's edge mixed with their collar)
+        raised[x] = y
+    raised = np.minimum(cv2.medianBlur(raised.reshape(1, -1), 5).ravel(), garment_top)
+    fade = np.clip((STAND_REACH[1] * neck - dx) / ((STAND_REACH[1] - STAND_REACH[0]) * neck), 0, 1)
+    top = np.minimum(_smooth(garment_top - fade * (garment_top - raised), fw, 0.04), garment_top)
+    # Against the jaw it meets it exactly (smoothed, it rose into the jaw or left a line of background).
+    against = (meets >= 0) & (fade >= 1)
+    top = np.where(against, meets, np.maximum(top, meets))
+    return top.astype(np.float32), np.where(against, meets, -1.0)
+
+
+def _neck_behind(alpha, dropped, cloth, face, cx, neck, chin_y, garment_top, meets, fw):
+    """Where the neck is painted in behind their collar's rim (HxW float32): within the neck's width, from the
+    jaw down to the garment, next to their collar leaving the matte, what that left part-transparent (a
+    sliver of background showed between the jaw, the neck and the new collar) and what is still their
+    collar's cloth (`cloth`: their clothes' colours, not hair; its edge stood as a light strip there); and
+    under the garment's soft top edge where it meets the jaw (`meets`, per column), so their collar does
+    not show through it as a light line along the jaw."""
+    h, w = alpha.shape
+    rows = np.arange(h)[:, None]
+    dx = np.abs(np.arange(w) - cx)[None, :]
+    kept = alpha * (1 - dropped)
+    near = cv2.dilate((dropped > 0.05).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    zone = (dx < neck) & (rows >= chin_y - JAW_RISE * fw) & (rows < garment_top[None, :] + neck)
+    # (their cloth beside the jaw only: under the chin, their collar on the neck is painted over already,
+    # and a beard stays)
+    gap = zone & ((near & (kept < 0.95)) | (cloth & (rows < chin_y))) & ~face
+    # and the rim where their collar met the jaw (the jaw's edge mixed with their collar's colour)
+    gap = cv2.dilate(gap.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & zone & ~face
+    gap |= (meets[None, :] >= 0) & (rows >= meets[None, :] - 1) & (rows <= meets[None, :] + 3) & ~face
+    if not gap.any():
+        return None
+    return cv2.GaussianBlur(gap.astype(np.float32), (0, 0), 0.7) * gap
 
 
 def _islands(person, drop, garment_top, face, neck):

@@ -174,7 +174,11 @@ def _skin(d, outfit):
     """Skin where the neckline is open: it hides what the person wore there and continues the neck."""
     fit = d.fit
     # Grown by a pixel so it runs under the garment's anti-aliased edge (no seam of background between).
-    neck = [d.pt(1.2, -0.3, -1), d.pt(1.2, -0.3, 1), d.pt(1.2, 60, 1), d.pt(1.2, 60, -1)]
+    # Up to the garment's top beside the neck where it stands up to the jaw (their collar stood there): the
+    # neck's side between it and the garment is skin, not a sliver of background.
+    beside_neck = fit.garment_top[int(np.clip(d.c - 1.3 * d.n, 0, fit.width - 1)) : int(d.c + 1.3 * d.n) + 1]
+    up = min(-0.3, (float(beside_neck.min()) - d.y0) / d.n) if beside_neck.size else -0.3
+    neck = [d.pt(1.2, up, -1), d.pt(1.2, up, 1), d.pt(1.2, 60, 1), d.pt(1.2, 60, -1)]
     region = np.maximum(d.body(), d.p.mask([neck]))  # reaches above the garment's top to blend into the neck
     mask = region * cv2.dilate(d.p.mask([d.neckline(outfit.top)]), np.ones((3, 3), np.uint8))
     top = d.p.top
@@ -195,6 +199,8 @@ def _skin(d, outfit):
     mask *= fade * in_neck + (1 - in_neck) * beside
     if fit.collar_cover is not None:  # their own collar closing over the neck, up toward the chin
         mask = np.maximum(mask, fit.collar_cover[top:])
+    if fit.neck_behind is not None:  # the neck behind their collar's rim, under the jaw
+        mask = np.maximum(mask, fit.neck_behind[top:])
     if fit.neck_filled is not None:
         # and all of what was filled in on the neck, its anti-aliased rim too: where the painted skin was
         # partly transparent there, their collar's edge showed through as a faint line.
