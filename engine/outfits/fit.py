@@ -49,6 +49,7 @@ BEARD_DROP = 0.15  # face widths below the chin a beard may reach
 BEARD_SHARE = 0.1
 FILL_REACH = 0.5  # neck half-widths into their collar over which the neck filled in from the skin counts
 FUR_CLEAR = 0.05  # face widths around the face that a fur collar leaving the matte keeps clear of (a beard)
+FUR_FADE = 0.15  # face widths above the nose over which a fur collar leaving the matte gives way
 COLLAR_GAP = 0.1  # face widths: a collar beside the jaw stands at most this far from the jaw or the neck
 LIGHTER = 0.3  # of the way from the hair's lightness to the face's: a collar in shadow is still this light
 REAL_SKIN = 0.6  # of SKIN_DISTANCE: closer than this to the face's skin, the photo's own skin may show
@@ -226,7 +227,7 @@ def measure(canvas, alpha, points):
         fw,
         garment_top,
     )
-    fur_drop = _fur_beside_face(fur, points, person, face, cx, neck, garment_top, fw)
+    fur_drop = _fur_beside_face(fur, lab, points, alpha, face, cx, neck, garment_top, fw)
     drop |= fur_drop
     drop |= _islands(person, drop, garment_top, face, neck)
     # Where their collar stood up around the neck, the garment's collar stands as high (no background
@@ -235,9 +236,10 @@ def measure(canvas, alpha, points):
     # whose colour their clothes below did not show)
     not_hair = ~hair_here if hair_here is not None else ~no_mask
     light_collar = person & cloth_like & not_hair & (lab[..., 0] > skin_ref[0] + LIGHT_COLLAR) & ~face
-    garment_top, meets = _stand_to_collar(
-        (drop & ~fur_drop) | light_collar, alpha, face, cx, neck, chin_y, garment_top, fw
-    )
+    # Not where long hair hangs beside the jaw: a collar between it and the jaw lies under the hair, and a
+    # garment standing up there cut across the hair (p15).
+    stood = no_mask if long_hair_beside.any() else drop | light_collar
+    garment_top, meets = _stand_to_collar(stood, alpha, face, cx, neck, chin_y, garment_top, fw)
     fit.garment_top = garment_top
     fit.clothes_above = cv2.GaussianBlur(drop.astype(np.float32), (0, 0), 0.8)
     fit.skin_like = cv2.GaussianBlur(skin_like.astype(np.float32), (0, 0), 1.0)
@@ -295,20 +297,42 @@ def measure(canvas, alpha, points):
     return fit
 
 
-def _fur_beside_face(fur, points, person, face, cx, neck, garment_top, fw):
+def _fur_beside_face(fur, lab, points, alpha, face, cx, neck, garment_top, fw):
     """A fur collar or a hood framing the face (HxW bool): when what frames it beside the cheeks does not
     hang in strands (hair.py), it is their coat, and nothing of the person beside the face from the nose
     down to the garment, out beyond the neck and clear of the face (a beard), is hair or skin (p08's fur
-    collar stood beside his face above any outfit)."""
-    h, w = person.shape
+    collar stood beside his face above any outfit). Above the nose it gives way over FUR_FADE face widths
+    tuft by tuft, the lighter ones first (dark hair stays longest): a row cut straight across the fur
+    showed as a horizontal line on the background. The matte's soft fringe around what goes goes too (it
+    stood as ghostly outlines of tufts on the background)."""
+    h, w = alpha.shape
     if not fur.any():
         return fur
     rows = np.arange(h)[:, None]
     k = 2 * max(1, round(FUR_CLEAR * fw)) + 1
     near_face = cv2.dilate(face.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    zone = (rows > points[1][1]) & (rows < garment_top[None, :] + 2) & (near_face == 0)
+    nose_y = float(points[1][1])
+    band_top = nose_y - FUR_FADE * fw
+    zone = (rows > band_top) & (rows < garment_top[None, :] + 2) & (near_face == 0)
     zone &= (np.abs(np.arange(w) - cx) > JAW_CLEAR * neck)[None, :]
-    return person & zone
+    fringe = zone & (alpha > 0.02) & (alpha <= PERSON)
+    zone &= alpha > PERSON
+    if not zone.any():
+        return zone
+    lightness = cv2.GaussianBlur(lab[..., 0], (0, 0), 1.0)
+    dark, light = np.percentile(lightness[zone], (2, 98))
+    # In the band a pixel goes when it is lighter than a threshold falling from the lightest to the darkest
+    # down the band; below the nose everything goes.
+    t = np.clip((rows - band_top) / max(1.0, nose_y - band_top), 0, 1)
+    goes = lightness > light - (light - dark + 1) * t
+    drop = zone & goes
+    # A kept speck among dropped fur would float: kept only in pieces of some size.
+    kept = (zone & ~drop).astype(np.uint8)
+    _count, labels, stats, _ = cv2.connectedComponentsWithStats(kept, connectivity=8)
+    small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < (0.03 * fw) ** 2)
+    drop |= np.isin(labels, small[small > 0]) & (kept > 0)
+    near = cv2.dilate(drop.astype(np.uint8), np.ones((9, 9), np.uint8)) > 0
+    return drop | (fringe & (near | (t >= 1)))
 
 
 def _beard(lab, face, skin_like, hair_ref, skin_l, cx, neck, chin_y, lip_y, fw):

@@ -9,9 +9,12 @@ shoulders stays in front of the garment.
 
 from typing import NamedTuple
 
+import cv2
 import numpy as np
 
 from ..outfits import OUTFITS, measure, render
+
+SLIVER = 0.02  # face widths: background narrower than this between the head and the garment is closed
 
 
 def run(ctx):
@@ -43,7 +46,56 @@ def dress(fit, outfit_id, canvas, original, alpha):
     canvas = _over(rgb, coverage, canvas, hair)
     if original is not None:
         original = _over(rgb, coverage, original, hair)
-    return Dressed(canvas, original, _person_alpha(alpha, coverage, hair, fit), coverage, hair)
+    alpha = _person_alpha(alpha, coverage, hair, fit)
+    # (Not beside long hair kept in front: between it and the jaw, filled in from around, her collar's
+    # place was a smudge of hair and skin colours, p15.)
+    sliver = _slivers(alpha, fit) if fit.hair is None else np.zeros(alpha.shape, bool)
+    # with its soft rim (left half-transparent, it showed as an outline in the background's colour), but
+    # not over hair kept in front, which keeps the photo's pixels
+    sliver = cv2.dilate(sliver.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & (alpha < 0.98)
+    sliver &= hair < 0.99
+    if sliver.any():
+        canvas = _filled(canvas, sliver)
+        if original is not None:
+            original = _filled(original, sliver)
+        alpha = np.maximum(alpha, sliver.astype(np.float32))  # (enclosed: solid, no soft edge)
+    return Dressed(canvas, original, alpha, coverage, hair)
+
+
+def _slivers(alpha, fit):
+    """Thin slivers of background enclosed between the head and the garment around the neck, and holes
+    (HxW bool): where their collar or fur left the matte next to a beard's or a jaw's edge, a line of
+    background a few pixels wide stood between it and the new collar (on red, a red line); a piece of
+    their collar inside the jaw's outline left a hole with its rim (p04)."""
+    h, w = alpha.shape
+    k = 2 * max(1, round(SLIVER * fit.face_width)) + 1
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    enclosed = np.zeros((h, w), bool)
+    for level in (0.5, 0.95):  # (a half-transparent line lets the background through too)
+        solid = (alpha > level).astype(np.uint8)
+        enclosed |= (cv2.morphologyEx(solid, cv2.MORPH_CLOSE, disc) > 0) & (solid == 0)
+        enclosed |= _holes(solid)
+    rows = np.arange(h)[:, None]
+    dx = np.abs(np.arange(w) - fit.cx)[None, :]
+    zone = (
+        (rows > fit.chin_y - 0.3 * fit.face_width) & (rows < fit.collar_y + fit.neck) & (dx < 2.2 * fit.neck)
+    )
+    return enclosed & zone
+
+
+def _holes(solid):
+    """What a uint8 mask encloses (bool): background the outside cannot reach."""
+    h, w = solid.shape
+    outside = np.pad(solid, 1).copy()
+    flood = np.zeros((h + 4, w + 4), np.uint8)
+    cv2.floodFill(outside, flood, (0, 0), 1)
+    return outside[1:-1, 1:-1] == 0
+
+
+def _filled(image, sliver):
+    """`image` with the pixels of `sliver` filled in from around them."""
+    mask = cv2.dilate(sliver.astype(np.uint8), np.ones((3, 3), np.uint8))  # (not from its soft rim)
+    return np.where(sliver[..., None], cv2.inpaint(image, mask, 3, cv2.INPAINT_TELEA), image)
 
 
 def _over(rgb, coverage, image, hair):
