@@ -605,3 +605,39 @@ def test_it_takes_a_fur_collar_for_clothes_not_hair():
     under_chin = (rows > fit.chin_y) & (rows < fit.garment_top[int(fit.cx)]) & (dx < 0.5 * fit.neck)
     dressed = outfit.dress(fit, "man_1", ctx.canvas, None, ctx.canvas_alpha)
     assert dressed.alpha[under_chin].mean() > 0.95
+
+
+@needs_shared(PORTRAITS)
+def test_the_garment_stands_up_to_the_jaw_where_their_collar_did():
+    """p09's shirt collar stood up to his jaw; it leaves the matte, and the garment began lower, so the
+    background showed under his jaw beside a narrow neck (his head looked pasted onto the suit: at this size
+    917-933 px of background under the face between the cheeks). The garment now stands as high as his
+    collar did and meets the jaw (60-85 px left, at the cheeks' ends)."""
+    from engine.outfits.report import gap_under_face
+
+    ctx = geometry_context(portrait("p09"))
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    h, w = fit.height, fit.width
+    for cid in ("man_5", "man_12", "woman_5", "woman_15", "child_3"):
+        dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        gap = gap_under_face(dressed.alpha, ctx.canvas_landmarks)
+        assert gap.sum() < 150, (cid, int(gap.sum()))
+        # and it does not rise into the face: inside the face oval (bar its outline) is the photo's own
+        face = regions.polygon_mask((h, w), ctx.canvas_landmarks, regions.FACE_OVAL)
+        inside = cv2.erode(face, np.ones((5, 5), np.uint8)) > 0
+        assert dressed.coverage[inside].max() < 0.1, cid
+
+
+@needs_shared(PORTRAITS)
+def test_no_straight_cut_through_p08s_fur():
+    """p08's fur collar leaves the matte from beside his face down; it was cut along the row of his nose
+    tip, a straight horizontal line through the fur and hair by his ears (73 px of straight cuts in the
+    matte under every outfit). It gives way tuft by tuft over a band above the nose now (none)."""
+    from engine.outfits.report import straight_cuts
+
+    ctx = geometry_context(portrait("p08"))
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    assert straight_cuts(ctx.canvas_alpha, fit.face_width).sum() == 0  # none in the photo's own matte
+    for cid in ("man_2", "woman_5", "child_3"):
+        dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        assert straight_cuts(dressed.alpha, fit.face_width).sum() <= 10, cid

@@ -17,7 +17,13 @@ framed at the default size and every outfit is put on. Per portrait and outfit i
 - skin: how many pixels of invented skin the outfit shows (pixels at least SKIN_SHARE painted skin; the
   photo's own skin showing in a neckline is not invented);
 - grain: median absolute Laplacian of luma inside the garment, divided by the same inside the person's own
-  clothes (1.0: the garment has the photo's fabric grain and noise).
+  clothes (1.0: the garment has the photo's fabric grain and noise);
+- gap: background under the face (px, dressed matte under 0.5) between the cheeks (0.1 face widths in from
+  the cheek points), from the cheeks' height down to 0.5 face widths below the chin, outside the face oval:
+  where a neck or a collar stands on a photo, so background there makes the head look pasted on;
+- cut: straight horizontal cuts in the dressed matte (px): pixels where it falls from person to background
+  within two rows (by more than CUT_DROP), in runs of at least CUT_RUN face widths along one row (a cut
+  through hair or fur; a natural outline falling that sharply is curved and runs a few pixels per row).
 
 It writes OUTDIR/report.md (the table) and OUTDIR/report.json, and per portrait a print-size sheet of all
 outfits on blue (`print_<p>.png`, tiles at half size, about as a 35x45 mm print looks on screen), and a
@@ -50,6 +56,7 @@ BACKGROUNDS = {"blue": (0x43, 0x8E, 0xDB), "red": (255, 0, 0), "white": (255, 25
 FULL_SHEET_IDS = ("man_1", "man_5", "man_20", "woman_2", "woman_5", "woman_15", "child_3", "child_10")
 UP_TO_GEOMETRY = stages_through("geometry")
 SKIN_SHARE = 0.75  # a pixel counts as painted skin when at least this much of it is
+CUT_DROP, CUT_RUN = 0.6, 0.08  # a straight cut: the matte falls by this much, along this many face widths
 
 
 FRAMED_FIELDS = ("canvas", "canvas_alpha", "canvas_original", "canvas_landmarks", "canvas_coverage")
@@ -173,6 +180,30 @@ def neck_delta_e(ctx, fit, dressed, skin_shown):
     return float(np.linalg.norm(a - b))
 
 
+def gap_under_face(alpha, points):
+    """Background pixels (matte under 0.5) under the face between the cheeks (bool HxW)."""
+    h, w = alpha.shape
+    fw = regions.face_width(points)
+    chin_y = points[mesh.CHIN][1]
+    xa, xb = sorted((points[mesh.CHEEK_A][0], points[mesh.CHEEK_B][0]))
+    face = regions.polygon_mask((h, w), points, regions.FACE_OVAL) > 0
+    rows, cols = np.arange(h)[:, None], np.arange(w)[None, :]
+    zone = (rows > points[mesh.CHEEK_A][1]) & (rows < chin_y + 0.5 * fw)
+    zone = zone & (cols > xa + 0.1 * fw) & (cols < xb - 0.1 * fw) & ~face
+    return zone & (alpha < 0.5)
+
+
+def straight_cuts(alpha, face_width):
+    """Pixels of straight horizontal cuts in a matte (bool HxW): where it falls from person to background
+    within two rows, in runs along a row at least CUT_RUN face widths long."""
+    falls = np.zeros(alpha.shape, bool)
+    falls[1:-1] = (alpha[:-2] - alpha[2:]) > CUT_DROP
+    run = max(3, round(CUT_RUN * face_width))
+    # A run of `run` pixels along a row survives an erosion by a row of `run` pixels.
+    line = np.ones((1, run), np.uint8)
+    return cv2.dilate(cv2.erode(falls.astype(np.uint8), line), line) > 0
+
+
 def on(background, canvas, alpha):
     a = alpha[..., None]
     return np.clip(canvas * a + np.array(background, np.float32) * (1 - a) + 0.5, 0, 255).astype(np.uint8)
@@ -203,6 +234,8 @@ def measure_portrait(path, ids, cache=None):
             "skin": int(skin.sum()),
             "grain": None if ours is None or not own_grain else round(ours / own_grain, 2),
             "grain_px": None if ours is None else round(ours, 2),
+            "gap": int(gap_under_face(dressed.alpha, ctx.canvas_landmarks).sum()),
+            "cut": int(straight_cuts(dressed.alpha, fit.face_width).sum()),
         }
         dressed_all[cid] = dressed
     summary = {
@@ -255,15 +288,16 @@ def _fmt(values, digits=2, worst=max):
 def table(results):
     head = (
         "| portrait | own clothes px visible: median (max) | jaggedness px | neck dE | invented skin px "
-        "| grain ratio (median (min)) | own grain | fit ms | dress ms |"
+        "| grain ratio (median (min)) | gap px | cut px | own grain | fit ms | dress ms |"
     )
-    lines = [head, "|---|---|---|---|---|---|---|---|---|"]
+    lines = [head, "|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, (rows, summary) in results.items():
         vals = list(rows.values())
         lines.append(
             f"| {name} | {_fmt([r['own'] for r in vals], 0)} | {_fmt([r['jag'] for r in vals])} "
             f"| {_fmt([r['dE'] for r in vals], 1)} | {_fmt([r.get('skin') for r in vals], 0)} "
             f"| {_fmt([r['grain'] for r in vals], 2, min)} "
+            f"| {_fmt([r.get('gap') for r in vals], 0)} | {_fmt([r.get('cut') for r in vals], 0)} "
             f"| {summary['own_grain']} | {summary['fit_ms']} | {summary['dress_ms']} |"
         )
     lines.append(overall(results))
@@ -278,7 +312,8 @@ def overall(results):
     share = f"{100 * left / theirs:.2f}% of theirs" if theirs else "-"
     return (
         f"| all | {share} | {_fmt([r['jag'] for r, _ in rows])} | {_fmt([r['dE'] for r, _ in rows], 1)} "
-        f"| {_fmt([r.get('skin') for r, _ in rows], 0)} | {_fmt([r['grain'] for r, _ in rows], 2, min)} | | | |"
+        f"| {_fmt([r.get('skin') for r, _ in rows], 0)} | {_fmt([r['grain'] for r, _ in rows], 2, min)} "
+        f"| {_fmt([r.get('gap') for r, _ in rows], 0)} | {_fmt([r.get('cut') for r, _ in rows], 0)} | | | |"
     )
 
 
