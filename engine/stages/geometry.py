@@ -102,8 +102,8 @@ def person_cut_rows(ctx, raw_alpha):
 
 
 def extend_past_photo(alpha, valid):
-    """The matte with the corners a levelling turn brought in (no photo there, so the matte is 0) filled from
-    the nearest pixel of the photo: a body running off a turned photo's edge goes on into those corners as it
+    """The matte with the corners a levelling turn brought in (`valid` < 250 of 255: no photo there, so the
+    matte is 0) filled from the nearest pixel of the photo: a body running off a turned photo's edge goes on into those corners as it
     goes on past an unturned photo's edge, so `person_cut_rows` sees it cut there too (p13: turned 19 degrees,
     shoulder cut by the bottom-right corner)."""
     inside = valid >= 250
@@ -184,9 +184,10 @@ def render_canvas(ctx, transform):
     alpha = np.clip(warp(ctx.alpha, matte_transform, size, colour=False), 0.0, 1.0)
     if ctx.valid is not None:
         coverage = warp(ctx.valid, matte_transform, size, colour=False, border=cv2.BORDER_CONSTANT)
+        # Extended on the output canvas, not the (ten times larger) matte: the nearest photo pixel is the same
+        # under the uniform scale between them.
+        cut_alpha = extend_past_photo(alpha, coverage)
         coverage = coverage.astype(np.float32) / 255.0
-        extended = extend_past_photo(ctx.alpha, ctx.valid)
-        cut_alpha = np.clip(warp(extended, matte_transform, size, colour=False), 0.0, 1.0)
     else:
         coverage = rectangle_coverage(ctx.image.shape[:2], transform, size)
         cut_alpha = alpha
