@@ -286,7 +286,7 @@ def measure(canvas, alpha, points):
         # Drawn skin goes on from where the photo's own stops: its colours are taken there, from the skin
         # that shows (so the two meet without a step in tone).
         fit.skin_row = _skin_row(canvas, solid > 0, cx, neck, real_end, skin)
-    lower_face = face_skin & (rows > points[1][1])  # the cheeks and chin below the nose
+    lower_face = face_skin & (rows > points[mesh.NOSE_TIP][1])  # the cheeks and chin below the nose
     if lower_face.sum() > 20:
         face_ab = np.median(lab[lower_face][:, 1:], axis=0)
         fit.skin = tuple(float(v) for v in _face_hue(np.asarray(skin, np.float32)[None], face_ab)[0])
@@ -311,7 +311,7 @@ def _fur_beside_face(fur, lab, points, alpha, face, cx, neck, garment_top, fw):
     rows = np.arange(h)[:, None]
     k = 2 * max(1, round(FUR_CLEAR * fw)) + 1
     near_face = cv2.dilate(face.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    nose_y = float(points[1][1])
+    nose_y = float(points[mesh.NOSE_TIP][1])
     band_top = nose_y - FUR_FADE * fw
     zone = (rows > band_top) & (rows < garment_top[None, :] + 2) & (near_face == 0)
     zone &= (np.abs(np.arange(w) - cx) > JAW_CLEAR * neck)[None, :]
@@ -624,7 +624,7 @@ def _garment_top(body, points, cx, neck, collar_y, fw):
     slope = default_slope(w, cx, neck, collar_y, fw)
     top = np.minimum(slope, h + 2)
     y_end = int(np.clip(slope.max(), 0, h))
-    y_start = int(np.clip(points[1][1], 0, y_end))  # from the nose tip down
+    y_start = int(np.clip(points[mesh.NOSE_TIP][1], 0, y_end))  # from the nose tip down
     if y_end - y_start < 2:
         return top, np.zeros_like(body)
     head = regions.polygon_mask((h, w), points, regions.FACE_OVAL)
@@ -890,7 +890,7 @@ def _hair_like(lab, person, points, skin_ref):
         return None, None, None
     like = (_distance(lab, hair_ref, 0.7, 1.0) < HAIR_DISTANCE) & person
     _count, labels = cv2.connectedComponents(like.astype(np.uint8), connectivity=8)
-    eyes_y = int(np.clip((points[468][1] + points[473][1]) / 2, 1, h))
+    eyes_y = int(np.clip((points[mesh.IRIS_A][1] + points[mesh.IRIS_B][1]) / 2, 1, h))
     head = np.unique(labels[:eyes_y][like[:eyes_y]])
     return like, np.isin(labels, head[head > 0]), hair_ref
 
@@ -900,7 +900,7 @@ def _long_hair(lab, person, hair_ref, points, chin_y, cx, neck):
     h, w = person.shape
     loose = (_distance(lab, hair_ref, 0.7, 1.0) < 1.6 * HAIR_DISTANCE) & person
     _count, labels = cv2.connectedComponents(loose.astype(np.uint8), connectivity=8)
-    eyes_y = int(np.clip((points[468][1] + points[473][1]) / 2, 1, h))
+    eyes_y = int(np.clip((points[mesh.IRIS_A][1] + points[mesh.IRIS_B][1]) / 2, 1, h))
     head = np.unique(labels[:eyes_y][loose[:eyes_y]])
     attached = np.isin(labels, head[head > 0])
     y0, y1 = int(np.clip(chin_y, 0, h)), int(np.clip(chin_y + 2 * neck, 0, h))
@@ -912,7 +912,7 @@ def _hair_frames_face(hair, points):
     """Whether hair hangs beside the cheeks from the eyes down to the nose (long hair, not a dark collar)."""
     h, w = hair.shape
     fw = regions.face_width(points)
-    top, bottom = int(np.clip(points[468][1], 0, h)), int(np.clip(points[1][1], 0, h))
+    top, bottom = int(np.clip(points[mesh.IRIS_A][1], 0, h)), int(np.clip(points[mesh.NOSE_TIP][1], 0, h))
     xl, xr = float(points[234][0]), float(points[454][0])
     sides = [
         hair[top:bottom, int(max(0, xl - 0.2 * fw)) : int(max(0, xl - 0.03 * fw))],

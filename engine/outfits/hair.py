@@ -38,18 +38,26 @@ FEATHER = 1.0  # px (working scale) of the mask's soft edge
 STRANDS = 0.6  # median coherence of the detail beside the cheeks above which it hangs in strands (hair)
 
 
+def _working_copy(canvas, alpha, points):
+    """The canvas and matte shrunk so the face is at most WORK_FACE px wide: (canvas, alpha, scale, (sx, sy))
+    with sx, sy the exact factors per axis (sizes are rounded)."""
+    h, w = alpha.shape
+    scale = min(1.0, WORK_FACE / max(regions.face_width(points), 1.0))
+    if scale >= 1:
+        return canvas, alpha, 1.0, (1.0, 1.0)
+    size = (max(8, round(w * scale)), max(8, round(h * scale)))
+    small = cv2.resize(canvas, size, interpolation=cv2.INTER_AREA)
+    small_alpha = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA)
+    return small, small_alpha, scale, (size[0] / w, size[1] / h)
+
+
 def hair_in_front(canvas, alpha, points, cx, neck, collar_y):
     """HxW float32 in [0, 1]: the person's pixels kept in front of the outfit (0 where there is no long hair).
 
     `cx`/`neck` are the neck's centre and half-width, `collar_y` the collar line, all in canvas pixels.
     """
     h, w = alpha.shape
-    fw = regions.face_width(points)
-    scale = min(1.0, WORK_FACE / max(fw, 1.0))
-    size = (max(8, round(w * scale)), max(8, round(h * scale)))
-    small = cv2.resize(canvas, size, interpolation=cv2.INTER_AREA) if scale < 1 else canvas
-    small_alpha = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA) if scale < 1 else alpha
-    sx, sy = size[0] / w, size[1] / h
+    small, small_alpha, scale, (sx, sy) = _working_copy(canvas, alpha, points)
     mask = _hair_mask(
         small,
         small_alpha,
@@ -78,11 +86,8 @@ def framing(canvas, alpha, points):
     """A Framing of the face, or None when nothing frames it (short hair, a bald head)."""
     h, w = alpha.shape
     fw = regions.face_width(points)
-    scale = min(1.0, WORK_FACE / max(fw, 1.0))
-    size = (max(8, round(w * scale)), max(8, round(h * scale)))
-    small = cv2.resize(canvas, size, interpolation=cv2.INTER_AREA) if scale < 1 else canvas
-    small_alpha = cv2.resize(alpha, size, interpolation=cv2.INTER_AREA) if scale < 1 else alpha
-    pts = points * np.array([size[0] / w, size[1] / h], np.float32)
+    small, small_alpha, scale, factors = _working_copy(canvas, alpha, points)
+    pts = points * np.array(factors, np.float32)
     sh, sw = small_alpha.shape
     face = regions.polygon_mask((sh, sw), pts, regions.FACE_OVAL) > 0
     k = 2 * int(0.03 * fw * scale) + 1
@@ -94,7 +99,7 @@ def framing(canvas, alpha, points):
     skin_dist = _nearest(features, colour_centres(_typical(features[face_skin])))
     rows = np.arange(sh)[:, None]
     dx = np.abs(np.arange(sw) - float(pts[mesh.CHIN][0]))[None, :]
-    eyes_y = float((pts[468][1] + pts[473][1]) / 2)
+    eyes_y = float((pts[mesh.IRIS_A][1] + pts[mesh.IRIS_B][1]) / 2)
     outside = (small_alpha > 0.5) & ~face
     chin_y = float(pts[mesh.CHIN][1])
     beside = _hair_beside_cheeks(features, skin_dist, outside, rows, dx, eyes_y, chin_y, fw * scale)
@@ -184,7 +189,7 @@ def _hair_mask(canvas, alpha, points, cx, neck, collar_y):
     fw = regions.face_width(points)
     person = alpha > 0.5
     chin_y = float(points[mesh.CHIN][1])
-    eyes_y = float((points[468][1] + points[473][1]) / 2)
+    eyes_y = float((points[mesh.IRIS_A][1] + points[mesh.IRIS_B][1]) / 2)
     rows = np.arange(h)[:, None]
     dx = np.abs(np.arange(w) - cx)[None, :]
     face = regions.polygon_mask((h, w), points, regions.FACE_OVAL) > 0
@@ -198,7 +203,7 @@ def _hair_mask(canvas, alpha, points, cx, neck, collar_y):
     beside = _hair_beside_cheeks(features, skin_dist, person & ~face, rows, dx, eyes_y, chin_y, fw)
     if beside is None or beside.sum() < 30 or not _frames_face(beside, points, fw):
         return None
-    if not _hangs(canvas, beside & (rows > points[1][1]), fw):
+    if not _hangs(canvas, beside & (rows > points[mesh.NOSE_TIP][1]), fw):
         return None  # a fur collar or a hood beside the face, not hair
     # Not hair: whatever the chest column under the collar shows (their clothes, an open neckline's skin),
     # and the face's skin (light hair and a cream blouse can both be near skin in colour).
@@ -314,7 +319,7 @@ def _cut_below_tips(mask, cx, y0, min_width, strap_width):
 def _frames_face(beside, points, fw):
     """Whether hair fills the strips just outside the cheeks, from the nose to the chin, on either side."""
     h, w = beside.shape
-    top, bottom = int(np.clip(points[1][1], 0, h)), int(np.clip(points[mesh.CHIN][1], 0, h))
+    top, bottom = int(np.clip(points[mesh.NOSE_TIP][1], 0, h)), int(np.clip(points[mesh.CHIN][1], 0, h))
     xl, xr = float(points[mesh.CHEEK_A][0]), float(points[mesh.CHEEK_B][0])
     if xl > xr:
         xl, xr = xr, xl
