@@ -12,8 +12,13 @@ from typing import NamedTuple
 import cv2
 import numpy as np
 
+from .. import foreground
 from ..outfits import OUTFITS, measure, render
 
+# Beside long hair: background narrower than this (face widths) between the strands, the jaw and the garment
+# is the hair behind, in the strands' shadow (painted this much darker than the nearest hair).
+BACK_HAIR_GAP = 0.12
+BACK_HAIR_SHADE = 0.8
 SLIVER = 0.02  # face widths: background narrower than this between the head and the garment is closed
 
 
@@ -59,7 +64,50 @@ def dress(fit, outfit_id, canvas, original, alpha):
         if original is not None:
             original = _filled(original, sliver)
         alpha = np.maximum(alpha, sliver.astype(np.float32))  # (enclosed: solid, no soft edge)
+    if fit.hair is not None:
+        canvas, original, alpha = _back_hair(canvas, original, alpha, fit)
     return Dressed(canvas, original, alpha, coverage, hair)
+
+
+def _back_hair(canvas, original, alpha, fit):
+    """Long hair hanging in front: the background left between it, the jaw or neck and the garment (where their
+    collar was, p15) is where a real photo shows the hair behind, in the shadow of the strands. It is painted
+    in the colours of the nearest hair, a shade darker, and made solid."""
+    hair = fit.hair > 0.5
+    gaps = _enclosed(alpha, BACK_HAIR_GAP * fit.face_width) & _around_neck(alpha.shape, fit)
+    if not gaps.any() or hair.sum() < 30:
+        return canvas, original, alpha
+    h, w = alpha.shape
+    shade = foreground.spread(canvas, hair, (w, h)) * (255.0 * BACK_HAIR_SHADE)
+    # Laid behind what is there: the strands' soft edges along the gap keep their own colour over it.
+    behind = cv2.GaussianBlur(gaps.astype(np.float32), (0, 0), 0.7) * (alpha < 0.98)
+    cover = behind * (1.0 - alpha)
+    weight = cover[..., None]
+
+    def painted(image):
+        out = image.astype(np.float32) * (1 - weight) + shade * weight
+        return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+    original = painted(original) if original is not None else None
+    return painted(canvas), original, np.clip(alpha + cover, 0, 1).astype(np.float32)
+
+
+def _enclosed(alpha, across):
+    """Background (and the person's half-transparent rim around it) that a disc `across` px wide cannot
+    leave without crossing the person, or that the outside cannot reach at all (HxW bool)."""
+    k = 2 * max(1, round(across / 2)) + 1
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+    solid = (alpha > 0.5).astype(np.uint8)
+    inside = (cv2.morphologyEx(solid, cv2.MORPH_CLOSE, disc) > 0) & (solid == 0) | _holes(solid)
+    rim = cv2.dilate(inside.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool) & (alpha < 0.98)
+    return inside | rim
+
+
+def _around_neck(shape, fit):
+    h, w = shape
+    rows = np.arange(h)[:, None]
+    dx = np.abs(np.arange(w) - fit.cx)[None, :]
+    return (rows > fit.chin_y - 0.3 * fit.face_width) & (rows < fit.collar_y + fit.neck) & (dx < 2.2 * fit.neck)
 
 
 def _slivers(alpha, fit):
@@ -75,12 +123,7 @@ def _slivers(alpha, fit):
         solid = (alpha > level).astype(np.uint8)
         enclosed |= (cv2.morphologyEx(solid, cv2.MORPH_CLOSE, disc) > 0) & (solid == 0)
         enclosed |= _holes(solid)
-    rows = np.arange(h)[:, None]
-    dx = np.abs(np.arange(w) - fit.cx)[None, :]
-    zone = (
-        (rows > fit.chin_y - 0.3 * fit.face_width) & (rows < fit.collar_y + fit.neck) & (dx < 2.2 * fit.neck)
-    )
-    return enclosed & zone
+    return enclosed & _around_neck((h, w), fit)
 
 
 def _holes(solid):
