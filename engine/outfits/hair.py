@@ -51,6 +51,20 @@ def _working_copy(canvas, alpha, points):
     return small, small_alpha, scale, (size[0] / w, size[1] / h)
 
 
+def _face_and_skin(canvas, points, fw):
+    """(face, features, skin distance): the face oval widened by 0.03 face widths (bool), each pixel's colour
+    features and its distance to the face skin's typical colours; None when too little skin shows."""
+    shape = canvas.shape[:2]
+    face = regions.polygon_mask(shape, points, regions.FACE_OVAL) > 0
+    k = 2 * int(0.03 * fw) + 1
+    face = cv2.dilate(face.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+    features = _features(canvas)
+    face_skin = regions.skin_mask(shape, points) > 0.5
+    if face_skin.sum() < 30:
+        return None
+    return face, features, _nearest(features, colour_centres(_typical(features[face_skin])))
+
+
 def hair_in_front(canvas, alpha, points, cx, neck, collar_y):
     """HxW float32 in [0, 1]: the person's pixels kept in front of the outfit (0 where there is no long hair).
 
@@ -89,14 +103,10 @@ def framing(canvas, alpha, points):
     small, small_alpha, scale, factors = _working_copy(canvas, alpha, points)
     pts = points * np.array(factors, np.float32)
     sh, sw = small_alpha.shape
-    face = regions.polygon_mask((sh, sw), pts, regions.FACE_OVAL) > 0
-    k = 2 * int(0.03 * fw * scale) + 1
-    face = cv2.dilate(face.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
-    features = _features(small)
-    face_skin = regions.skin_mask((sh, sw), pts) > 0.5
-    if face_skin.sum() < 30:
+    looked = _face_and_skin(small, pts, fw * scale)
+    if looked is None:
         return None
-    skin_dist = _nearest(features, colour_centres(_typical(features[face_skin])))
+    face, features, skin_dist = looked
     rows = np.arange(sh)[:, None]
     dx = np.abs(np.arange(sw) - float(pts[mesh.CHIN][0]))[None, :]
     eyes_y = float((pts[mesh.IRIS_A][1] + pts[mesh.IRIS_B][1]) / 2)
@@ -192,14 +202,10 @@ def _hair_mask(canvas, alpha, points, cx, neck, collar_y):
     eyes_y = float((points[mesh.IRIS_A][1] + points[mesh.IRIS_B][1]) / 2)
     rows = np.arange(h)[:, None]
     dx = np.abs(np.arange(w) - cx)[None, :]
-    face = regions.polygon_mask((h, w), points, regions.FACE_OVAL) > 0
-    k = 2 * int(0.03 * fw) + 1
-    face = cv2.dilate(face.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
-    features = _features(canvas)
-    face_skin = regions.skin_mask((h, w), points) > 0.5
-    if face_skin.sum() < 30:
+    looked = _face_and_skin(canvas, points, fw)
+    if looked is None:
         return None
-    skin_dist = _nearest(features, colour_centres(_typical(features[face_skin])))
+    face, features, skin_dist = looked
     beside = _hair_beside_cheeks(features, skin_dist, person & ~face, rows, dx, eyes_y, chin_y, fw)
     if beside is None or beside.sum() < 30 or not _frames_face(beside, points, fw):
         return None
