@@ -327,6 +327,7 @@ def test_it_finds_a_hand_in_the_finished_photo_but_not_a_phone_at_the_ear(monkey
     assert len(found(hand_at(30, 245))) == 1  # on the shoulder: an arm around the customer
     assert found(hand_at(135, 160)) == []  # at the cheek, palm above the mouth: a phone at the ear
     assert len(found(hand_at(150, 170))) == 1  # held out beside the face, not touching it
+    assert found(hand_at(100, 235)) == []  # centred under the chin: an open neckline's skin, not a hand
     assert found(hand_at(20, 120)) == []  # on the background beside the head (the matte left it out)
     assert found(hand_at(30, 350)) == []  # below the photo
     assert found() == []

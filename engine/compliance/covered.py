@@ -32,6 +32,7 @@ import numpy as np
 
 from .. import models
 from ..mesh import CHEEK_A, CHEEK_B, CHIN, FACE_OVAL, IRIS_A, IRIS_B
+from ..stages import detect
 from .base import Check
 
 HAND_CROP = 256  # px, the crop's longer side; the palm detector works at 192x192 inside
@@ -62,6 +63,7 @@ FIX = (
 # microphone (refused already).
 HAND_INSIDE = 0.5
 HAND_ALPHA = 0.5
+NECKLINE_HALF = 0.25
 HANDS_FIX = (
     "A hand shows in the photo (yours or someone else's). Take the photo with your hands down and nobody "
     "touching you."
@@ -89,7 +91,7 @@ def hands_in_photo(image, alpha, landmarks):
     h, w = alpha.shape
     scale = min(1.0, HAND_CROP / max(h, w))  # the palm detector works at 192x192: a larger input only costs
     small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
-    padded, offset = _padded(np.ascontiguousarray(small))
+    padded, offset = detect.padded(small)  # (a hand cut by the output's edge is found more often with room)
     found = []
     from_face = distance_from_face(landmarks, (h, w))
     for hand in models.hand_points(padded):
@@ -99,25 +101,23 @@ def hands_in_photo(image, alpha, landmarks):
         rows = np.clip(np.round(hand[:, 1]).astype(int), 0, h - 1)
         on_person = float(alpha[rows, cols].mean()) >= HAND_ALPHA
         gap = float(from_face[rows, cols].min())
-        if inside.mean() >= HAND_INSIDE and on_person and not _phone_at_ear(hand, gap, landmarks):
+        on_hand = not _phone_at_ear(hand, gap, landmarks) and not _on_neckline(hand, landmarks)
+        if inside.mean() >= HAND_INSIDE and on_person and on_hand:
             found.append(hand)
     return found
 
 
+def _on_neckline(hand, points):
+    """The hand model takes the skin of an open neckline under the chin for a hand (p16 at face_width=180:
+    a "hand" on her chest between the lapels): a palm centred there, within NECKLINE_HALF face widths of the
+    chin's column and below the chin, is not counted."""
+    width = max(1.0, float(np.linalg.norm(points[CHEEK_A] - points[CHEEK_B])))
+    palm = hand[list(PALM)].mean(axis=0)
+    return abs(float(palm[0] - points[CHIN][0])) < NECKLINE_HALF * width and palm[1] > points[CHIN][1]
+
+
 def _phone_at_ear(hand, gap, points):
-    eyes = float(points[IRIS_A][1] + points[IRIS_B][1]) / 2
-    span = max(1.0, float(points[CHIN][1]) - eyes)
-    palm = (float(hand[list(PALM), 1].mean()) - eyes) / span
-    return gap <= JAW_TOUCH and palm < PALM_LOW
-
-
-def _padded(image):
-    """The photo in the middle of a grey canvas twice its size: a hand cut by the output's edge is found
-    more often with room around it."""
-    h, w = image.shape[:2]
-    canvas = np.full((2 * h, 2 * w, 3), 128, dtype=np.uint8)
-    canvas[h // 2 : h // 2 + h, w // 2 : w // 2 + w] = image
-    return canvas, np.array([w // 2, h // 2], dtype=np.float32)
+    return gap <= JAW_TOUCH and _depth(hand[list(PALM), 1].mean(), points) < PALM_LOW
 
 
 class Covering:
@@ -199,11 +199,14 @@ def distance_from_face(points, shape):
 def hand_on_jaw(hand, gap, points):
     """A hand `gap` face widths from the face oval that rests on the jaw or cheek: its palm below the mouth,
     its top above the chin (not a phone at the ear, not a hand on the chest)."""
-    eyes = float(points[IRIS_A][1] + points[IRIS_B][1]) / 2
-    span = max(1.0, float(points[CHIN][1]) - eyes)
-    palm = (float(hand[list(PALM), 1].mean()) - eyes) / span
-    top = (float(hand[:, 1].min()) - eyes) / span
+    palm, top = _depth(hand[list(PALM), 1].mean(), points), _depth(hand[:, 1].min(), points)
     return gap <= JAW_TOUCH and palm >= PALM_LOW and top <= HAND_TOP
+
+
+def _depth(y, points):
+    """How far below the eyes `y` lies, in eye-to-chin distances (the mouth is at about 0.6)."""
+    eyes = float(points[IRIS_A][1] + points[IRIS_B][1]) / 2
+    return (float(y) - eyes) / max(1.0, float(points[CHIN][1]) - eyes)
 
 
 def under_chin(points, shape):

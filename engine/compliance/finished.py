@@ -93,9 +93,10 @@ def verify(ctx):
     """The checks of the finished photo, in a stable order (all of them hard)."""
     if ctx.canvas is None or ctx.canvas_alpha is None or ctx.canvas_landmarks is None:
         return []
-    image, offset = detect.padded(person_on_grey(ctx))
+    person = person_on_grey(ctx)
+    image, offset = detect.padded(person)
     checks = _face_checks(ctx.canvas_landmarks + offset, image)
-    left = other_faces_left(ctx) or len(bystander_faces(ctx)) or hidden_faces_left(ctx)
+    left = other_faces_left(ctx) or len(bystander_faces(ctx, person)) or hidden_faces_left(ctx)
     if left and checks and checks[0].id == "final_one_face" and checks[0].status == "pass":
         checks[0] = Check(
             "final_one_face",
@@ -110,12 +111,12 @@ def verify(ctx):
         *checks,
         _face_opaque(ctx),
         _one_piece(ctx),
-        _no_hands(ctx),
+        _no_hands(ctx, person),
     ]
 
 
-def _no_hands(ctx):
-    hands = hands_in_photo(person_on_grey(ctx), ctx.canvas_alpha, ctx.canvas_landmarks)
+def _no_hands(ctx, person):
+    hands = hands_in_photo(person, ctx.canvas_alpha, ctx.canvas_landmarks)
     return Check(
         "no_hands",
         "No hands in the photo",
@@ -369,8 +370,9 @@ def _own_face(points, shape):
     return cv2.dilate(own, np.ones((size, size), np.uint8)) > 0
 
 
-def bystander_faces(ctx):
-    """Boxes (output px) of other people's faces the output still shows beside the customer's."""
+def bystander_faces(ctx, person=None):
+    """Boxes (output px) of other people's faces the output still shows beside the customer's (`person`: the
+    person over grey when already made)."""
     alpha, points = ctx.canvas_alpha, ctx.canvas_landmarks
     h, w = alpha.shape
     width = _face_width(points)
@@ -378,7 +380,7 @@ def bystander_faces(ctx):
     cv2.fillPoly(own, [np.round(points[list(FACE_OVAL)]).astype(np.int32)], 1)
     if not _person_at_edges(alpha, points):
         return []
-    image = person_on_grey(ctx)
+    image = person_on_grey(ctx) if person is None else person.copy()
     image[_own_face(points, (h, w))] = round(GREY)
     # The detector works at 192x192 inside: a larger copy only costs conversion time.
     factor = min(1.0, BYSTANDER_SIDE / max(h, w))
