@@ -103,6 +103,7 @@ class Fit:
     neck_filled: np.ndarray | None = None  # HxW float32: where neck_fill is not the photo (soft edged)
     neck_fill_near: np.ndarray | None = None  # HxW float32: how much drawn neck skin takes neck_fill's colour
     neck_behind: np.ndarray | None = None  # HxW float32: neck painted in behind their collar's rim
+    coat_removed: bool = False  # a fur collar or hood framing the face left the matte (p08)
 
 
 def _lab(rgb):
@@ -238,9 +239,12 @@ def measure(canvas, alpha, points):
     light_collar = person & cloth_like & not_hair & (lab[..., 0] > skin_ref[0] + LIGHT_COLLAR) & ~face
     # Not where long hair hangs beside the jaw: a collar between it and the jaw lies under the hair, and a
     # garment standing up there cut across the hair (p15).
-    stood = no_mask if long_hair_beside.any() else drop | light_collar
+    # Nor to a fur collar: it framed the face, it did not stand around the neck, and a garment rising to it
+    # stood up to the jaw on the side the head is turned to only (p08's coat was lopsided).
+    stood = no_mask if long_hair_beside.any() else (drop & ~fur_drop) | light_collar
     garment_top, meets = _stand_to_collar(stood, alpha, face, cx, neck, chin_y, garment_top, fw)
     fit.garment_top = garment_top
+    fit.coat_removed = bool(fur_drop.any())
     fit.clothes_above = cv2.GaussianBlur(drop.astype(np.float32), (0, 0), 0.8)
     fit.skin_like = cv2.GaussianBlur(skin_like.astype(np.float32), (0, 0), 1.0)
     their_cloth = (near_jaw & not_hair) | light_collar

@@ -19,6 +19,10 @@ from ..outfits import OUTFITS, measure, render
 # is the hair behind, in the strands' shadow (painted this much darker than the nearest hair).
 BACK_HAIR_GAP = 0.12
 BACK_HAIR_SHADE = 0.8
+# Where their coat framed the face and left the matte: background narrower than UNDER_JAW_GAP (face widths)
+# between the head and the garment, from UNDER_JAW_RISE above the chin down, is the neck's side in the jaw's
+# shadow (painted this much darker than the nearest of the head).
+UNDER_JAW_GAP, UNDER_JAW_RISE, UNDER_JAW_SHADE = 0.5, 0.2, 0.75
 SLIVER = 0.02  # face widths: background narrower than this between the head and the garment is closed
 
 
@@ -66,6 +70,8 @@ def dress(fit, outfit_id, canvas, original, alpha):
         alpha = np.maximum(alpha, sliver.astype(np.float32))  # (enclosed: solid, no soft edge)
     if fit.hair is not None:
         canvas, original, alpha = _back_hair(canvas, original, alpha, fit)
+    elif fit.coat_removed:
+        canvas, original, alpha = _under_jaw(canvas, original, alpha, coverage, fit)
     return Dressed(canvas, original, alpha, coverage, hair)
 
 
@@ -73,19 +79,38 @@ def _back_hair(canvas, original, alpha, fit):
     """Long hair hanging in front: the background left between it, the jaw or neck and the garment (where their
     collar was, p15) is where a real photo shows the hair behind, in the shadow of the strands. It is painted
     in the colours of the nearest hair, a shade darker, and made solid."""
-    hair = fit.hair > 0.5
     gaps = _enclosed(alpha, BACK_HAIR_GAP * fit.face_width) & _around_neck(alpha.shape, fit)
-    if not gaps.any() or hair.sum() < 30:
+    return _painted_behind(canvas, original, alpha, gaps, fit.hair > 0.5, BACK_HAIR_SHADE)
+
+
+def _under_jaw(canvas, original, alpha, coverage, fit):
+    """Their coat framed the face (p08's fur collar) and left the matte beside the neck, so the neck's sides
+    end where it was cut away: under the jaw, between it and the garment, the background showed (the head
+    looked pasted on). On a photo the neck's side is there, in the jaw's shadow: background that a disc
+    UNDER_JAW_GAP face widths across cannot leave without crossing the person, from the jaw's height down,
+    is painted in the colours of the nearest of the person above the garment (the jaw, the beard), darker,
+    and made solid."""
+    h, w = alpha.shape
+    rows = np.arange(h)[:, None]
+    below_jaw = rows >= fit.chin_y - UNDER_JAW_RISE * fit.face_width
+    gaps = _enclosed(alpha, UNDER_JAW_GAP * fit.face_width) & _around_neck((h, w), fit) & below_jaw
+    head = (alpha > 0.5) & (coverage < 0.5) & (rows < fit.garment_top[None, :])
+    return _painted_behind(canvas, original, alpha, gaps, head, UNDER_JAW_SHADE)
+
+
+def _painted_behind(canvas, original, alpha, gaps, source, shade):
+    """The background in `gaps` painted in the colours of the nearest `source` pixels times `shade`, laid
+    behind what is there (soft edges along it keep their own colour over it), and made solid."""
+    if not gaps.any() or source.sum() < 30:
         return canvas, original, alpha
     h, w = alpha.shape
-    shade = foreground.spread(canvas, hair, (w, h)) * (255.0 * BACK_HAIR_SHADE)
-    # Laid behind what is there: the strands' soft edges along the gap keep their own colour over it.
+    colours = foreground.spread(canvas, source, (w, h)) * (255.0 * shade)
     behind = cv2.GaussianBlur(gaps.astype(np.float32), (0, 0), 0.7) * (alpha < 0.98)
     cover = behind * (1.0 - alpha)
     weight = cover[..., None]
 
     def painted(image):
-        out = image.astype(np.float32) * (1 - weight) + shade * weight
+        out = image.astype(np.float32) * (1 - weight) + colours * weight
         return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
     original = painted(original) if original is not None else None
