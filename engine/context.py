@@ -66,6 +66,7 @@ class Context:
     face: Face | None = None
     faces_found: int = 0
     other_faces: list = field(default_factory=list)  # boxes of the faces that lost to `face` (source px)
+    source_hands: list = field(default_factory=list)  # hands the hand model found around the face (source px)
     level_matrix: np.ndarray | None = None  # 2x3 rotation that levelled the eyes (original -> levelled px), or None
     unlevelled: np.ndarray | None = None  # the decoded image before levelling (set only when it was rotated)
     # matte: at the matte's own resolution (<= 1024 px), matte px = matte_scale * source px (pixel centres)

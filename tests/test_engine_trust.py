@@ -19,7 +19,13 @@ from .conftest import PORTRAITS, SHARED, needs_shared
 LFW = SHARED / "lfw_dev"
 P16 = PORTRAITS / "p16_hivision_test3.jpg"  # long straight black hair, light background, crown visible
 P11 = PORTRAITS / "p11_hivision_test0.jpg"  # ID-photo-like: suit, plain white background
-HANDS_IN_VIEW = (LFW / "Kate_Starbird_0001.jpg", LFW / "Luis_Ernesto_Derbez_Bautista_0001.jpg")
+HANDS_IN_VIEW = (
+    LFW / "Kate_Starbird_0001.jpg",
+    LFW / "Luis_Ernesto_Derbez_Bautista_0001.jpg",
+    # A teammate's hand on the shoulder, its fingers cut by the output's bottom edge: the hand model finds it
+    # in the source, not in the small finished photo.
+    LFW / "Butch_Davis_0001.jpg",
+)
 BOB_HOPE = LFW / "Bob_Hope_0001.jpg"  # upright, scores 0.67; upside down the detector "finds" 0.83
 SIZE_413 = {"size": "413x531", "bg_color": "438EDB"}
 
@@ -332,6 +338,26 @@ def test_it_finds_a_hand_in_the_finished_photo_but_not_a_phone_at_the_ear(monkey
     assert found(hand_at(30, 350)) == []  # below the photo
     assert found() == []
 
+    # Hands the model found in the source (already in output px): a hand cut by the output's bottom edge
+    # counts by what shows of it on the person, and it is not taken for a neckline.
+    monkeypatch.setattr(covered.models, "hand_points", lambda rgb: [])
+
+    def spread(x, palm_y):  # the palm 50 px wide, fingers 40 px up
+        hand = np.zeros((21, 2), np.float32)
+        hand[:, 0] = x + np.linspace(-25, 25, 21)
+        hand[:, 1] = palm_y
+        hand[[4, 8, 12, 16, 20], 1] = palm_y - 40
+        return hand
+
+    def seen(*hands):
+        return covered.hands_in_photo(image, alpha, points, seen_before=hands)
+
+    assert len(seen(spread(40, 270))) == 1  # fingers on the shoulder, the palm below the photo
+    assert seen(spread(40, 320)) == []  # wholly below the photo
+    assert seen(spread(12, 120)) == []  # on the background beside the head
+    assert len(seen(spread(100, 240))) == 1  # under the chin: in the source this is a hand
+    assert seen(spread(150, 165)) == []  # at the cheek: a phone at the ear
+
 
 @needs_shared(LFW)
 @pytest.mark.parametrize("path", HANDS_IN_VIEW, ids=lambda p: p.stem)
@@ -404,7 +430,7 @@ def test_it_tells_a_hand_over_the_face_from_a_hand_beside_it(monkeypatch):
 
     assert hand_at(nose).covered
     beside = hand_at(ear + np.array([span, 0.0]))  # at the ear, most of it outside the face
-    assert not beside.covered and beside.hands == 1
+    assert not beside.covered and len(beside.hands) == 1
     monkeypatch.setattr(covered.models, "hand_points", lambda rgb: [])
     assert not covered.covering(found.image, points, box).covered
 

@@ -60,9 +60,13 @@ FIX = (
 # `face_uncovered`'s. A hand counts when HAND_INSIDE of its points lie inside the output on the person
 # (alpha >= HAND_ALPHA). On the 177x228 outputs of ../shared/lfw_dev the hands found were all in the photo's
 # lower part or beside the head, none on hair or clothes; on the 16 portraits only p10's hand on the
-# microphone (refused already).
+# microphone (refused already). The hands `face_uncovered` found in the source count too, when the outline of
+# their joints covers HAND_SHOWN square face widths of the person in the output: in a 177x228 output the model
+# misses fingers on a shoulder whose palm the bottom edge cut off (lfw_dev's Butch_Davis: 0.05; the hands it
+# adds there show 0.05-0.23, each plainly a hand on the contact sheet).
 HAND_INSIDE = 0.5
 HAND_ALPHA = 0.5
+HAND_SHOWN = 0.04
 NECKLINE_HALF = 0.25
 HANDS_FIX = (
     "A hand shows in the photo (yours or someone else's). Take the photo with your hands down and nobody "
@@ -74,6 +78,9 @@ def face_uncovered(ctx, spec):
     if ctx.image is None or ctx.face is None:
         return None
     found = covering(ctx.image, ctx.face.landmarks, ctx.face.box)
+    # The hand model sees the source sharper and larger than the finished photo: the final look counts these
+    # hands too, where they land on the person (no_hands), without running the model on the crop again.
+    ctx.source_hands = found.hands
     return Check(
         "face_uncovered",
         "Nothing in front of the face",
@@ -85,26 +92,56 @@ def face_uncovered(ctx, spec):
     )
 
 
-def hands_in_photo(image, alpha, landmarks):
-    """The hands the hand model finds in the finished photo `image` (the person over grey, RGB) that stand on
-    the person (`alpha`), other than a phone held at the ear; `landmarks` are the face mesh's in output px."""
+def hands_in_photo(image, alpha, landmarks, seen_before=()):
+    """The hands in the finished photo other than a phone held at the ear: those the hand model finds in
+    `image` (the person over grey, RGB) that stand on the person (`alpha`), and those of `seen_before`
+    (found in the source around the face, in output px) of which enough shows on the person. `landmarks`
+    are the face mesh's in output px."""
     h, w = alpha.shape
     scale = min(1.0, HAND_CROP / max(h, w))  # the palm detector works at 192x192: a larger input only costs
     small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
     padded, offset = detect.padded(small)  # (a hand cut by the output's edge is found more often with room)
-    found = []
     from_face = distance_from_face(landmarks, (h, w))
-    for hand in models.hand_points(padded):
-        hand = (hand - offset) / scale
-        inside = (hand[:, 0] >= 0) & (hand[:, 0] < w) & (hand[:, 1] >= 0) & (hand[:, 1] < h)
-        cols = np.clip(np.round(hand[:, 0]).astype(int), 0, w - 1)
-        rows = np.clip(np.round(hand[:, 1]).astype(int), 0, h - 1)
-        on_person = float(alpha[rows, cols].mean()) >= HAND_ALPHA
-        gap = float(from_face[rows, cols].min())
-        on_hand = not _phone_at_ear(hand, gap, landmarks) and not _on_neckline(hand, landmarks)
-        if inside.mean() >= HAND_INSIDE and on_person and on_hand:
+    found = []
+    for hand in [(hand - offset) / scale for hand in models.hand_points(padded)]:
+        if _stands_on_person(hand, alpha) and not _on_neckline(hand, landmarks):
             found.append(hand)
-    return found
+    for hand in seen_before:
+        if not any(_same_hand(hand, other) for other in found) and _shows(hand, alpha, landmarks):
+            found.append(hand)
+    return [hand for hand in found if not _phone_at_ear(hand, _gap(hand, from_face), landmarks)]
+
+
+def _stands_on_person(hand, alpha):
+    """HAND_INSIDE of the points inside the output, on the person (their mean alpha at least HAND_ALPHA)."""
+    h, w = alpha.shape
+    inside = (hand[:, 0] >= 0) & (hand[:, 0] < w) & (hand[:, 1] >= 0) & (hand[:, 1] < h)
+    return inside.mean() >= HAND_INSIDE and float(alpha[_rows_cols(hand, alpha.shape)].mean()) >= HAND_ALPHA
+
+
+def _shows(hand, alpha, landmarks):
+    """Whether the outline of a hand found in the source covers HAND_SHOWN square face widths of the person
+    in the output (the hand itself is larger than its joints' outline): a hand cut by the output's edge shows
+    its fingers although most of its points lie outside."""
+    outline = np.zeros(alpha.shape, dtype=np.uint8)
+    cv2.fillPoly(outline, [cv2.convexHull(np.round(hand).astype(np.int32))], 1)
+    width = max(1.0, float(np.linalg.norm(landmarks[CHEEK_A] - landmarks[CHEEK_B])))
+    return float(((outline > 0) & (alpha > HAND_ALPHA)).sum()) >= HAND_SHOWN * width * width
+
+
+def _gap(hand, from_face):
+    return float(from_face[_rows_cols(hand, from_face.shape)].min())
+
+
+def _rows_cols(hand, shape):
+    h, w = shape
+    return np.clip(np.round(hand[:, 1]).astype(int), 0, h - 1), np.clip(np.round(hand[:, 0]).astype(int), 0, w - 1)
+
+
+def _same_hand(hand, other):
+    """Whether two finds are one hand (found in the source and again in the finished photo)."""
+    span = max(1.0, float(np.ptp(other, axis=0).max()))
+    return float(np.linalg.norm(hand[list(PALM)].mean(axis=0) - other[list(PALM)].mean(axis=0))) < 0.5 * span
 
 
 def _on_neckline(hand, points):
@@ -124,8 +161,9 @@ class Covering:
     """What the hand model found: `share` of the face's front under a hand, `held` an object at the chin
     (`hidden`: the share of the chin unlike the face's skin), `on_jaw` a hand on the jaw or cheek."""
 
-    def __init__(self, share=0.0, held=False, hidden=0.0, hands=0, on_jaw=False):
-        self.share, self.held, self.hidden, self.hands, self.on_jaw = share, held, hidden, hands, on_jaw
+    def __init__(self, share=0.0, held=False, hidden=0.0, hands=(), on_jaw=False):
+        self.share, self.held, self.hidden, self.on_jaw = share, held, hidden, on_jaw
+        self.hands = list(hands)  # each hand's 21 points in the photo's px
 
     @property
     def covered(self):
@@ -157,7 +195,8 @@ def covering(image, landmarks, box):
         gap = float(from_face[outline].min()) if outline.any() else np.inf
         on_jaw = on_jaw or hand_on_jaw(hand, gap, points)
     hidden = chin_hidden(crop, points) if below >= HAND_UNDER_CHIN else 0.0
-    return Covering(share, hidden >= CHIN_HIDDEN, hidden, len(hands), on_jaw)
+    in_photo = [hand / scale + offset for hand in hands]
+    return Covering(share, hidden >= CHIN_HIDDEN, hidden, in_photo, on_jaw)
 
 
 def _face_crop(image, box):

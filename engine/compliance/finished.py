@@ -116,7 +116,8 @@ def verify(ctx):
 
 
 def _no_hands(ctx, person):
-    hands = hands_in_photo(person, ctx.canvas_alpha, ctx.canvas_landmarks)
+    seen_before = [ctx.transform.points(hand) for hand in ctx.source_hands] if ctx.transform else []
+    hands = hands_in_photo(person, ctx.canvas_alpha, ctx.canvas_landmarks, seen_before)
     return Check(
         "no_hands",
         "No hands in the photo",
