@@ -705,3 +705,39 @@ def test_p08_wears_a_level_coat_with_his_neck_under_the_jaw(monkeypatch):
         assert (dressed.alpha[under] > 0.9).mean() > 0.9, cid
         skin = regions.skin_mask(ctx.canvas_alpha.shape, ctx.canvas_landmarks) > 0.5
         assert np.median(dressed.canvas[under], axis=0).mean() < 0.8 * np.median(ctx.canvas[skin]), cid
+
+
+def lightened_beside_neck(ctx, fit, dressed):
+    """Pixels beside the neck (0.9-1.3 neck half-widths out, from the chin to half a neck half-width below
+    the collar line) that were a strand's dark shadow in the photo and came out in skin's colour and light."""
+    h, w = fit.height, fit.width
+    rows, dx = np.arange(h)[:, None], np.abs(np.arange(w) - fit.cx)[None, :]
+    band = (rows > fit.chin_y) & (rows < fit.collar_y + 0.5 * fit.neck)
+    band = band & (dx > 0.9 * fit.neck) & (dx < 1.3 * fit.neck)
+    skin = float(np.mean(fit.skin))
+    was_dark = ctx.canvas.astype(np.float32).mean(axis=2) < 0.5 * skin
+    now_light = dressed.canvas.astype(np.float32).mean(axis=2) > 0.6 * skin
+    out = dressed.canvas.astype(np.float32)
+    warm = out[..., 0] - out[..., 2] > 0.5 * (fit.skin[0] - fit.skin[2])  # (a white lapel is not skin)
+    skin_coloured = warm & (np.abs(out - np.asarray(fit.skin)).mean(axis=2) < 45)
+    return band & was_dark & now_light & skin_coloured & (dressed.alpha > 0.5)
+
+
+@needs_shared(PORTRAITS)
+def test_no_skin_step_beside_her_neck_under_the_hair(monkeypatch):
+    """p15: the neckline's top corner reaches out beyond her neck, where her hair's shadow lies between the
+    neck and the strands; skin drawn there stood as a small beige step beside her right jaw (26-108 px of
+    the strands' shadow turned skin-coloured at 413x531). It is the hair behind now."""
+    from engine.outfits import garments
+
+    ctx = geometry_context(portrait("p15"), size="413x531")
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    for cid in ("child_3", "woman_5", "man_2"):
+        dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        with monkeypatch.context() as patched:
+            patched.setattr(garments, "_beside_neck_under_hair", lambda d: None)
+            without = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        before = lightened_beside_neck(ctx, fit, without).sum()
+        after = lightened_beside_neck(ctx, fit, dressed).sum()
+        assert before > 10, (cid, int(before))  # what it mends is there without it
+        assert after <= 0.2 * before, (cid, int(before), int(after))

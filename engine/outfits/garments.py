@@ -23,6 +23,11 @@ INVENTED_SKIN, MIN_DEPTH = 0.45, 0.55
 # wide scoop on someone whose shirt was closed becomes a modest round neck (NARROWEST: its half-width).
 INVENTED_AREA, NARROWEST = 1.0, 1.1
 MAX_TONE_CHANGE = 10.0  # grey levels the neck's change of tone may add down a neckline
+# Beside long hair, neckline skin further out than this (neck half-widths) is drawn only over the neck's own
+# colour (in its light)
+SKIN_BESIDE_HAIR = 0.9
+HAIR_REACH = 0.5  # neck half-widths from the hair kept in front within which that holds
+SHADOW_BESIDE_HAIR = 0.6  # of the neck's brightness: darker than this is no skin of the neck's colour
 FILL_FADE = 0.6  # neck half-widths below the collar line over which the neck filled in gives way to the chest
 NECKLINES = {
     # (half-width at the collar line, depth at the centre, roundness 0 = V .. 1 = U)
@@ -211,7 +216,28 @@ def _skin(d, outfit):
         if fit.beard is not None:  # (a beard stays, and so does hair beside the neck: only where skin is
             on_neck = on_neck * (1 - fit.beard[top:])  # painted already)
         mask = np.where(mask > 0.02, np.maximum(mask, np.minimum(region, on_neck)), mask)
-    d.p.paint(mask, _SkinField(fit), grain=0.0, skin=True)
+    shadow = _beside_neck_under_hair(d) if fit.hair is not None and fit.neck_like is not None else None
+    d.p.paint(mask, _SkinField(fit, shadow), grain=0.0, skin=True)
+
+
+def _beside_neck_under_hair(d):
+    """Where long hair hangs in front (HxW float32): the neck skin's top corners out beside the neck, above
+    the garment and near the strands, where the photo shows their shadow and no skin of the neck's colour.
+    Skin drawn there stood as a beige step beside the neck (p15's right jaw); the photo's own pixels show
+    there instead (the coverage is kept: the garment's finish is measured over all of it)."""
+    fit = d.fit
+    ys = np.arange(fit.height, dtype=np.float32)[:, None]
+    xs = np.arange(fit.width, dtype=np.float32)[None, :]
+    out = np.abs(xs - d.c) > SKIN_BESIDE_HAIR * d.n
+    # (above the garment's top line only: inside the neckline below it the photo shows their clothes)
+    high = ys < fit.garment_top[None, :] + 1
+    # (a strand's shadow is neck-coloured by hue, but far darker than the neck)
+    dark = fit.photo.astype(np.float32).mean(axis=2) < SHADOW_BESIDE_HAIR * float(np.mean(fit.skin))
+    bare = ~fit.neck_like | dark
+    # (near the strands only: a neck's own shadow away from the hair is skin drawn over)
+    reach = 2 * int(HAIR_REACH * d.n) + 1
+    near = cv2.dilate((fit.hair > 0).astype(np.uint8), np.ones((reach, reach), np.uint8)) > 0
+    return cv2.GaussianBlur((out & high & bare & near).astype(np.float32), (0, 0), 0.7)
 
 
 class _SkinField:
@@ -219,8 +245,9 @@ class _SkinField:
     neck's colours across (one row just above the collar line) carried down with the neck's own change of
     tone from top to bottom (fading out); the finish adds the neck's texture to the invented part."""
 
-    def __init__(self, fit):
+    def __init__(self, fit, photo_shows=None):
         self.fit = fit
+        self.photo_shows = photo_shows  # HxW float32 or None: where the photo's own pixels show besides
 
     def region(self, rows, cols):
         fit = self.fit
@@ -247,7 +274,10 @@ class _SkinField:
             invented = near * fit.neck_fill[rows, cols] + (1 - near) * invented
         if fit.photo is None or fit.real_skin is None:
             return invented
-        real = fit.real_skin[rows, cols][..., None]
+        real = fit.real_skin[rows, cols]
+        if self.photo_shows is not None:
+            real = np.maximum(real, self.photo_shows[rows, cols])
+        real = real[..., None]
         return real * fit.photo[rows, cols] + (1 - real) * invented
 
 
