@@ -11,6 +11,7 @@ from PIL import Image
 
 from engine import compliance, measure, params, pipeline, solver
 from engine.errors import ChecksFailed, ContentError, CrownCut
+from engine.mesh import NOSE_TIP
 from engine.scale import DEFAULT_REQUEST, run, summary
 from engine.stages import decode, detect, geometry
 
@@ -516,6 +517,37 @@ def test_it_leaves_hair_that_crosses_the_top_edge_to_the_crown_rule():
 @pytest.mark.parametrize("path", ABOVE_THE_HEAD, ids=lambda p: p.stem)
 def test_it_refuses_an_output_with_someone_behind_the_head(path):
     failing = _refused_checks(path)
+    assert "one_person" in failing, failing
+
+
+@needs_shared(P11)
+def test_it_refuses_someone_elses_skin_coming_in_from_the_side_edge():
+    ctx = _until_checks(P11.read_bytes(), **SIZE_413)
+    points, w = ctx.canvas_landmarks, ctx.canvas_alpha.shape[1]
+    eyes_y, nose_x = int(points[detect.IRIS_A][1]), int(points[NOSE_TIP][0])
+    cheek = ctx.canvas[eyes_y : eyes_y + 10, nose_x - 5 : nose_x + 5].copy()
+    # Beside the hair, well above the ear: a grey sleeve joined to the customer's head reaching the side edge.
+    band = slice(eyes_y - 200, eyes_y - 100)
+    ctx.canvas[band, int(points[detect.CHEEK_B][0]) :] = 110
+    ctx.canvas_alpha[band, int(points[detect.CHEEK_B][0]) :] = 1.0
+    assert {c.id: c.status for c in compliance.verify(ctx)}["one_person"] == "pass"
+    # Skin of the face's colour on it, apart from the face, inside the photo: not this rule's (a whole face
+    # there is the detector's to find, a hand the hand model's).
+    skin = np.tile(cheek, (10, 4, 1))
+    ctx.canvas[band, w - 80 : w - 40] = skin
+    assert {c.id: c.status for c in compliance.verify(ctx)}["one_person"] == "pass"
+    # The same skin reaching the side edge: a bystander's cheek cut by the output's edge.
+    ctx.canvas[band, w - 80 : w - 40] = 110
+    ctx.canvas[band, w - 40 :] = skin
+    failing = {c.id: c for c in compliance.verify(ctx) if c.status == "fail"}
+    assert "one_person" in failing and "another person" in failing["one_person"].fix
+
+
+@needs_shared(LFW)
+def test_it_refuses_a_bystanders_cheek_beside_white_hair():
+    # Jim_Wall: a man's cheek and ear at the top right, joined to the customer's white hair, which warm light
+    # gives the chroma of skin.
+    failing = _refused_checks(LFW / "Jim_Wall_0001.jpg")
     assert "one_person" in failing, failing
 
 

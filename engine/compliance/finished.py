@@ -34,6 +34,14 @@ OTHER_PIECE_SHARE = 0.01  # of the output's area: a separate piece of person thi
 # px, every one a piece of somebody else (a chin, hair, a shoulder, a teammate's arm); all the others 0.
 ABOVE_HEAD_PX = 12
 ABOVE_HEAD_GAP = 0.05
+# Skin that is not ours entering the photo from its top or side edge above the chin is someone else's face,
+# ear or arm joined to the customer by the matte: skin of our face's chroma (matte.skin_like), less our
+# crown's colours (blond or white hair lit warm reads as skin), in pieces that keep off our widened face oval
+# and ears and reach an edge. OTHER_SKIN square face widths of it refuse the photo. On the 177x228 outputs
+# of ../shared/lfw_dev: a bystander's cheek and ear beside Jim_Wall's white hair 0.16; everything else
+# 0-0.027 for every other delivered photo; photos refused for another reason that show a bystander's face
+# or hand score 0.03-0.19.
+OTHER_SKIN = 0.06
 OTHER_FACE_SHARE = 0.5  # a second detection at least this wide (vs the face) is another person's face
 # A face that lost to the customer's in the source is still in the output when at least OTHER_FACE_SHOWN of
 # its box lands inside the output and the person's alpha over that part, outside the customer's face oval
@@ -230,11 +238,13 @@ def _one_piece(ctx):
     others = [i for i in range(1, count) if i != own and stats[i, cv2.CC_STAT_AREA] >= limit]
     largest = max((int(stats[i, cv2.CC_STAT_AREA]) for i in others), default=0)
     above = _above_head(ctx, person)
-    share = max(largest, above) / (h * w)
+    skin = _skin_at_edges(ctx)
+    share = max(largest, above, skin) / (h * w)
+    alone = not others and above < ABOVE_HEAD_PX and skin < OTHER_SKIN * _face_width(ctx.canvas_landmarks) ** 2
     return Check(
         "one_person",
         "Nobody else in the photo",
-        "pass" if not others and above < ABOVE_HEAD_PX else "fail",
+        "pass" if alone else "fail",
         round(share, 3),
         OTHER_PIECE_SHARE,
         "share of the photo",
@@ -254,6 +264,41 @@ def _above_head(ctx, person):
     count, labels = cv2.connectedComponents(person[:rows], connectivity=8)
     at_top = np.unique(labels[0])
     return int(np.isin(labels, at_top[at_top > 0]).sum()) if count > 1 else 0
+
+
+def _skin_at_edges(ctx):
+    """Pixels of skin that is not ours reaching the output's top or side edge above the chin (see OTHER_SKIN)."""
+    alpha, colours, points = ctx.canvas_alpha, ctx.canvas[..., :3], ctx.canvas_landmarks
+    chin = int(np.clip(points[detect.CHIN][1], 0, alpha.shape[0]))
+    if chin < 1:
+        return 0
+    skin = matte.skin_like(colours[:chin], matte.face_skin(colours, alpha, points)) & (alpha[:chin] > 0.5)
+    palette = matte.hair_palette(alpha, colours, points, _face_width(points))
+    if palette is not None and skin.any():
+        skin &= ~matte.palette_matches(colours[:chin], skin, palette, OWN_HAIR_CLOSE)
+    skin = cv2.morphologyEx(skin.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(skin, connectivity=8)
+    if count < 2:
+        return 0
+    touching_face = np.unique(labels[_own_face(points, alpha.shape)[:chin]])
+    on_ears = np.bincount(labels[_ears(points, skin.shape)], minlength=count)
+    x, y, w = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_WIDTH]
+    at_edge = (x < EDGE_PX) | (y < EDGE_PX) | (x + w > alpha.shape[1] - EDGE_PX)
+    ours = np.isin(np.arange(count), touching_face) | (on_ears > stats[:, cv2.CC_STAT_AREA] / 2)
+    theirs = [i for i in range(1, count) if at_edge[i] and not ours[i]]
+    return int(stats[theirs, cv2.CC_STAT_AREA].sum())
+
+
+def _ears(points, shape):
+    """Boolean map of ellipses (HIDDEN_EAR half axes in face widths) about our cheek points: a piece of skin
+    mostly inside them is our ear, cut off from the face by hair or a shadow."""
+    ears = np.zeros(shape, dtype=np.uint8)
+    width = _face_width(points)
+    axes = (int(HIDDEN_EAR[0] * width), int(HIDDEN_EAR[1] * width))
+    for index in (detect.CHEEK_A, detect.CHEEK_B):
+        centre = (int(points[index][0]), int(points[index][1]))
+        cv2.ellipse(ears, centre, axes, 0, 0, 360, 1, -1)
+    return ears > 0
 
 
 def other_faces_left(ctx):
