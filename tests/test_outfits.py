@@ -529,7 +529,7 @@ def test_it_leaves_no_trace_of_their_collar_on_a_drawn_neck():
     """p09's collar closed over his neck up to the chin: skin drawn there was one flat colour with the
     photo showing through its soft top, so the edges of his collar stayed as faint light and dark lines on
     the new neck (8.6-11% of the neck's pixels had strong fine detail, over 5 grey levels off their
-    surroundings). The neck is filled in from its own skin now: 6.5-7.8%, its pores and the crease it has."""
+    surroundings). The neck is filled in from its own skin now: 6.9-8.3%, its pores and the crease it has."""
     from engine.beauty.filters import luma
     from engine.outfits import report
 
@@ -549,7 +549,9 @@ def test_it_leaves_no_trace_of_their_collar_on_a_drawn_neck():
         lum = luma(dressed.canvas)
         detail = np.abs(lum - cv2.GaussianBlur(lum, (0, 0), 1.5))
         assert neck.sum() > 1000
-        assert (detail[neck] > 5).mean() < 0.082, cid
+        # (8.6-11.2% with the lines; with the neck's side drawn under the jaw the garment's grain and the
+        # neck's texture are scaled over a little more skin: 6.9-8.3%)
+        assert (detail[neck] > 5).mean() < 0.085, cid
 
 
 @needs_shared(PORTRAITS)
@@ -741,3 +743,32 @@ def test_no_skin_step_beside_her_neck_under_the_hair(monkeypatch):
         after = lightened_beside_neck(ctx, fit, dressed).sum()
         assert before > 10, (cid, int(before))  # what it mends is there without it
         assert after <= 0.2 * before, (cid, int(before), int(after))
+
+
+@needs_shared(PORTRAITS)
+@pytest.mark.parametrize(
+    "prefix, ids",
+    [("p09", ("man_5", "man_12", "man_13", "woman_5", "child_3")), ("p12", ("man_2", "man_12", "woman_5"))],
+)
+def test_collars_stand_no_higher_than_a_collar_and_the_neck_fills_the_rest(prefix, ids):
+    """p09 and p12: where their collar stood up to the jaw, the garment rose as high, up to 1.1-1.3 neck
+    half-widths above the collar line beside the neck: it read as a turned-up collar, and a shirt's body
+    stood above its own collar leaves. It stands no higher than a collar now (half a neck half-width), and
+    the neck's side fills the rest under the jaw, so the head is still not pasted on (gap under the face)."""
+    from engine.outfits.report import gap_under_face
+
+    ctx = geometry_context(portrait(prefix))
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    assert fit.neck_side is not None and fit.neck_side.sum() > 300  # their collar stood above that
+    h, w = fit.height, fit.width
+    rows, dx = np.arange(h)[:, None], np.abs(np.arange(w) - fit.cx)[None, :]
+    # beside the neck, from the jaw down to 0.6 neck half-widths above the collar line
+    high = (rows > fit.chin_y - 0.2 * fit.face_width) & (rows < fit.collar_y - 0.6 * fit.neck)
+    high = high & (dx > 1.0 * fit.neck) & (dx < 1.3 * fit.neck)
+    for cid in ids:
+        dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        out = dressed.canvas.astype(np.float32)
+        skin = out[..., 0] - out[..., 2] > 0.5 * (fit.skin[0] - fit.skin[2])  # (warm: the drawn neck)
+        cloth = (dressed.coverage > 0.5) & ~skin
+        assert cloth[high].sum() <= 0.03 * high.sum(), (cid, int(cloth[high].sum()), int(high.sum()))
+        assert gap_under_face(dressed.alpha, ctx.canvas_landmarks).sum() < 150, cid

@@ -58,9 +58,15 @@ REAL_SKIN = 0.6  # of SKIN_DISTANCE: closer than this to the face's skin, the ph
 CAST_HUE = (6.0, 16.0)
 NECK_AMBIENT = 0.6  # of the lit front: how dark a drawn neck's side turned from the light is (unmeasured)
 NECK_SIDE = 0.5  # neck half-widths beyond its sides over which that shading fades out
+# ...on the chest; above the collar line (the neck's side under the jaw) flat to this share only
+NECK_SIDE_KEEP = 0.75
+NECK_SIDE_FLOOR = 0.9  # of the lit front: the neck's side drawn under the jaw (fit.neck_side) is no darker
 JAW_SHADE = 0.1  # drawn neck skin is darker by up to this just under the jaw
 STAND_REACH = (1.45, 2.2)  # neck half-widths: the garment rises to their collar fully within the first
 LIGHT_COLLAR = 10.0  # Lab lightness by which a collar beside the neck is lighter than the skin
+TURNED_UP = 1.15  # neck half-widths above the collar line beside the neck: higher reads as turned up...
+TURNED_REACH = (1.3, 1.9)  # ...and then it rises to their collar only this close to the neck (see STAND_REACH)
+STAND_CAP = 0.5  # neck half-widths above the collar line: the garment stands no higher beside the neck
 STAND_SNAP = 0.06  # face widths: a collar that stood this close under the jaw reached it
 
 
@@ -104,6 +110,7 @@ class Fit:
     neck_fill_near: np.ndarray | None = None  # HxW float32: how much drawn neck skin takes neck_fill's colour
     neck_behind: np.ndarray | None = None  # HxW float32: neck painted in behind their collar's rim
     coat_removed: bool = False  # a fur collar or hood framing the face left the matte (p08)
+    neck_side: np.ndarray | None = None  # HxW bool: beside the neck under the jaw, where their collar stood
 
 
 def _lab(rgb):
@@ -242,7 +249,15 @@ def measure(canvas, alpha, points):
     # Nor to a fur collar: it framed the face, it did not stand around the neck, and a garment rising to it
     # stood up to the jaw on the side the head is turned to only (p08's coat was lopsided).
     stood = no_mask if long_hair_beside.any() else (drop & ~fur_drop) | light_collar
-    garment_top, meets = _stand_to_collar(stood, alpha, face, cx, neck, chin_y, garment_top, fw)
+    natural_top = garment_top
+    garment_top, meets = _stand_to_collar(stood, alpha, face, cx, neck, chin_y, natural_top, fw)
+    if _turned_up(garment_top, cx, neck, collar_y):
+        # (raised closer to the neck only: the neck's side drawn out to STAND_REACH's wider fade flared
+        # into the shoulders)
+        garment_top, meets = _stand_to_collar(stood, alpha, face, cx, neck, chin_y, natural_top, fw, TURNED_REACH)
+        garment_top, meets, fit.neck_side = _collar_height(
+            garment_top, natural_top, meets, face, cx, neck, collar_y, fw
+        )
     fit.garment_top = garment_top
     fit.coat_removed = bool(fur_drop.any())
     fit.clothes_above = cv2.GaussianBlur(drop.astype(np.float32), (0, 0), 0.8)
@@ -251,6 +266,9 @@ def measure(canvas, alpha, points):
     fit.neck_behind = _neck_behind(
         alpha, fit.clothes_above, their_cloth, face, cx, neck, chin_y, garment_top, meets, fw
     )
+    if fit.neck_side is not None:  # (drawn as the neck's skin, shaded as its side turned from the light)
+        side = cv2.GaussianBlur(fit.neck_side.astype(np.float32), (0, 0), 0.7) * fit.neck_side
+        fit.neck_behind = side if fit.neck_behind is None else np.maximum(fit.neck_behind, side)
     fit.neck_like = _like_the_neck(lab, skin_like, cx, neck, chin_y, collar_y)
     fit.skin_depth = _skin_depth(fit.neck_like, cx, neck, collar_y)
     fit.skin_row = _skin_row(canvas, clearly, cx, neck, collar_y + fit.skin_depth, skin)
@@ -298,6 +316,12 @@ def measure(canvas, alpha, points):
             fit.skin_row = _face_hue(fit.skin_row, face_ab)
     own_neck = (fit.neck_like & (rows > chin_y)).astype(np.float32)
     fit.neck_shade = _neck_shade((h, w), cx, neck, chin_y, collar_y, fit.look.light, own_neck)
+    if fit.neck_side is not None:
+        # The neck's side under the jaw about as light as real necks' sides measure (p09: 0.77-0.79 of their
+        # middle; a little lighter, as the jaw's shadow is added), softly: the model's turned side
+        # (NECK_AMBIENT) made all of that skin read as a shadow.
+        soft = cv2.GaussianBlur(fit.neck_side.astype(np.float32), (0, 0), max(1.0, 0.2 * neck))
+        fit.neck_shade += soft * (np.maximum(fit.neck_shade, NECK_SIDE_FLOOR) - fit.neck_shade)
     return fit
 
 
@@ -703,12 +727,13 @@ def _collar_beside_neck(person, cloth_like, near_jaw, hair, face, centres, neck,
     return grown & (cloth_like | collar) & ~under_chin[None, :]
 
 
-def _stand_to_collar(collar, alpha, face, cx, neck, chin_y, garment_top, fw):
+def _stand_to_collar(collar, alpha, face, cx, neck, chin_y, garment_top, fw, reach=None):
     """The garment's top line (per column) raised beside the neck to where their own collar stood, up to just
     under the jaw: their collar leaves the matte, and with a garment starting lower the background showed
     between the jaw and the new collar beside a narrow neck (p09's head looked pasted onto the suit). Fully
     within STAND_REACH[0] neck half-widths of the neck's centre, fading out by STAND_REACH[1]. Also, per
-    column, the row where it meets the jaw (-1: it does not)."""
+    column, the row where it meets the jaw (-1: it does not). `reach` replaces STAND_REACH."""
+    reach = STAND_REACH if reach is None else reach
     h, w = collar.shape
     dx = np.abs(np.arange(w) - cx)
     closed = cv2.morphologyEx(collar.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8)) > 0
@@ -721,7 +746,7 @@ def _stand_to_collar(collar, alpha, face, cx, neck, chin_y, garment_top, fw):
     snap = STAND_SNAP * fw
     raised = garment_top.astype(np.float32).copy()
     meets = np.full(w, -1.0, np.float32)  # per column: the row where the garment meets the jaw, or -1
-    for x in np.flatnonzero((dx > 0.9 * neck) & (dx < STAND_REACH[1] * neck)):
+    for x in np.flatnonzero((dx > 0.9 * neck) & (dx < reach[1] * neck)):
         y = int(np.clip(np.ceil(garment_top[x]), 0, h - 1))
         while y - 1 >= y_min and closed[y - 1, x] and not head[y - 1, x]:
             y -= 1
@@ -732,12 +757,42 @@ def _stand_to_collar(collar, alpha, face, cx, neck, chin_y, garment_top, fw):
             y = meets[x] = int(above[-1])  # over its last row (the jaw's edge mixed with their collar)
         raised[x] = y
     raised = np.minimum(cv2.medianBlur(raised.reshape(1, -1), 5).ravel(), garment_top)
-    fade = np.clip((STAND_REACH[1] * neck - dx) / ((STAND_REACH[1] - STAND_REACH[0]) * neck), 0, 1)
+    fade = np.clip((reach[1] * neck - dx) / ((reach[1] - reach[0]) * neck), 0, 1)
     top = np.minimum(_smooth(garment_top - fade * (garment_top - raised), fw, 0.04), garment_top)
     # Against the jaw it meets it exactly (smoothed, it rose into the jaw or left a line of background).
     against = (meets >= 0) & (fade >= 1)
     top = np.where(against, meets, np.maximum(top, meets))
     return top.astype(np.float32), np.where(against, meets, -1.0)
+
+
+def _turned_up(top, cx, neck, collar_y):
+    """Whether the garment's top line raised to their collar stands beside the neck (1-1.3 neck half-widths
+    out) more than TURNED_UP neck half-widths above the collar line: it reads as a turned-up collar (p09,
+    p12 1.22-1.24; p04 0.98, p10 0.81 read as a collar; at 295x413)."""
+    dx = np.abs(np.arange(top.size) - cx)
+    beside = (dx >= neck) & (dx <= 1.3 * neck)
+    return bool(beside.any() and (collar_y - top[beside]).max() > TURNED_UP * neck)
+
+
+def _collar_height(top, natural, meets, face, cx, neck, collar_y, fw):
+    """The garment's top line raised to their collar (`top`) kept to a collar's height: no more than
+    STAND_CAP neck half-widths above the collar line beside the neck (risen to the jaw it read as a
+    turned-up collar, p12, p09; and a shirt's body stood above its own collar leaves). Never lower than its
+    natural line. Also the rows per column where it no longer meets the jaw (-1 there), and where it stood
+    above that height (HxW bool, not the face; None where nowhere): on a photo the neck's side is there, in
+    the jaw's shadow."""
+    h, w = face.shape
+    dx = np.abs(np.arange(w) - cx)
+    span = (TURNED_REACH[1] - 0.9) * neck
+    cap = collar_y - STAND_CAP * neck * np.clip((TURNED_REACH[1] * neck - dx) / span, 0, 1)
+    # (smoothed along: where the cap gives way to the raised or the natural line, no kink in the top line)
+    capped = np.maximum(np.minimum(_smooth(np.minimum(np.maximum(top, cap), natural), fw, 0.06), natural), top)
+    lowered = capped > top + 0.5
+    if not lowered.any():
+        return top, meets, None
+    rows = np.arange(h)[:, None]
+    side = (rows >= np.floor(top)[None, :]) & (rows < capped[None, :] + 1) & lowered[None, :] & ~face
+    return capped.astype(np.float32), np.where(lowered, -1.0, meets).astype(np.float32), side
 
 
 def _neck_behind(alpha, dropped, cloth, face, cx, neck, chin_y, garment_top, meets, fw):
@@ -826,14 +881,17 @@ def _neck_shade(shape, cx, neck, chin_y, collar_y, light, real):
 
     u = (np.arange(w, dtype=np.float32) - cx) / neck
     across = lit(u) / float(np.mean(lit(np.linspace(-0.5, 0.5, 11))))
-    beyond = np.clip((np.abs(u) - 1) / NECK_SIDE, 0, 1)
-    across = across * (1 - beyond) + beyond
     ys = np.arange(h, dtype=np.float32)
+    # Beyond its sides it is flat again on the chest; above the collar line, where skin drawn there is the
+    # neck's side under the jaw, it keeps some of the shade of the neck's edge.
+    up = np.clip((ys - collar_y) / neck + 1, NECK_SIDE_KEEP, 1)[:, None]
+    beyond = np.clip((np.abs(u) - 1) / NECK_SIDE, 0, 1)[None, :] * up
+    across = across[None, :] * (1 - beyond) + beyond
     on_neck = np.clip(1 - (ys - collar_y) / neck, 0, 1)[:, None]
     jaw = 1 - JAW_SHADE * np.exp(-np.clip(ys - chin_y, 0, None) / (0.5 * neck))[:, None]
     if real is not None:
         on_neck = on_neck * (1 - np.clip(2 * cv2.GaussianBlur(real, (0, 0), 0.4 * neck), 0, 1))
-    return (1 + on_neck * (across[None, :] * jaw - 1)).astype(np.float32)
+    return (1 + on_neck * (across * jaw - 1)).astype(np.float32)
 
 
 def _skin_slope(canvas, neck_like, cx, neck, chin_y, end_y):
