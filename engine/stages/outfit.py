@@ -79,7 +79,7 @@ def _back_hair(canvas, original, alpha, fit):
     """Long hair hanging in front: the background left between it, the jaw or neck and the garment (where their
     collar was, p15) is where a real photo shows the hair behind, in the shadow of the strands. It is painted
     in the colours of the nearest hair, a shade darker, and made solid."""
-    gaps = _enclosed(alpha, BACK_HAIR_GAP * fit.face_width) & _around_neck(alpha.shape, fit)
+    gaps = _with_rim(_enclosed(alpha, BACK_HAIR_GAP * fit.face_width), alpha) & _around_neck(alpha.shape, fit)
     return _painted_behind(canvas, original, alpha, gaps, fit.hair > 0.5, BACK_HAIR_SHADE)
 
 
@@ -93,7 +93,8 @@ def _under_jaw(canvas, original, alpha, coverage, fit):
     h, w = alpha.shape
     rows = np.arange(h)[:, None]
     below_jaw = rows >= fit.chin_y - UNDER_JAW_RISE * fit.face_width
-    gaps = _enclosed(alpha, UNDER_JAW_GAP * fit.face_width) & _around_neck((h, w), fit) & below_jaw
+    gaps = _with_rim(_enclosed(alpha, UNDER_JAW_GAP * fit.face_width), alpha) & _around_neck((h, w), fit)
+    gaps &= below_jaw
     head = (alpha > 0.5) & (coverage < 0.5) & (rows < fit.garment_top[None, :])
     return _painted_behind(canvas, original, alpha, gaps, head, UNDER_JAW_SHADE)
 
@@ -117,15 +118,22 @@ def _painted_behind(canvas, original, alpha, gaps, source, shade):
     return painted(canvas), original, np.clip(alpha + cover, 0, 1).astype(np.float32)
 
 
-def _enclosed(alpha, across):
-    """Background (and the person's half-transparent rim around it) that a disc `across` px wide cannot
-    leave without crossing the person, or that the outside cannot reach at all (HxW bool)."""
+def _enclosed(alpha, across, levels=(0.5,)):
+    """Background that a disc `across` px wide cannot leave without crossing the person, or that the outside
+    cannot reach at all, with the matte taken as solid above each of `levels` (HxW bool)."""
     k = 2 * max(1, round(across / 2)) + 1
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    solid = (alpha > 0.5).astype(np.uint8)
-    inside = (cv2.morphologyEx(solid, cv2.MORPH_CLOSE, disc) > 0) & (solid == 0) | _holes(solid)
-    rim = cv2.dilate(inside.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool) & (alpha < 0.98)
-    return inside | rim
+    inside = np.zeros(alpha.shape, bool)
+    for level in levels:
+        solid = (alpha > level).astype(np.uint8)
+        inside |= (cv2.morphologyEx(solid, cv2.MORPH_CLOSE, disc) > 0) & (solid == 0) | _holes(solid)
+    return inside
+
+
+def _with_rim(gaps, alpha):
+    """`gaps` with the person's half-transparent rim around them."""
+    rim = cv2.dilate(gaps.astype(np.uint8), np.ones((7, 7), np.uint8)).astype(bool) & (alpha < 0.98)
+    return gaps | rim
 
 
 def _around_neck(shape, fit):
@@ -139,16 +147,9 @@ def _slivers(alpha, fit):
     """Thin slivers of background enclosed between the head and the garment around the neck, and holes
     (HxW bool): where their collar or fur left the matte next to a beard's or a jaw's edge, a line of
     background a few pixels wide stood between it and the new collar (on red, a red line); a piece of
-    their collar inside the jaw's outline left a hole with its rim (p04)."""
-    h, w = alpha.shape
-    k = 2 * max(1, round(SLIVER * fit.face_width)) + 1
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    enclosed = np.zeros((h, w), bool)
-    for level in (0.5, 0.95):  # (a half-transparent line lets the background through too)
-        solid = (alpha > level).astype(np.uint8)
-        enclosed |= (cv2.morphologyEx(solid, cv2.MORPH_CLOSE, disc) > 0) & (solid == 0)
-        enclosed |= _holes(solid)
-    return enclosed & _around_neck((h, w), fit)
+    their collar inside the jaw's outline left a hole with its rim (p04). (At matte 0.95 too: a
+    half-transparent line lets the background through as well.)"""
+    return _enclosed(alpha, 2 * SLIVER * fit.face_width, (0.5, 0.95)) & _around_neck(alpha.shape, fit)
 
 
 def _holes(solid):
