@@ -772,3 +772,18 @@ def test_collars_stand_no_higher_than_a_collar_and_the_neck_fills_the_rest(prefi
         cloth = (dressed.coverage > 0.5) & ~skin
         assert cloth[high].sum() <= 0.03 * high.sum(), (cid, int(cloth[high].sum()), int(high.sum()))
         assert gap_under_face(dressed.alpha, ctx.canvas_landmarks).sum() < 150, cid
+
+
+@needs_shared(PORTRAITS)
+def test_no_background_shut_in_between_her_hair_and_the_garments_shoulder():
+    """p15: out on her left shoulder, beyond the zone around the neck, the place of her cream collar between
+    the outer strands and the garment's shoulder was left as background shut in by both (125-127 px at
+    413x531, white on white). It is the hair behind now; p16's pocket of background beside hair that is not
+    kept in front (it hangs outside the garment) stays."""
+    ctx = geometry_context(portrait("p15"), size="413x531")
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    for cid in ("child_3", "woman_5", "man_12"):
+        dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        shut_in = outfit._holes((dressed.alpha > 0.5).astype(np.uint8))
+        shut_in[: int(fit.chin_y)] = False
+        assert shut_in.sum() == 0, (cid, int(shut_in.sum()))

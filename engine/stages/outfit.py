@@ -79,8 +79,20 @@ def _back_hair(canvas, original, alpha, fit):
     """Long hair hanging in front: the background left between it, the jaw or neck and the garment (where their
     collar was, p15) is where a real photo shows the hair behind, in the shadow of the strands. It is painted
     in the colours of the nearest hair, a shade darker, and made solid."""
-    gaps = _with_rim(_enclosed(alpha, BACK_HAIR_GAP * fit.face_width), alpha) & _around_neck(alpha.shape, fit)
-    return _painted_behind(canvas, original, alpha, gaps, fit.hair > 0.5, BACK_HAIR_SHADE)
+    hair = fit.hair > 0.5
+    # Around the neck, and out over the shoulders between the strands and the garment's top line (where her
+    # collar was at p15's left shoulder); not out along the hair's outline higher up (closed over, its
+    # wisps became dark lumps).
+    gap = BACK_HAIR_GAP * fit.face_width
+    reach = 2 * max(1, round(gap / 2)) + 1
+    near_hair = cv2.dilate(hair.astype(np.uint8), np.ones((reach, reach), np.uint8)) > 0
+    rows = np.arange(alpha.shape[0])[:, None]
+    on_shoulder = near_hair & (rows > fit.garment_top[None, :] - gap) & _around_neck(alpha.shape, fit, wide=True)
+    # (out there only what is shut in between them: what a disc would close also bit into the hair's wisps)
+    shut_in = _holes((alpha > 0.5).astype(np.uint8)) & on_shoulder
+    gaps = _enclosed(alpha, BACK_HAIR_GAP * fit.face_width) & _around_neck(alpha.shape, fit) | shut_in
+    gaps = _with_rim(gaps, alpha) & (_around_neck(alpha.shape, fit) | on_shoulder)
+    return _painted_behind(canvas, original, alpha, gaps, hair, BACK_HAIR_SHADE)
 
 
 def _under_jaw(canvas, original, alpha, coverage, fit):
@@ -136,11 +148,14 @@ def _with_rim(gaps, alpha):
     return gaps | rim
 
 
-def _around_neck(shape, fit):
+def _around_neck(shape, fit, wide=False):
+    """From a little above the chin down to a neck half-width below the collar line, within 2.2 neck
+    half-widths of the neck's centre (`wide`: across the whole canvas)."""
     h, w = shape
     rows = np.arange(h)[:, None]
     dx = np.abs(np.arange(w) - fit.cx)[None, :]
-    return (rows > fit.chin_y - 0.3 * fit.face_width) & (rows < fit.collar_y + fit.neck) & (dx < 2.2 * fit.neck)
+    band = (rows > fit.chin_y - 0.3 * fit.face_width) & (rows < fit.collar_y + fit.neck)
+    return band if wide else band & (dx < 2.2 * fit.neck)
 
 
 def _slivers(alpha, fit):
