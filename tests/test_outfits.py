@@ -728,13 +728,13 @@ def lightened_beside_neck(ctx, fit, dressed):
 @needs_shared(PORTRAITS)
 def test_no_skin_step_beside_her_neck_under_the_hair(monkeypatch):
     """p15: the neckline's top corner reaches out beyond her neck, where her hair's shadow lies between the
-    neck and the strands; skin drawn there stood as a small beige step beside her right jaw (26-108 px of
+    neck and the strands; skin drawn there stood as a small beige step beside her right jaw (25-108 px of
     the strands' shadow turned skin-coloured at 413x531). It is the hair behind now."""
     from engine.outfits import garments
 
     ctx = geometry_context(portrait("p15"), size="413x531")
     fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
-    for cid in ("child_3", "woman_5", "man_2"):
+    for cid in ("child_3", "woman_5", "man_12", "child_1"):
         dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
         with monkeypatch.context() as patched:
             patched.setattr(garments, "_beside_neck_under_hair", lambda d: None)
@@ -787,3 +787,20 @@ def test_no_background_shut_in_between_her_hair_and_the_garments_shoulder():
         shut_in = outfit._holes((dressed.alpha > 0.5).astype(np.uint8))
         shut_in[: int(fit.chin_y)] = False
         assert shut_in.sum() == 0, (cid, int(shut_in.sum()))
+
+
+@needs_shared(PORTRAITS)
+def test_a_shirts_body_stands_no_higher_than_its_collar_leaves():
+    """p09: beside the neck the garment's top line stands half a neck half-width above the collar line
+    (where his own collar stood), and a shirt's or polo's collar leaves were drawn lower (0.26 neck
+    half-widths): its body stood above its own collar. The leaves rise to the top line now."""
+    from engine.outfits.garments import Drawing, _collar_rise
+
+    ctx = geometry_context(portrait("p09"))
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    d = Drawing(fit)
+    for side in (-1, 1):
+        x = round(d.c + side * 1.14 * d.n)
+        assert fit.garment_top[x] < d.y0 - 0.4 * d.n  # the top line there rose above a drawn leaf's top
+        leaf_top = d.y0 - (0.45 * d.stand + _collar_rise(d, side)) * d.n
+        assert leaf_top <= fit.garment_top[x] + 1, (side, float(leaf_top), float(fit.garment_top[x]))

@@ -28,6 +28,7 @@ MAX_TONE_CHANGE = 10.0  # grey levels the neck's change of tone may add down a n
 SKIN_BESIDE_HAIR = 0.9
 HAIR_REACH = 0.5  # neck half-widths from the hair kept in front within which that holds
 SHADOW_BESIDE_HAIR = 0.6  # of the neck's brightness: darker than this is no skin of the neck's colour
+STAND_RISE = 0.5  # neck half-widths: a collar's leaves rise at most this much to meet the garment's top
 FILL_FADE = 0.6  # neck half-widths below the collar line over which the neck filled in gives way to the chest
 NECKLINES = {
     # (half-width at the collar line, depth at the centre, roundness 0 = V .. 1 = U)
@@ -332,10 +333,11 @@ def _shirt_collar(d, outfit):
     tip = (1.05, 1.45) if open_ else (0.78, 1.55)
     leaves = []
     for s in (-1, 1):
-        top_out, top_in = d.pt(1.14, -0.45 * d.stand, s), d.pt(0.92, -0.5 * d.stand, s)
+        up = _collar_rise(d, s)
+        top_out, top_in = d.pt(1.14, -0.45 * d.stand - up, s), d.pt(0.92, -0.5 * d.stand - up, s)
         inner = bezier(top_in, d.pt(0.9, 0.15, s), d.pt(*front, s))
         point = d.pt(*tip, s)
-        outer = bezier(d.pt(1.75 if open_ else 1.6, 0.3, s), d.pt(1.3, -0.3 * d.stand, s), top_out)
+        outer = bezier(d.pt(1.75 if open_ else 1.6, 0.3, s), d.pt(1.3, -0.3 * d.stand - up, s), top_out)
         leaves.append(inner + [point] + outer)
     mask = d.p.mask(leaves)
     d.p.shadow(mask, 0, 0.08 * d.n, 0.12 * d.n, 0.4)
@@ -347,11 +349,22 @@ def _shirt_collar(d, outfit):
     )
 
 
+def _collar_rise(d, side):
+    """Neck half-widths by which a collar's leaf on one side stands higher than drawn, so that it reaches the
+    garment's top line beside the neck where that rose toward the jaw (their collar stood there): a shirt's
+    body stood above its own collar leaves (p09)."""
+    fit = d.fit
+    x = int(np.clip(round(d.c + side * 1.14 * d.n), 0, fit.width - 1))
+    drawn = d.y0 - 0.45 * d.stand * d.n
+    return float(np.clip((drawn - fit.garment_top[x]) / d.n, 0, STAND_RISE))
+
+
 def _polo_collar(d, outfit):
     leaves = []
     for s in (-1, 1):
-        inner = bezier(d.pt(0.92, -0.45 * d.stand, s), d.pt(0.9, 0.3, s), d.pt(0.22, 0.95, s))
-        outer = bezier(d.pt(1.7, 0.35, s), d.pt(1.3, -0.3 * d.stand, s), d.pt(1.12, -0.4 * d.stand, s))
+        up = _collar_rise(d, s)
+        inner = bezier(d.pt(0.92, -0.45 * d.stand - up, s), d.pt(0.9, 0.3, s), d.pt(0.22, 0.95, s))
+        outer = bezier(d.pt(1.7, 0.35, s), d.pt(1.3, -0.3 * d.stand - up, s), d.pt(1.12, -0.4 * d.stand - up, s))
         leaves.append(inner + [d.pt(0.95, 1.25, s)] + outer)
     mask = d.p.mask(leaves)
     d.p.shadow(mask, 0, 0.08 * d.n, 0.12 * d.n, 0.4)
