@@ -118,7 +118,10 @@ def _painted_behind(canvas, original, alpha, gaps, source, shade):
         return canvas, original, alpha
     h, w = alpha.shape
     colours = foreground.spread(canvas, source, (w, h)) * (255.0 * shade)
-    behind = cv2.GaussianBlur(gaps.astype(np.float32), (0, 0), 0.7) * (alpha < 0.98)
+    # (in full over the gaps and the person's half-transparent rim in them, which let the new background
+    # through as specks; soft only outward)
+    gaps = gaps.astype(np.float32)
+    behind = np.maximum(cv2.GaussianBlur(gaps, (0, 0), 0.7), gaps) * (alpha < 0.98)
     cover = behind * (1.0 - alpha)
     weight = cover[..., None]
 
