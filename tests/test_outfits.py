@@ -810,3 +810,22 @@ def test_a_shirts_body_stands_no_higher_than_its_collar_leaves():
         assert fit.garment_top[x] < d.y0 - 0.4 * d.n  # the top line there rose above a drawn leaf's top
         leaf_top = d.y0 - (0.45 * d.stand + _collar_rise(d, side)) * d.n
         assert leaf_top <= fit.garment_top[x] + 1, (side, float(leaf_top), float(fit.garment_top[x]))
+
+
+@needs_shared(PORTRAITS)
+@pytest.mark.parametrize("prefix", ["p03", "p04", "p05"])
+def test_the_garments_shoulder_reaches_out_to_where_its_top_line_rose(prefix):
+    """Where the garment's top line rose above the collar line out beyond the body's width there (their
+    shoulder or collar stood higher), the body's side went straight up from the collar line's width and left
+    a notch in the shoulder where their own clothes showed (p03's blue shirt by his jaw, p04's jacket at his
+    shoulder: 38-119 px of their clothes per outfit at 295x413). It reaches out to where the outline meets
+    the top line now."""
+    from engine.outfits.report import own_clothes
+
+    ctx = geometry_context(portrait(prefix))
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    own = own_clothes(ctx, fit)
+    for cid in ("man_2", "woman_5", "child_3"):
+        dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        visible = own & (dressed.alpha > 0.5) & (dressed.coverage < 0.5) & (dressed.hair < 0.5)
+        assert visible.sum() <= 10, (cid, int(visible.sum()))

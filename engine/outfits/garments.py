@@ -81,12 +81,7 @@ class Drawing:
             fit = self.fit
             y0 = int(np.clip(np.ceil(fit.collar_y), 0, fit.height - 1))
             y_top = float(min(fit.garment_top.min(), fit.collar_y)) - 2
-            ys = np.arange(y0, fit.height + 1, dtype=np.float32)
-            rows = np.clip(ys.astype(int), 0, fit.height - 1)
-            left = [(float(fit.left[y0]), y_top)] + [(float(fit.left[r]), float(y)) for r, y in zip(rows, ys)]
-            right = [(float(fit.right[y0]), y_top)] + [
-                (float(fit.right[r]), float(y)) for r, y in zip(rows, ys)
-            ]
+            left, right = (self._side(fit.left, y0, y_top), self._side(fit.right, y0, y_top))
             bottom = fit.height + 2
             outline = left + [(left[-1][0], bottom), (right[-1][0], bottom)] + right[::-1]
             top = [(-2.0, float(fit.garment_top[0]))] + [
@@ -97,6 +92,21 @@ class Drawing:
         if not holes:
             return self._body
         return self._body * (1 - self.p.mask(list(holes)))
+
+    def _side(self, edge, y0, y_top):
+        """One side of the body's outline, from above its top line down: straight up from where the outline
+        (per row from the collar line down) first meets the top line, then the outline. Where the top line
+        rose beyond the outline's width at the collar line (their shoulder stood higher), the garment
+        reaches out to where it meets it: straight up from the collar line's width, a notch in the
+        shoulder showed their collar (p15)."""
+        fit = self.fit
+        rows = np.arange(y0, fit.height)
+        cols = np.clip(np.round(edge[rows]).astype(int), 0, fit.width - 1)
+        meets = np.flatnonzero(fit.garment_top[cols] >= rows - 1)
+        start = int(rows[meets[0]]) if meets.size else y0
+        ys = np.arange(start, fit.height + 1, dtype=np.float32)
+        rows = np.clip(ys.astype(int), 0, fit.height - 1)
+        return [(float(edge[start]), y_top)] + [(float(edge[r]), float(y)) for r, y in zip(rows, ys)]
 
     def neckline(self, kind):
         """Polygon cut out of a garment for its neckline, open upward (it also clears the neck column)."""
