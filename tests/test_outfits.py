@@ -715,6 +715,69 @@ def test_p08_wears_a_level_coat_with_his_neck_under_the_jaw(monkeypatch):
         assert (inside & (dressed.alpha < 0.9)).sum() <= 10, (cid, int((inside & (dressed.alpha < 0.9)).sum()))
 
 
+def outline_roughness(alpha, near):
+    """RMS distance (px) of the 0.5 outline of `alpha` from its smoothed self, along the stretches of it
+    that lie in `near` (HxW bool): a stair-stepped outline measures 0.3 and more, a smooth one about 0.2
+    (corners count too)."""
+    up = 4
+    big = cv2.resize(alpha.astype(np.float32), None, fx=up, fy=up, interpolation=cv2.INTER_LINEAR) > 0.5
+    contours, _ = cv2.findContours(big.astype(np.uint8), cv2.RETR_LIST, cv2.CHAIN_APPROX_NONE)
+    k = 8 * up + 1
+    errors = []
+    for contour in contours:
+        pts = contour[:, 0, :].astype(np.float32)
+        if len(pts) < 60:
+            continue
+        padded = np.concatenate([pts[-k:], pts, pts[:k]])
+        smooth = np.stack([np.convolve(padded[:, i], np.ones(k) / k, mode="same")[k:-k] for i in range(2)], 1)
+        at = np.clip((pts / up).astype(int), 0, [alpha.shape[1] - 1, alpha.shape[0] - 1])
+        errors.append(np.linalg.norm(pts - smooth, axis=1)[near[at[:, 1], at[:, 0]]] / up)
+    errors = np.concatenate(errors)
+    assert errors.size > 100
+    return float(np.sqrt((errors**2).mean()))
+
+
+@needs_shared(PORTRAITS)
+def test_p08s_neck_side_under_the_jaw_reads_as_his_neck_in_shadow(monkeypatch):
+    """The neck's side painted under p08's jaw was one flat dark colour (median absolute Laplacian 0.6 against
+    10.8 in his beard just above the chin) with a stair-stepped outline (1-2 px steps, roughness 0.31-0.36
+    px). It carries the grain of his beard now, in the shadow's strength, is darker along its outline than
+    further in, and its outline is a smooth curve."""
+    from engine.beauty.filters import luma
+
+    ctx = geometry_context(portrait("p08"), size="413x531")
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    rows, dx = np.arange(fit.height)[:, None], np.abs(np.arange(fit.width) - fit.cx)[None, :]
+    beard = (rows > fit.chin_y - 0.15 * fit.face_width) & (rows < fit.chin_y) & (dx < 0.5 * fit.neck)
+    beard &= ctx.canvas_alpha > 0.9
+
+    def texture(image, mask):
+        return float(np.median(np.abs(cv2.Laplacian(luma(image).astype(np.float32), cv2.CV_32F)[mask])))
+
+    for cid in ("man_1", "man_12", "woman_5"):
+        dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        with monkeypatch.context() as patched:
+            patched.setattr(outfit, "_under_jaw", lambda canvas, original, alpha, coverage, fit: (canvas, original, alpha))
+            without = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        painted = (dressed.alpha > 0.5) & (without.alpha < 0.5)
+        inside = cv2.erode(painted.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+        assert inside.sum() > 1000, cid
+        ratio = texture(dressed.canvas, inside) / texture(ctx.canvas, beard)
+        assert ratio > 0.3, (cid, ratio)  # 0.05 flat, 0.6 now
+        # Shaded as a neck's side: darker along its outline against the background than further in (the
+        # flat fill measured the other way round, lighter at the rim: 42-59 against 33-52 levels).
+        lum = cv2.GaussianBlur(luma(dressed.canvas).astype(np.float32), (0, 0), 3)
+        background = (~painted & (dressed.alpha <= 0.5)).astype(np.uint8)
+        inward = cv2.distanceTransform(1 - background, cv2.DIST_L2, 5)
+        for side in (rows * 0 + np.arange(fit.width) < fit.cx, rows * 0 + np.arange(fit.width) > fit.cx):
+            rim, deep = inside & side & (inward < 6), inside & side & (inward > 9)
+            if deep.sum() > 50:
+                assert np.median(lum[rim]) < np.median(lum[deep]) - 2, cid
+        edge = cv2.dilate(painted.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+        roughness = outline_roughness(dressed.alpha, edge)
+        assert roughness < 0.26, (cid, roughness)  # 0.31-0.36 stepped, 0.18-0.21 now
+
+
 def lightened_beside_neck(ctx, fit, dressed):
     """Pixels beside the neck (0.9-1.3 neck half-widths out, from the chin to half a neck half-width below
     the collar line) that were a strand's dark shadow in the photo and came out in skin's colour and light."""

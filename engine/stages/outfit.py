@@ -13,7 +13,9 @@ import cv2
 import numpy as np
 
 from .. import foreground
+from ..beauty.filters import luma
 from ..outfits import OUTFITS, measure, render
+from ..outfits.finish import SKIN_DETAIL, skin_texture
 
 # Beside long hair: background narrower than this (face widths) between the strands, the jaw and the garment
 # is the hair behind, in the strands' shadow (painted this much darker than the nearest hair).
@@ -22,7 +24,15 @@ BACK_HAIR_SHADE = 0.8
 # Where their coat framed the face and left the matte: background narrower than UNDER_JAW_GAP (face widths)
 # between the head and the garment, from UNDER_JAW_RISE above the chin down, is the neck's side in the jaw's
 # shadow (painted this much darker than the nearest of the head).
-UNDER_JAW_GAP, UNDER_JAW_RISE, UNDER_JAW_SHADE = 0.5, 0.2, 0.75
+UNDER_JAW_GAP, UNDER_JAW_RISE, UNDER_JAW_SHADE = 0.5, 0.2, 0.9
+# Its shadow: darker by up to UNDER_JAW_FALL at its outline (fading over UNDER_JAW_SPAN face widths inward),
+# and by up to UNDER_JAW_DARKER just under the jaw (fading over UNDER_JAW_DEPTH face widths down).
+UNDER_JAW_SPAN, UNDER_JAW_FALL = 0.06, 0.4
+UNDER_JAW_DARKER, UNDER_JAW_DEPTH = 0.1, 0.05
+UNDER_JAW_TONE = 0.15  # face widths: the head's colours it takes, blurred this much (one tone, shaded)
+# What is painted behind: its outline blurred this much (px) and thresholded over 1/OUTLINE_RAMP of a level
+# (about 1.5 px of soft edge).
+OUTLINE_SMOOTH, OUTLINE_RAMP = 2.5, 3.0
 SLIVER = 0.02  # face widths: background narrower than this between the head and the garment is closed
 
 
@@ -100,28 +110,69 @@ def _under_jaw(canvas, original, alpha, coverage, fit):
     end where it was cut away: under the jaw, between it and the garment, the background showed (the head
     looked pasted on). On a photo the neck's side is there, in the jaw's shadow: background that a disc
     UNDER_JAW_GAP face widths across cannot leave without crossing the person, from the jaw's height down,
-    is painted in the colours of the nearest of the person above the garment (the jaw, the beard), darker,
-    and made solid."""
+    is painted in the colours of the nearest of the person above the garment (the jaw, the beard), shaded
+    as a shadow (_jaw_shadow) and with the grain of what is above (_under_jaw_grain), and made solid."""
     h, w = alpha.shape
     rows = np.arange(h)[:, None]
     below_jaw = rows >= fit.chin_y - UNDER_JAW_RISE * fit.face_width
     gaps = _with_rim(_enclosed(alpha, UNDER_JAW_GAP * fit.face_width), alpha) & _around_neck((h, w), fit)
     gaps &= below_jaw
     head = (alpha > 0.5) & (coverage < 0.5) & (rows < fit.garment_top[None, :])
-    return _painted_behind(canvas, original, alpha, gaps, head, UNDER_JAW_SHADE)
+    if not gaps.any():
+        return canvas, original, alpha
+    grain = _under_jaw_grain(canvas, head, fit)
+    shadow = _jaw_shadow(gaps, alpha, fit)
+    return _painted_behind(canvas, original, alpha, gaps, head, shadow, grain, UNDER_JAW_TONE * fit.face_width)
 
 
-def _painted_behind(canvas, original, alpha, gaps, source, shade):
-    """The background in `gaps` painted in the colours of the nearest `source` pixels times `shade`, laid
-    behind what is there (soft edges along it keep their own colour over it), and made solid."""
+def _jaw_shadow(gaps, alpha, fit):
+    """How dark the neck's side under the jaw is (HxW, of the nearest head's colours): lightest inside,
+    darker out towards its outline against the background (the neck turning away from the light) and
+    just under the jaw, which shades it; smooth, as a shadow is."""
+    h = gaps.shape[0]
+    background = (~gaps & (alpha <= 0.5)).astype(np.uint8)
+    inward = cv2.distanceTransform(1 - background, cv2.DIST_L2, 5)
+    out = np.exp(-inward / (UNDER_JAW_SPAN * fit.face_width))
+    # depth under the jaw: rows below the first painted row of each column
+    first = np.where(gaps.any(axis=0), gaps.argmax(axis=0), h).astype(np.float32)
+    depth = np.clip(np.arange(h, dtype=np.float32)[:, None] - first[None, :], 0, None)
+    under = np.exp(-depth / (UNDER_JAW_DEPTH * fit.face_width))
+    shade = (UNDER_JAW_SHADE - UNDER_JAW_FALL * out) * (1 - UNDER_JAW_DARKER * under)
+    return cv2.GaussianBlur(shade.astype(np.float32), (0, 0), 0.02 * fit.face_width)
+
+
+def _under_jaw_grain(canvas, head, fit):
+    """Luma grain (HxW, levels) with the spectrum and strength of the jaw or beard just above the chin's
+    middle (the neck column above the garment where it shows), so the neck's side is not a flat fill
+    beside the photo's own grain; None where too little of the head is there to learn from."""
+    h, w = head.shape
+    y0, y1 = int(np.clip(fit.chin_y - 0.15 * fit.face_width, 0, h)), int(np.clip(fit.chin_y, 0, h))
+    x0, x1 = int(np.clip(fit.cx - 0.5 * fit.neck, 0, w)), int(np.clip(fit.cx + 0.5 * fit.neck, 0, w))
+    if y1 - y0 < 6 or x1 - x0 < 6 or head[y0:y1, x0:x1].mean() < 0.9:
+        return None
+    lum = luma(canvas[y0:y1, x0:x1])
+    detail = lum - cv2.GaussianBlur(lum, (0, 0), SKIN_DETAIL)
+    return skin_texture(detail, (h, w), seed=0x7A3)
+
+
+def _painted_behind(canvas, original, alpha, gaps, source, shade, grain=None, tone_blur=1.5):
+    """The background in `gaps` painted in the colours of the nearest `source` pixels times `shade` (a
+    number or HxW; the colours blurred by `tone_blur` px), plus `grain` (HxW luma levels, scaled by the shade,
+    or None), laid behind what is there
+    (soft edges along it keep their own colour over it), and made solid. Its outer outline is smooth and
+    anti-aliased (_smooth_outline), not the pixel staircase of the gaps."""
     if not gaps.any() or source.sum() < 30:
         return canvas, original, alpha
     h, w = alpha.shape
-    colours = foreground.spread(canvas, source, (w, h)) * (255.0 * shade)
+    shade = np.broadcast_to(np.asarray(shade, np.float32), (h, w))
+    colours = foreground.spread(canvas, source, (w, h)) * 255.0
+    # (a tone, not the blotches of the rim it comes from: the shade and grain model it)
+    colours = cv2.GaussianBlur(colours, (0, 0), tone_blur) * shade[..., None]
+    if grain is not None:
+        colours = colours + (grain * shade)[..., None]
     # (in full over the gaps and the person's half-transparent rim in them, which let the new background
     # through as specks; soft only outward)
-    gaps = gaps.astype(np.float32)
-    behind = np.maximum(cv2.GaussianBlur(gaps, (0, 0), 0.7), gaps) * (alpha < 0.98)
+    behind = _smooth_outline(gaps, alpha) * (alpha < 0.98)
     cover = behind * (1.0 - alpha)
     weight = cover[..., None]
 
@@ -131,6 +182,17 @@ def _painted_behind(canvas, original, alpha, gaps, source, shade):
 
     original = painted(original) if original is not None else None
     return painted(canvas), original, np.clip(alpha + cover, 0, 1).astype(np.float32)
+
+
+def _smooth_outline(gaps, alpha):
+    """`gaps` (bool) as a coverage (float32 0..1) whose outline towards the background is a smooth curve
+    with a sub-pixel soft edge: the gaps and the person together are blurred and thresholded with a short
+    ramp, so the closing's pixel staircase is gone, and the gaps stay whole where they meet the person."""
+    solid = (gaps | (alpha > 0.5)).astype(np.float32)
+    blurred = cv2.GaussianBlur(solid, (0, 0), OUTLINE_SMOOTH)
+    smooth = np.clip(0.5 + (blurred - 0.5) * OUTLINE_RAMP, 0, 1)
+    near = cv2.dilate(gaps.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+    return np.where(near, smooth, 0).astype(np.float32)
 
 
 def _enclosed(alpha, across, levels=(0.5,)):
