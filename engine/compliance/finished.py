@@ -42,6 +42,7 @@ ABOVE_HEAD_GAP = 0.05
 # 0-0.027 for every other delivered photo; photos refused for another reason that show a bystander's face
 # or hand score 0.03-0.19.
 OTHER_SKIN = 0.06
+SKIN_FACE_PX = 80.0  # (the lfw_dev outputs' face width, where the figures above were measured)
 OTHER_FACE_SHARE = 0.5  # a second detection at least this wide (vs the face) is another person's face
 # A face that lost to the customer's in the source is still in the output when at least OTHER_FACE_SHOWN of
 # its box lands inside the output and the person's alpha over that part, outside the customer's face oval
@@ -238,9 +239,9 @@ def _one_piece(ctx):
     others = [i for i in range(1, count) if i != own and stats[i, cv2.CC_STAT_AREA] >= limit]
     largest = max((int(stats[i, cv2.CC_STAT_AREA]) for i in others), default=0)
     above = _above_head(ctx, person)
-    skin = _skin_at_edges(ctx)
-    share = max(largest, above, skin) / (h * w)
-    alone = not others and above < ABOVE_HEAD_PX and skin < OTHER_SKIN * _face_width(ctx.canvas_landmarks) ** 2
+    skin = _skin_at_edges(ctx)  # square face widths
+    share = max(largest, above, skin * _face_width(ctx.canvas_landmarks) ** 2) / (h * w)
+    alone = not others and above < ABOVE_HEAD_PX and skin < OTHER_SKIN
     return Check(
         "one_person",
         "Nobody else in the photo",
@@ -267,11 +268,18 @@ def _above_head(ctx, person):
 
 
 def _skin_at_edges(ctx):
-    """Pixels of skin that is not ours reaching the output's top or side edge above the chin (see OTHER_SKIN)."""
-    alpha, colours, points = ctx.canvas_alpha, ctx.canvas[..., :3], ctx.canvas_landmarks
+    """Square face widths of skin that is not ours reaching the output's top or side edge above the chin (see
+    OTHER_SKIN), looked for on a copy whose face is SKIN_FACE_PX wide (the colour match is per pixel)."""
+    points = ctx.canvas_landmarks
+    scale = min(1.0, SKIN_FACE_PX / _face_width(points))
+    alpha, colours = ctx.canvas_alpha, ctx.canvas[..., :3]
+    if scale < 1.0:
+        alpha = cv2.resize(alpha, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        colours = cv2.resize(colours, (alpha.shape[1], alpha.shape[0]), interpolation=cv2.INTER_AREA)
+        points = points * scale
     chin = int(np.clip(points[detect.CHIN][1], 0, alpha.shape[0]))
     if chin < 1:
-        return 0
+        return 0.0
     skin = matte.skin_like(colours[:chin], matte.face_skin(colours, alpha, points)) & (alpha[:chin] > 0.5)
     palette = matte.hair_palette(alpha, colours, points, _face_width(points))
     if palette is not None and skin.any():
@@ -279,14 +287,14 @@ def _skin_at_edges(ctx):
     skin = cv2.morphologyEx(skin.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
     count, labels, stats, _ = cv2.connectedComponentsWithStats(skin, connectivity=8)
     if count < 2:
-        return 0
+        return 0.0
     touching_face = np.unique(labels[_own_face(points, alpha.shape)[:chin]])
     on_ears = np.bincount(labels[_ears(points, skin.shape)], minlength=count)
     x, y, w = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP], stats[:, cv2.CC_STAT_WIDTH]
     at_edge = (x < EDGE_PX) | (y < EDGE_PX) | (x + w > alpha.shape[1] - EDGE_PX)
     ours = np.isin(np.arange(count), touching_face) | (on_ears > stats[:, cv2.CC_STAT_AREA] / 2)
     theirs = [i for i in range(1, count) if at_edge[i] and not ours[i]]
-    return int(stats[theirs, cv2.CC_STAT_AREA].sum())
+    return float(stats[theirs, cv2.CC_STAT_AREA].sum()) / _face_width(points) ** 2
 
 
 def _ears(points, shape):

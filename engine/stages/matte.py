@@ -702,9 +702,10 @@ def palette_matches(colours, mask, palette, distance):
     """Boolean map of the pixels in `mask` within `distance` (RGB) of any colour of `palette`."""
     ys, xs = np.nonzero(mask)
     values = colours[ys, xs].astype(np.float32)
-    found = np.zeros(len(values), dtype=bool)
-    for colour in palette:
-        found |= ((values - colour) ** 2).sum(axis=1) < distance * distance
+    palette = np.asarray(palette, dtype=np.float32)
+    # |v - p|^2 = |v|^2 - 2 v.p + |p|^2 for every pixel and palette colour at once (one matrix product)
+    squared = (values * values).sum(axis=1)[:, None] - 2.0 * values @ palette.T + (palette * palette).sum(axis=1)
+    found = (squared < distance * distance).any(axis=1) if len(palette) else np.zeros(len(values), dtype=bool)
     out = np.zeros(mask.shape, dtype=bool)
     out[ys[found], xs[found]] = True
     return out
