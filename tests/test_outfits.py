@@ -778,6 +778,31 @@ def test_p08s_neck_side_under_the_jaw_reads_as_his_neck_in_shadow(monkeypatch):
         assert roughness < 0.26, (cid, roughness)  # 0.31-0.36 stepped, 0.18-0.21 now
 
 
+@needs_shared(PORTRAITS)
+def test_skin_drawn_over_p12s_collar_has_the_grain_of_his_skin():
+    """p12's shirt collar hides his neck, so the neck gave no texture to learn from and the skin drawn over it
+    (his neck's side under the jaw, down to the garment) was flat: median absolute Laplacian 0.7-0.8 against
+    5.2 in his chin's skin. It takes the chin's grain now (he has no beard there)."""
+    from engine.beauty.filters import luma
+
+    ctx = geometry_context(portrait("p12"), size="413x531")
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    assert fit.neck_side is not None and fit.beard is None
+    rows, dx = np.arange(fit.height)[:, None], np.abs(np.arange(fit.width) - fit.cx)[None, :]
+    chin = (rows > fit.chin_y - 0.5 * fit.neck) & (rows < fit.chin_y - 0.1 * fit.neck) & (dx < 0.4 * fit.neck)
+    side = cv2.erode(fit.neck_side.astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
+
+    def texture(image, mask):
+        return float(np.median(np.abs(cv2.Laplacian(luma(image).astype(np.float32), cv2.CV_32F)[mask])))
+
+    for cid in ("man_2", "woman_5"):
+        dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        drawn = side & (dressed.coverage > 0.95)
+        assert drawn.sum() > 500, cid
+        ratio = texture(dressed.canvas, drawn) / texture(ctx.canvas, chin)
+        assert 0.5 < ratio < 1.6, (cid, ratio)  # 0.13-0.15 flat
+
+
 def lightened_beside_neck(ctx, fit, dressed):
     """Pixels beside the neck (0.9-1.3 neck half-widths out, from the chin to half a neck half-width below
     the collar line) that were a strand's dark shadow in the photo and came out in skin's colour and light."""

@@ -134,16 +134,22 @@ def _grain(lum, clothes, skin):
     return Look.grain
 
 
-def neck_texture(canvas, skin_like, cx, neck, collar_y):
+def neck_texture(canvas, skin_like, cx, neck, collar_y, chin_y=None):
     """The texture (luma minus its blur) of the neck just above the collar line: pores, fine unevenness and
-    the photo's noise, which skin drawn in a neckline takes on (see skin_texture)."""
+    the photo's noise, which skin drawn in a neckline takes on (see skin_texture). Where their collar hides
+    the neck (p12, p04), the chin's skin just above its edge (`chin_y`) instead: drawn skin without any
+    texture stood flat beside the photo's own."""
     h, w = skin_like.shape
-    y0, y1 = int(np.clip(collar_y - 1.0 * neck, 0, h)), int(np.clip(collar_y - 0.2 * neck, 0, h))
     x0, x1 = int(np.clip(cx - 0.4 * neck, 0, w)), int(np.clip(cx + 0.4 * neck, 0, w))
-    if y1 - y0 < 4 or x1 - x0 < 4 or skin_like[y0:y1, x0:x1].mean() < 0.8:
-        return None
-    lum = luma(canvas[y0:y1, x0:x1])
-    return np.clip(lum - cv2.GaussianBlur(lum, (0, 0), SKIN_DETAIL), -8, 8).astype(np.float32)
+    bands = [(collar_y - 1.0 * neck, collar_y - 0.2 * neck)]
+    if chin_y is not None:
+        bands.append((chin_y - 0.5 * neck, chin_y - 0.1 * neck))
+    for top, bottom in bands:
+        y0, y1 = int(np.clip(top, 0, h)), int(np.clip(bottom, 0, h))
+        if y1 - y0 >= 4 and x1 - x0 >= 4 and skin_like[y0:y1, x0:x1].mean() >= 0.8:
+            lum = luma(canvas[y0:y1, x0:x1])
+            return np.clip(lum - cv2.GaussianBlur(lum, (0, 0), SKIN_DETAIL), -8, 8).astype(np.float32)
+    return None
 
 
 def skin_texture(patch, shape, seed=0x5C1):

@@ -281,11 +281,13 @@ def measure(canvas, alpha, points):
         clothes &= fit.hair < 0.1
     fit.look = measure_look(canvas, points, clothes, face_skin)
     fit.occluder = (person & (rows < garment_top[None, :])).astype(np.float32)
-    fit.neck_detail = neck_texture(canvas, skin_like, cx, neck, collar_y)
     fit.photo = canvas
     fit.beard = _beard(
         lab, face, skin_like, hair_ref, skin_ref[0], cx, neck, chin_y, float(points[17][1]), fw
     )
+    # (the chin's skin where their collar hides the neck, unless a beard or stubble grows there: its grain
+    # laid over drawn skin read as cracked skin, p03)
+    fit.neck_detail = neck_texture(canvas, skin_like, cx, neck, collar_y, chin_y if fit.beard is None else None)
     fit.collar_cover = _collar_on_neck(
         lab, person, skin_like, cloth_like, face, hair_ref, skin_ref[0], cx, neck, chin_y, garment_top, fw
     )
