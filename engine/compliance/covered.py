@@ -63,7 +63,8 @@ FIX = (
 # microphone (refused already). The hands `face_uncovered` found in the source count too, when the outline of
 # their joints covers HAND_SHOWN square face widths of the person in the output: in a 177x228 output the model
 # misses fingers on a shoulder whose palm the bottom edge cut off (lfw_dev's Butch_Davis: 0.05; the hands it
-# adds there show 0.05-0.23, each plainly a hand on the contact sheet).
+# adds there show 0.05-0.23, each plainly a hand on the contact sheet; the largest value on a photo with no hand in
+# view is 0.033, Cass_Ballenger, and Henry_Suazo's friend's hand across his chest shows only 0.018 of its joints).
 HAND_INSIDE = 0.5
 HAND_ALPHA = 0.5
 HAND_SHOWN = 0.04
