@@ -803,6 +803,24 @@ def test_skin_drawn_over_p12s_collar_has_the_grain_of_his_skin():
         assert 0.5 < ratio < 1.6, (cid, ratio)  # 0.13-0.15 flat
 
 
+@needs_shared(PORTRAITS)
+def test_no_collar_rim_shows_through_the_skin_drawn_under_p12s_chin():
+    """p12's light-blue shirt collar stays in the matte above the garment's top line beside his neck, and the
+    skin drawn there only half covered it: its rim along the chin showed as a grey-blue line and the edge of
+    the shadow beside it as grey smudges (306-313 px-weights of their non-skin pixels showing under the chin
+    within 1.3 neck half-widths). Their collar kept above the line is covered as below it now."""
+    ctx = geometry_context(portrait("p12"), size="413x531")
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    rows, dx = np.arange(fit.height)[:, None], np.abs(np.arange(fit.width) - fit.cx)[None, :]
+    face = regions.polygon_mask((fit.height, fit.width), ctx.canvas_landmarks, regions.FACE_OVAL) > 0
+    zone = (rows > fit.chin_y - 0.5 * fit.neck) & (rows < fit.garment_top[None, :] + 0.5 * fit.neck)
+    zone &= (dx < 1.3 * fit.neck) & ~face
+    for cid in ("man_2", "woman_5"):
+        dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        own = np.clip(dressed.alpha - dressed.coverage, 0, 1) * (fit.skin_like < 0.5)
+        assert own[zone].sum() < 265, (cid, float(own[zone].sum()))  # 222-229 now (his neck's own shadow)
+
+
 def lightened_beside_neck(ctx, fit, dressed):
     """Pixels beside the neck (0.9-1.3 neck half-widths out, from the chin to half a neck half-width below
     the collar line) that were a strand's dark shadow in the photo and came out in skin's colour and light."""

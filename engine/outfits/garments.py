@@ -212,6 +212,13 @@ def _skin(d, outfit):
             cloth = cloth * (1 - fit.beard[top:])
         fade = np.maximum(fade, cloth)
         beside = np.maximum(beside, cloth * (ys >= fit.garment_top[None, :]))
+        if fit.occluder is not None and fit.clothes_above is not None:
+            # and above it where their collar stays in the matte beside the neck (its rim along p12's chin
+            # showed through as a grey-blue line)
+            kept = fit.occluder[top:] * (1 - fit.clothes_above[top:])
+            if fit.hair is not None:
+                kept = kept * (1 - fit.hair[top:])
+            beside = np.maximum(beside, cloth * kept)
     mask *= fade * in_neck + (1 - in_neck) * beside
     if fit.collar_cover is not None:  # their own collar closing over the neck, up toward the chin
         mask = np.maximum(mask, fit.collar_cover[top:])
