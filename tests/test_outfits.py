@@ -11,9 +11,11 @@ from PIL import Image
 
 from engine import params as P
 from engine.beauty import regions
+from engine.beauty.filters import luma
 from engine.context import Context
 from engine.errors import ParamError
 from engine.outfits import OUTFITS, measure, render, synthetic
+from engine.outfits.finish import Look
 from engine.outfits.thumbnail import thumbnail_png
 from engine.params import CLOTHES_IDS
 from engine.pipeline import stages_through
@@ -56,6 +58,58 @@ def test_it_draws_each_outfit_reproducibly_and_anti_aliased():
     assert coverage[-1, 20:140].min() > 0.99  # reaches the bottom edge
     assert thumbnail_png("woman_3") == thumbnail_png("woman_3")
     assert Image.open(io.BytesIO(thumbnail_png("child_7"))).size == (192, 192)
+
+
+def collar_luma(cid, light=None):
+    """(luma, neck half-width, centre, collar line) of outfit `cid` drawn on a typical person at ID-photo size
+    (lit by `light`, or the typical photo's light)."""
+    fit = synthetic(531, 413)
+    if light is not None:
+        fit.look = Look(light=light)
+    rgb, coverage = render(OUTFITS[cid], fit)
+    return luma(rgb), coverage, fit
+
+
+def thin_dark_lines(lum, region):
+    """How much darker than its surroundings within 3 px the thinnest dark lines in `region` are (the 99th
+    percentile of a black top-hat, grey levels): a drawn outline stroke stands out, a soft shadow does not."""
+    smooth = cv2.GaussianBlur(lum, (0, 0), 0.7)  # (the fabric's grain is no line)
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (7, 7))
+    return float(np.percentile(cv2.morphologyEx(smooth, cv2.MORPH_CLOSE, disc)[region] - smooth[region], 99))
+
+
+@pytest.mark.parametrize("cid", ["woman_9", "man_7"])
+def test_collar_and_lapel_edges_are_light_and_shadow_not_drawn_lines(cid):
+    # a white blouse's collar; a beige suit's lapels over a white shirt's collar
+    lum, coverage, fit = collar_luma(cid)
+    ys, xs = np.mgrid[0 : fit.height, 0 : fit.width]
+    n, y0 = fit.neck, fit.collar_y
+    near = (np.abs(xs - fit.cx) < 2.2 * n) & (ys > y0 - n) & (ys < y0 + 1.6 * n) & (coverage > 0.99)
+    plain = (np.abs(xs - fit.cx) > 2.5 * n) & (ys > y0 + 3 * n) & (coverage > 0.99)
+    assert thin_dark_lines(lum, plain) < 5
+    assert thin_dark_lines(lum, near) < 40  # drawn outlines: 62 (woman_9), 66 (man_7)
+
+
+def collar_edge_profile(lum, fit, side):
+    """Luma down a column through a blouse collar leaf's lower edge (woman_9), from the edge (the darkest
+    point) down 0.9 neck half-widths."""
+    x = round(fit.cx + side * 1.33 * fit.neck)
+    top, bottom = int(fit.collar_y + 0.5 * fit.neck), int(fit.collar_y + 1.4 * fit.neck)
+    edge = top + int(np.argmin(lum[top:bottom, x]))
+    return lum[edge : edge + int(0.9 * fit.neck) + 1, x]
+
+
+def test_a_collar_casts_a_soft_shadow_away_from_the_light():
+    for light in ((-0.5, -0.45, 1.0), (0.5, -0.45, 1.0)):  # from the left, from the right
+        lum, _, fit = collar_luma("woman_9", light)
+        away = 1 if light[0] < 0 else -1
+        n = fit.neck
+        lit_side, shaded_side = (collar_edge_profile(lum, fit, s) for s in (-away, away))
+        # On the side away from the light, the shirt just below the collar is in its shadow (a soft one: it
+        # still shows a third of a neck half-width down) and brightens further down.
+        just_below, further = shaded_side[int(0.3 * n)], shaded_side[int(0.75 * n) :].mean()
+        assert further - just_below > 8, (light, shaded_side)
+        assert lit_side[int(0.3 * n)] > just_below + 5, (light, lit_side, shaded_side)
 
 
 def test_it_draws_different_outfits_differently():

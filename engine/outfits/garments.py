@@ -2,14 +2,16 @@
 collar line (y0), so each garment keeps its proportions on any person and any output size.
 
 Layers, back to front: skin in the neckline, the top (shirt, blouse, polo), its collar, the tie, then the
-jacket or sweater with its lapels and details. Each layer casts a soft shadow on what lies under it and is
-lifted above it (a height the light models, see finish.py); seams are only faintly drawn.
+jacket or sweater with its lapels and details. Each layer casts a soft shadow on what lies under it, away
+from the light the face shows, and is lifted above it with a rounded edge (a height the light models, see
+finish.py): a collar's or a lapel's edge is a highlight on its roll toward the light and a shadow on the
+other side, never a drawn line. Only seams, buttons and pockets are faintly drawn.
 """
 
 import cv2
 import numpy as np
 
-from .finish import finish, folds
+from .finish import Look, finish, folds
 from .paint import Field, Painter, bezier, ellipse
 
 EDGE = 0.55  # seam and edge lines darken the fabric to this fraction...
@@ -45,6 +47,9 @@ NECKLINES = {
     "sweater": (1.12, 2.7, 0.0),
     "cardigan": (1.15, 3.2, 0.0),
 }
+# The edge of a collar or lapel facing the light: a highlight this wide (neck half-widths), lightening by up
+# to this share.
+RIM_WIDTH, RIM_LIGHT = 0.06, 0.35
 # Grain of each kind of cloth, relative to the photo's (see finish.py).
 WOOL, COTTON, KNIT, SILK = 1.0, 0.8, 1.25, 0.5
 
@@ -70,6 +75,29 @@ class Drawing:
 
     def edge(self, colour, factor=EDGE):
         return np.asarray(colour, np.float32) * (1 - EDGE_STRENGTH * (1 - factor))
+
+    def cast(self, mask, drop, blur, strength, on_skin=True):
+        """The soft (Gaussian, `blur` neck half-widths) shadow a layer about to be drawn casts on what lies
+        under it, `drop` neck half-widths away from the light in the picture's plane (on the neckline's skin
+        too, unless `on_skin` is False)."""
+        lx, ly, _ = self._light()
+        across = max(float(np.hypot(lx, ly)), 1e-6)
+        dx, dy = -lx / across * drop * self.n, -ly / across * drop * self.n
+        self.p.shadow(mask, dx, dy, blur * self.n, strength, on_skin)
+
+    def rim(self, mask, width=RIM_WIDTH, amount=RIM_LIGHT):
+        """A thin soft highlight inside the edge of `mask` where that edge faces the light (`width` neck
+        half-widths): the roll of a collar or a lapel catching it, which is what shows its edge in a photo."""
+        lx, ly = self._light()[:2]
+        across = max(float(np.hypot(lx, ly)), 1e-6)
+        sigma = max(0.5, width * self.n)
+        gy, gx = np.gradient(cv2.GaussianBlur(mask, (0, 0), sigma))
+        # (the mask falls outward, so its gradient points inward; a blurred step's slope peaks at 0.4/sigma)
+        facing = np.clip(-(gx * lx + gy * ly) / across * sigma * 2.5, 0, 1)
+        self.p.brighten(facing * mask, amount)
+
+    def _light(self):
+        return self.fit.look.light if self.fit.look is not None else Look.light
 
     def lift(self, mask, amount, soft):
         """Raise a layer `amount` neck half-widths above what lies below, edges rounded over `soft`."""
@@ -357,13 +385,10 @@ def _shirt_collar(d, outfit):
         outer = bezier(d.pt(1.75 if open_ else 1.6, 0.3, s), d.pt(1.3, -0.3 * d.stand - up, s), top_out)
         leaves.append(inner + [point] + outer)
     mask = d.p.mask(leaves)
-    d.p.shadow(mask, 0, 0.08 * d.n, 0.12 * d.n, 0.4)
+    d.cast(mask, 0.08, 0.15, 0.4)
     d.p.paint(mask, d.fabric(outfit.top_color, 1.03))
     d.lift(mask, 0.2, 0.12)
-    d.p.paint(
-        d.p.mask(lines=[(leaf + leaf[:1], 0.045 * d.n) for leaf in leaves]) * mask,
-        d.edge(outfit.top_color, 0.78),
-    )
+    d.rim(mask)
 
 
 def _collar_rise(d, side):
@@ -384,25 +409,19 @@ def _polo_collar(d, outfit):
         outer = bezier(d.pt(1.7, 0.35, s), d.pt(1.3, -0.3 * d.stand - up, s), d.pt(1.12, -0.4 * d.stand - up, s))
         leaves.append(inner + [d.pt(0.95, 1.25, s)] + outer)
     mask = d.p.mask(leaves)
-    d.p.shadow(mask, 0, 0.08 * d.n, 0.12 * d.n, 0.4)
+    d.cast(mask, 0.1, 0.2, 0.4)
     d.p.paint(mask, d.fabric(outfit.top_color, 1.02, grain=KNIT))
     d.lift(mask, 0.2, 0.12)
-    d.p.paint(
-        d.p.mask(lines=[(leaf + leaf[:1], 0.05 * d.n) for leaf in leaves]) * mask,
-        d.edge(outfit.top_color, 0.75),
-    )
+    d.rim(mask)
 
 
 def _peter_pan(d, outfit):
     leaves = [ellipse(*d.pt(0.72, 0.32, s), 0.78 * d.n, 0.48 * d.n) for s in (-1, 1)]
     mask = d.p.mask(leaves, holes=[ellipse(d.c, d.y0 - 0.1 * d.n, 0.95 * d.n, 0.7 * d.n)])
-    d.p.shadow(mask, 0, 0.06 * d.n, 0.1 * d.n, 0.35)
+    d.cast(mask, 0.08, 0.18, 0.35)
     d.p.paint(mask, d.fabric(outfit.top_color, 1.03))
     d.lift(mask, 0.15, 0.12)
-    d.p.paint(
-        d.p.mask(lines=[(leaf + leaf[:1], 0.04 * d.n) for leaf in leaves]) * mask,
-        d.edge(outfit.top_color, 0.8),
-    )
+    d.rim(mask)
 
 
 def _bow(d, outfit):
@@ -411,12 +430,10 @@ def _bow(d, outfit):
     tails = [[d.pt(0.08, 0.8, s), d.pt(0.28, 0.85, s), d.pt(0.5, 2.1, s), d.pt(0.3, 2.2, s)] for s in (-1, 1)]
     for shapes, gloss in ((tails, 0.95), (loops, 1.0), ([knot], 0.97)):
         mask = d.p.mask(shapes)
-        d.p.shadow(mask, 0, 0.06 * d.n, 0.1 * d.n, 0.3)
+        d.cast(mask, 0.08, 0.15, 0.3)
         d.p.paint(mask, d.fabric(outfit.top_color, gloss, grain=SILK))
         d.lift(mask, 0.15, 0.1)
-        d.p.paint(
-            d.p.mask(lines=[(s + s[:1], 0.035 * d.n) for s in shapes]) * mask, d.edge(outfit.top_color, 0.8)
-        )
+        d.rim(mask)
 
 
 def _tie(d, outfit):
@@ -429,7 +446,7 @@ def _tie(d, outfit):
     ]
     for shape in (blade, knot):
         mask = d.p.mask([shape])
-        d.p.shadow(mask, 0, 0.07 * d.n, 0.1 * d.n, 0.35)
+        d.cast(mask, 0.08, 0.15, 0.35)
         d.p.paint(mask, d.fabric(outfit.tie_color, 1.0 if shape is blade else 1.08, grain=SILK))
         d.lift(mask, 0.15 if shape is blade else 0.22, 0.12)
         if outfit.tie == "stripe":
@@ -444,7 +461,7 @@ def _tie(d, outfit):
             ]
             stripe = d.p.mask(stripes) * mask
             d.p.paint(stripe, d.fabric(outfit.tie_color2, grain=SILK))
-        d.p.paint(d.p.mask(lines=[(shape + shape[:1], 0.04 * d.n)]) * mask, d.edge(outfit.tie_color, 0.6))
+        d.rim(mask)
 
 
 def _bow_tie(d, outfit):
@@ -454,12 +471,10 @@ def _bow_tie(d, outfit):
     knot = [d.pt(0.2, 0.45, -1), d.pt(0.2, 0.45, 1), d.pt(0.2, 0.87, 1), d.pt(0.2, 0.87, -1)]
     for shapes, gloss in ((wings, 1.0), ([knot], 1.25)):
         mask = d.p.mask(shapes)
-        d.p.shadow(mask, 0, 0.06 * d.n, 0.1 * d.n, 0.35)
+        d.cast(mask, 0.08, 0.18, 0.35)
         d.p.paint(mask, d.fabric(outfit.tie_color, gloss, 14, grain=SILK))
         d.lift(mask, 0.2, 0.1)
-        d.p.paint(
-            d.p.mask(lines=[(s + s[:1], 0.04 * d.n) for s in shapes]) * mask, d.edge(outfit.tie_color, 0.5)
-        )
+        d.rim(mask)
 
 
 def _lapel(d, style, s):
@@ -484,10 +499,11 @@ def _jacket(d, outfit):
     d.lift(body, 0.3, 0.12)
     lapels = [_lapel(d, outfit.jacket, s) for s in (-1, 1)]
     mask = d.p.mask(lapels)
-    d.p.shadow(mask, 0, 0.06 * d.n, 0.12 * d.n, 0.35)
+    # (lapels lie on the chest, in front of the neck and well below it: their shadow falls on the shirt)
+    d.cast(mask, 0.1, 0.22, 0.5, on_skin=False)
     d.p.paint(mask, d.fabric(colour, 1.03 if outfit.jacket != "shawl" else 1.08, 3, grain=WOOL))
     d.lift(mask, 0.22, 0.3)
-    d.p.paint(d.p.mask(lines=[(lap + lap[:1], 0.05 * d.n) for lap in lapels]), d.edge(colour))
+    d.rim(mask)
     # Breast pocket on the wearer's left (image right) and the top button.
     welt = [d.pt(2.3, 3.25), d.pt(3.7, 3.05), d.pt(3.72, 3.3), d.pt(2.32, 3.5)]
     if outfit.pocket_square:

@@ -15,6 +15,8 @@ from PIL import Image, ImageDraw
 
 SUPERSAMPLE = 4
 MAX_SUPERSAMPLED_SIDE = 8000  # large outputs use a lower factor (never below 2) to bound memory
+SHEEN = 90.0  # grey level a highlight on dark cloth is reckoned from (see brighten)
+EDGE_STEP = 0.05  # share of a lifted layer's height that stands as a step at its edge (the cloth's thickness)
 
 
 def bezier(p0, p1, p2, p3=None, steps=24):
@@ -120,17 +122,29 @@ class Painter:
 
     def lift(self, mask, amount, soft):
         """Raise the surface by `amount` px where `mask` lies (a layer of cloth on the one below), with edges
-        rounded over `soft` px, so the light models them (no drawn outline needed)."""
+        rounded over `soft` px, so the light models them (no drawn outline needed). Only a cloth's thickness
+        (EDGE_STEP of it) stands as a step at the edge: a full step lit as a one-pixel slope read as a drawn
+        dark line along every collar and lapel on the side away from the light."""
         if amount:
-            pillow = cv2.GaussianBlur(mask, (0, 0), max(0.5, soft)) * mask
-            self.height += amount * pillow
+            inside = np.clip(2 * cv2.GaussianBlur(mask, (0, 0), max(0.5, soft)) - 1, 0, 1)
+            self.height += amount * mask * (EDGE_STEP + (1 - EDGE_STEP) * inside)
 
-    def shadow(self, mask, dx, dy, blur, strength):
-        """Darken what is painted under a soft, offset copy of `mask` (the shape about to be drawn)."""
+    def shadow(self, mask, dx, dy, blur, strength, on_skin=True):
+        """Darken what is painted under a soft (Gaussian), offset copy of `mask` (the shape about to be
+        drawn): the shadow it casts on what lies below (on cloth only, unless `on_skin`)."""
         matrix = np.float32([[1, 0, dx], [0, 1, dy]])
         shifted = cv2.warpAffine(mask, matrix, (mask.shape[1], mask.shape[0]))
-        soft = cv2.GaussianBlur(shifted, (0, 0), max(0.5, blur))
-        self.rgb *= (1 - strength * soft * (1 - mask))[..., None]
+        soft = cv2.GaussianBlur(shifted, (0, 0), max(0.5, blur)) * (1 - mask)
+        if not on_skin:
+            soft *= 1 - np.clip(self.skin / np.maximum(self.cov, 1e-3), 0, 1)
+        self.rgb *= (1 - strength * soft)[..., None]
+
+    def brighten(self, mask, amount):
+        """Lighten what is painted by up to `amount` (a share of its value, and of SHEEN on dark cloth: a
+        highlight is partly the light's own, reflected) under `mask`, never past white."""
+        base = np.maximum(self.rgb, SHEEN * self.cov[..., None])
+        lit = self.rgb + amount * mask[..., None] * base
+        self.rgb = np.minimum(lit, np.maximum(self.rgb, 255 * self.cov[..., None]))
 
     def result(self):
         """Full-canvas (rgb, coverage)."""
