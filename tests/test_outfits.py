@@ -363,6 +363,29 @@ def test_it_keeps_a_childs_hair_over_both_shoulders(dressed_long_hair):
         assert dressed.coverage[chest].min() > 0.98 and dressed.hair[chest].max() == 0
 
 
+def longest_vertical_edge(mask, below):
+    """The longest run (px) of one column's pixels on the left or right edge of `mask` where `below` holds."""
+    inside = mask.astype(np.uint8)
+    edge = mask & (cv2.erode(inside, np.ones((1, 3), np.uint8)) == 0) & below
+    runs = [0]
+    for column in edge.T:
+        steps = np.diff(np.concatenate([[0], column.astype(np.int8), [0]]))
+        runs.extend(np.flatnonzero(steps == -1) - np.flatnonzero(steps == 1))
+    return int(max(runs))
+
+
+@needs_shared(PORTRAITS)
+def test_long_hair_over_the_garment_ends_along_its_strands(dressed_long_hair):
+    """p16's hair slants inward over her chest: the bound of where locks may start (beside the neck column)
+    cut it along a straight vertical line from the collar to the photo's bottom edge (0.68 face widths);
+    it now ends where its strands end."""
+    _ctx, fit, _pairs = dressed_long_hair["p16"]
+    over_garment = np.arange(fit.height)[:, None] > fit.garment_top[None, :]
+    hair = fit.hair > 0.5
+    assert (hair & over_garment).sum() > 1000
+    assert longest_vertical_edge(hair, over_garment) < 0.25 * fit.face_width
+
+
 CHILD_IDS = tuple(cid for cid in CLOTHES_IDS if cid.startswith("child_"))
 
 

@@ -9,7 +9,8 @@ differs there (the hair is a little lighter and warmer, and strands are textured
 
 What counts as hair must also hang from the hair above: it is connected to the hair beside the cheeks, it
 stays outside the neck column (the outfit's collar and tie stay visible), and it does not reach further in
-than the hair's inner edge at the chin. The mask is worked out with the face about WORK_FACE px wide (so the
+than the hair's inner edge at the chin; only its strands, followed from there, slant in over the garment (not
+its middle). The mask is worked out with the face about WORK_FACE px wide (so the
 texture measure means the same at any output size), cleaned, and feathered.
 """
 
@@ -25,7 +26,10 @@ WORK_FACE = 150.0  # face width (px) at which hair is told from clothes
 LIGHTNESS_WEIGHT = 0.6  # Lab lightness counts less than hue: hair in shadow and in highlight is still hair
 TEXTURE_WEIGHT = 0.3  # gradient energy (lightness units per px, blurred) next to the colour
 FRAMES_FACE = 0.35  # of the strips beside the cheeks: hair must fill this much to be long hair
-NECK_CLEAR = 1.15  # neck half-widths around the centre line where hair never covers the outfit
+NECK_CLEAR = 1.15  # neck half-widths around the centre line where no lock of hair starts
+OVER_CHEST = 0.7  # neck half-widths: strands that slant inward over the garment go no further in than this
+EDGE = 0.06  # face widths: the locks' outline is re-drawn by the strands' own colour within this of it
+REACH = 0.35  # face widths a lock's strands may be followed beyond its filled outline
 INNER_SLACK = 0.06  # face widths hair may drift inward of its inner edge at the chin
 MARGIN = 0.9  # a pixel is hair when its distance to the hair model is below MARGIN x the clothes'
 BALD = 8.0  # feature distance under which the top of the head counts as skin
@@ -220,6 +224,7 @@ def _hair_mask(canvas, alpha, points, cx, neck, collar_y):
     hairy = hair_dist < MARGIN * other_dist
     hairy &= person & ~face & _textured(features, beside, fw)
     hairy = cv2.medianBlur(hairy.astype(np.uint8), 5) > 0
+    strands = hairy.copy()  # (before the locks' bounds: what the outline is re-drawn by)
     # Hanging from the hair above, beside the neck and not further in than the hair's inner edge.
     start = int(np.clip(chin_y - 0.25 * fw, 0, h))
     allowed = (dx > NECK_CLEAR * neck) & (rows >= start)
@@ -250,13 +255,65 @@ def _hair_mask(canvas, alpha, points, cx, neck, collar_y):
     keep = cv2.morphologyEx(keep, cv2.MORPH_CLOSE, np.ones((drop, 1), np.uint8)) & allowed
     keep = _fill_across(keep > 0, cx)
     keep = _cut_below_tips(keep, cx, int(np.clip(chin_y, 0, h)), STRAND * fw, STRAP * fw)
+    over_chest = (rows > collar_y) & (dx > OVER_CHEST * neck) & _within_outer_edge(beside, cx, start, h, fw)
+    keep = _along_strands(keep > 0, strands & (allowed | over_chest), cx, fw)
     keep = cv2.medianBlur(keep, 5)
     # A smooth outline (the classification's staircase blurred away), then a soft edge.
     smooth = cv2.GaussianBlur(keep.astype(np.float32), (0, 0), 2 * FEATHER) > 0.5
     soft = cv2.GaussianBlur(smooth.astype(np.float32) * _tips(smooth, TIP * fw), (0, 0), FEATHER)
-    # Faded in across the neck column's edge, so the collar never meets a hard line of hair.
-    ramp = np.clip((dx - NECK_CLEAR * neck) / max(1.0, 0.08 * fw), 0, 1)
+    # Faded in toward the neck and the garment's middle, so its collar and tie never meet a hard line of hair:
+    # strands sooner than the cloth between them, so the fade follows them and draws no straight line either.
+    bound = np.where(rows > collar_y, OVER_CHEST, NECK_CLEAR) * neck
+    ramp = np.clip((dx - bound) / max(1.0, 0.08 * fw), 0, 1)
+    ramp **= 2 - 1.5 * cv2.GaussianBlur(strands.astype(np.float32), (0, 0), FEATHER)
     return (soft * ramp).astype(np.float32)
+
+
+def _along_strands(locks, strands, cx, fw):
+    """The locks' outline re-drawn by the strands (uint8): their core (EDGE face widths in from the filled
+    outline) grown back pixel by pixel through what has the hair's colour and texture, up to REACH face widths,
+    and on each side no lower than that side's lock reaches (below its tips a strap is clothing). So a lock
+    ends where its hair ends: not at the straight column bound of where locks may start (p16's hair that
+    slants inward over her chest was cut by a vertical line), and with less of the dark cloth under its tip
+    filled in with it (a smudge below the tip on her other shoulder)."""
+    core = _core(locks, cx, max(2, int(EDGE * fw)))
+    close = 2 * int(0.025 * fw) + 1  # gaps between strands where the cloth showed through
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (close, close))
+    way = cv2.morphologyEx(strands.astype(np.uint8), cv2.MORPH_CLOSE, disc) & _above_tips(locks, cx) | core
+    grown = core
+    for _ in range(max(1, int(REACH * fw))):
+        more = cv2.dilate(grown, np.ones((3, 3), np.uint8)) & way
+        if np.array_equal(more, grown):
+            break
+        grown = more
+    return _fill_across(grown > 0, cx)  # (a hole between strand groups is cloth showing through: hair there)
+
+
+def _core(locks, cx, k):
+    """uint8: the locks less `k` px of their inner side (toward the centre line) and of their lower end: the
+    edges the column bound and the closing drew; their outer edge beside the background is the matte's."""
+    h, w = locks.shape
+    mask = locks.astype(np.uint8)
+    # (each kernel anchored at its first cell: it spans the k rows from here down, or k columns to one side)
+    down = cv2.erode(mask, np.ones((k, 1), np.uint8), anchor=(0, 0))
+    centre = int(np.clip(round(cx), 0, w))
+    inward = np.zeros((h, w), np.uint8)
+    left = cv2.erode(mask, np.ones((1, k), np.uint8), anchor=(0, 0))  # (the lock's inner side is its right)
+    right = cv2.erode(mask, np.ones((1, k), np.uint8), anchor=(k - 1, 0))
+    inward[:, :centre], inward[:, centre:] = left[:, :centre], right[:, centre:]
+    return down & inward
+
+
+def _above_tips(locks, cx):
+    """uint8 HxW: 1 on each side of the centre line from the top down to that side's lowest lock pixel."""
+    h, w = locks.shape
+    out = np.zeros((h, w), np.uint8)
+    centre = int(np.clip(round(cx), 0, w))
+    for cols in (slice(0, centre), slice(centre, w)):
+        rows = np.flatnonzero(locks[:, cols].any(axis=1))
+        if rows.size:
+            out[: rows[-1] + 1, cols] = 1
+    return out
 
 
 def _tips(mask, length):
