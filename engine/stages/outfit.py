@@ -21,6 +21,10 @@ from ..outfits.finish import SKIN_DETAIL, skin_texture
 # is the hair behind, in the strands' shadow (painted this much darker than the nearest hair).
 BACK_HAIR_GAP = 0.12
 BACK_HAIR_SHADE = 0.8
+# Out over the shoulders only holes at least SHUT_IN_MIN face widths across (squared) count: a smaller one is
+# the hair's own see-through gap between strands, and painted, its rim made a dark patch over the soft outer
+# strands (p15's right hair: a 7x4 px dash on white).
+SHUT_IN_MIN = 0.04
 # Where their coat framed the face and left the matte: background narrower than UNDER_JAW_GAP (face widths)
 # between the head and the garment, from UNDER_JAW_RISE above the chin down, is the neck's side in the jaw's
 # shadow (painted this much darker than the nearest of the head).
@@ -99,7 +103,7 @@ def _back_hair(canvas, original, alpha, fit):
     rows = np.arange(alpha.shape[0])[:, None]
     on_shoulder = near_hair & (rows > fit.garment_top[None, :] - gap) & _around_neck(alpha.shape, fit, wide=True)
     # (out there only what is shut in between them: what a disc would close also bit into the hair's wisps)
-    shut_in = _holes((alpha > 0.5).astype(np.uint8)) & on_shoulder
+    shut_in = _at_least(_holes((alpha > 0.5).astype(np.uint8)) & on_shoulder, (SHUT_IN_MIN * fit.face_width) ** 2)
     gaps = _enclosed(alpha, BACK_HAIR_GAP * fit.face_width) & _around_neck(alpha.shape, fit) | shut_in
     gaps = _with_rim(gaps, alpha) & (_around_neck(alpha.shape, fit) | on_shoulder)
     return _painted_behind(canvas, original, alpha, gaps, hair, BACK_HAIR_SHADE)
@@ -230,6 +234,13 @@ def _slivers(alpha, fit):
     their collar inside the jaw's outline left a hole with its rim (p04). (At matte 0.95 too: a
     half-transparent line lets the background through as well.)"""
     return _enclosed(alpha, 2 * SLIVER * fit.face_width, (0.5, 0.95)) & _around_neck(alpha.shape, fit)
+
+
+def _at_least(mask, area):
+    """The connected pieces of `mask` (bool) of at least `area` px."""
+    _count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    keep = np.nonzero(stats[:, cv2.CC_STAT_AREA] >= area)[0]
+    return np.isin(labels, keep[keep > 0])
 
 
 def _holes(solid):
