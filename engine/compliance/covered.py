@@ -31,7 +31,7 @@ import cv2
 import numpy as np
 
 from .. import models
-from ..mesh import CHEEK_A, CHEEK_B, CHIN, FACE_OVAL, IRIS_A, IRIS_B
+from ..mesh import CHEEK_A, CHEEK_B, CHIN, FACE_OVAL, IRIS_A, IRIS_B, face_width
 from ..stages import detect
 from .base import Check
 
@@ -126,7 +126,7 @@ def _shows(hand, alpha, landmarks):
     its fingers although most of its points lie outside."""
     outline = np.zeros(alpha.shape, dtype=np.uint8)
     cv2.fillPoly(outline, [cv2.convexHull(np.round(hand).astype(np.int32))], 1)
-    width = max(1.0, float(np.linalg.norm(landmarks[CHEEK_A] - landmarks[CHEEK_B])))
+    width = face_width(landmarks)
     return float(((outline > 0) & (alpha > HAND_ALPHA)).sum()) >= HAND_SHOWN * width * width
 
 
@@ -149,7 +149,7 @@ def _on_neckline(hand, points):
     """The hand model takes the skin of an open neckline under the chin for a hand (p16 at face_width=180:
     a "hand" on her chest between the lapels): a palm centred there, within NECKLINE_HALF face widths of the
     chin's column and below the chin, is not counted."""
-    width = max(1.0, float(np.linalg.norm(points[CHEEK_A] - points[CHEEK_B])))
+    width = face_width(points)
     palm = hand[list(PALM)].mean(axis=0)
     return abs(float(palm[0] - points[CHIN][0])) < NECKLINE_HALF * width and palm[1] > points[CHIN][1]
 
@@ -232,7 +232,7 @@ def distance_from_face(points, shape):
     """Each pixel's distance from the face oval in face widths (0 inside it)."""
     outline = np.round(points[list(FACE_OVAL)]).astype(np.int32)
     oval = _filled(shape, lambda mask: cv2.fillPoly(mask, [outline], 1))
-    width = max(1.0, float(np.linalg.norm(points[CHEEK_A] - points[CHEEK_B])))
+    width = face_width(points)
     return cv2.distanceTransform((~oval).astype(np.uint8), cv2.DIST_L2, 5) / width
 
 
@@ -262,7 +262,7 @@ def chin_hidden(image, points):
     """Share of the chin (below the lower lip, between the mouth corners) unlike the cheeks' colour."""
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB).astype(np.float32)
     shape = image.shape[:2]
-    radius = max(1, round(0.08 * float(np.linalg.norm(points[CHEEK_A] - points[CHEEK_B]))))
+    radius = max(1, round(0.08 * face_width(points)))
 
     def draw_skin(mask):
         for i in CHEEKS_AND_NOSE:

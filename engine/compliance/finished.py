@@ -16,7 +16,7 @@ Each is a hard check: a failure stops the photo (engine/stages/checks.py).
 import cv2
 import numpy as np
 
-from ..mesh import FACE_OVAL
+from ..mesh import FACE_OVAL, face_width
 from ..stages import detect, matte
 from .base import LIMITS, Check
 from .covered import HANDS_FIX, hands_in_photo
@@ -84,7 +84,7 @@ HIDDEN_CROP = 2.0
 HIDDEN_SHIFT = 1.2
 HIDDEN_WIDE = 0.35
 HIDDEN_EDGE_SLACK = 0.1
-HIDDEN_EAR = (0.3, 0.45)
+HIDDEN_EAR = matte.SEED_EAR_HALF  # (the ears the bystander removal keeps as ours)
 HIDDEN_SKIN = 0.5
 OWN_HAIR_CLOSE = 15.0  # RGB distance
 OWN_HAIR_SHARE = 0.85
@@ -240,7 +240,7 @@ def _one_piece(ctx):
     largest = max((int(stats[i, cv2.CC_STAT_AREA]) for i in others), default=0)
     above = _above_head(ctx, person)
     skin = _skin_at_edges(ctx)  # square face widths
-    share = max(largest, above, skin * _face_width(ctx.canvas_landmarks) ** 2) / (h * w)
+    share = max(largest, above, skin * face_width(ctx.canvas_landmarks) ** 2) / (h * w)
     alone = not others and above < ABOVE_HEAD_PX and skin < OTHER_SKIN
     return Check(
         "one_person",
@@ -258,7 +258,7 @@ def _above_head(ctx, person):
     the output's top edge (0 when the crown is cut or not above the output)."""
     if ctx.crown_y is None or ctx.crown_cut or ctx.transform is None:
         return 0
-    crown = ctx.transform.point(0.0, ctx.crown_y)[1] - ABOVE_HEAD_GAP * _face_width(ctx.canvas_landmarks)
+    crown = ctx.transform.point(0.0, ctx.crown_y)[1] - ABOVE_HEAD_GAP * face_width(ctx.canvas_landmarks)
     rows = int(np.clip(np.floor(crown), 0, person.shape[0]))
     if rows < 1:
         return 0
@@ -271,7 +271,7 @@ def _skin_at_edges(ctx):
     """Square face widths of skin that is not ours reaching the output's top or side edge above the chin (see
     OTHER_SKIN), looked for on a copy whose face is SKIN_FACE_PX wide (the colour match is per pixel)."""
     points = ctx.canvas_landmarks
-    scale = min(1.0, SKIN_FACE_PX / _face_width(points))
+    scale = min(1.0, SKIN_FACE_PX / face_width(points))
     alpha, colours = ctx.canvas_alpha, ctx.canvas[..., :3]
     if scale < 1.0:
         alpha = cv2.resize(alpha, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
@@ -280,8 +280,9 @@ def _skin_at_edges(ctx):
     chin = int(np.clip(points[detect.CHIN][1], 0, alpha.shape[0]))
     if chin < 1:
         return 0.0
+    width = face_width(points)
     skin = matte.skin_like(colours[:chin], matte.face_skin(colours, alpha, points)) & (alpha[:chin] > 0.5)
-    palette = matte.hair_palette(alpha, colours, points, _face_width(points))
+    palette = matte.hair_palette(alpha, colours, points, width)
     if palette is not None and skin.any():
         skin &= ~matte.palette_matches(colours[:chin], skin, palette, OWN_HAIR_CLOSE)
     skin = cv2.morphologyEx(skin.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
@@ -294,14 +295,14 @@ def _skin_at_edges(ctx):
     at_edge = (x < EDGE_PX) | (y < EDGE_PX) | (x + w > alpha.shape[1] - EDGE_PX)
     ours = np.isin(np.arange(count), touching_face) | (on_ears > stats[:, cv2.CC_STAT_AREA] / 2)
     theirs = [i for i in range(1, count) if at_edge[i] and not ours[i]]
-    return float(stats[theirs, cv2.CC_STAT_AREA].sum()) / _face_width(points) ** 2
+    return float(stats[theirs, cv2.CC_STAT_AREA].sum()) / width**2
 
 
 def _ears(points, shape):
     """Boolean map of ellipses (HIDDEN_EAR half axes in face widths) about our cheek points: a piece of skin
     mostly inside them is our ear, cut off from the face by hair or a shadow."""
     ears = np.zeros(shape, dtype=np.uint8)
-    width = _face_width(points)
+    width = face_width(points)
     axes = (int(HIDDEN_EAR[0] * width), int(HIDDEN_EAR[1] * width))
     for index in (detect.CHEEK_A, detect.CHEEK_B):
         centre = (int(points[index][0]), int(points[index][1]))
@@ -344,7 +345,7 @@ def hidden_faces_left(ctx):
         return 0
     shape, points = ctx.canvas_alpha.shape, ctx.canvas_landmarks
     outside = ~_own_face(points, shape)
-    palette = matte.hair_palette(ctx.canvas_alpha, ctx.canvas, points, _face_width(points))
+    palette = matte.hair_palette(ctx.canvas_alpha, ctx.canvas, points, face_width(points))
     left = 0
     for box in hidden_faces(ctx.image, ctx.face):
         corners = (*ctx.transform.point(box[0], box[1]), *ctx.transform.point(box[2], box[3]))
@@ -367,7 +368,7 @@ def hidden_faces(image, face):
     whole photo missed: our face painted grey, both detectors on a square crop beside each side of our head,
     mirrored at the photo's edges."""
     points = face.landmarks
-    width = _face_width(points)
+    width = face_width(points)
     side = max(8, round(HIDDEN_CROP * width))
     greyed = image.copy()
     greyed[_own_face(points, image.shape[:2])] = round(GREY)
@@ -420,7 +421,7 @@ def _own_face(points, shape):
     """Boolean map of the customer's face oval widened by OWN_FACE_MARGIN face widths."""
     own = np.zeros(shape, dtype=np.uint8)
     cv2.fillPoly(own, [np.round(points[list(FACE_OVAL)]).astype(np.int32)], 1)
-    size = int(OWN_FACE_MARGIN * _face_width(points)) | 1
+    size = int(OWN_FACE_MARGIN * face_width(points)) | 1
     return cv2.dilate(own, np.ones((size, size), np.uint8)) > 0
 
 
@@ -429,7 +430,7 @@ def bystander_faces(ctx, person=None):
     person over grey when already made)."""
     alpha, points = ctx.canvas_alpha, ctx.canvas_landmarks
     h, w = alpha.shape
-    width = _face_width(points)
+    width = face_width(points)
     own = np.zeros((h, w), dtype=np.uint8)
     cv2.fillPoly(own, [np.round(points[list(FACE_OVAL)]).astype(np.int32)], 1)
     if not _person_at_edges(alpha, points):
@@ -479,6 +480,3 @@ def _same_box(box, boxes):
     """Whether `box` is a find already listed (both paddings often find the same face)."""
     return any(np.hypot(*((box[:2] + box[2:]) / 2 - (b[:2] + b[2:]) / 2)) < 0.5 * (box[2] - box[0]) for b in boxes)
 
-
-def _face_width(points):
-    return max(1.0, float(np.linalg.norm(points[detect.CHEEK_A] - points[detect.CHEEK_B])))
