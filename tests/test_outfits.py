@@ -1034,3 +1034,39 @@ def test_no_dark_patch_over_the_soft_outer_strands():
         solid = (area >= 4) & (w >= 2) & (h >= 2) & (area >= 0.5 * w * h)
         patches = sorted(int(a) for a in area[solid])
         assert all(a >= smallest for a in patches), (cid, patches, smallest)
+
+
+def drawn_neck_side_and_front(fit, dressed):
+    """(neck side, neck front) of the skin an outfit draws: the side beside the neck on the image's left (beyond
+    1.1 neck half-widths, from 0.2 face widths above the chin to the collar line) within a quarter of a neck
+    half-width of the head kept above the garment (the jaw), away from its outline against the background;
+    the front under the chin (within 0.4 neck half-widths of the centre)."""
+    h, w = dressed.alpha.shape
+    rows, x = np.arange(h)[:, None], np.arange(w)[None, :]
+    out = dressed.canvas.astype(np.float32)
+    warm = out[..., 0] - out[..., 2] > 0.5 * (fit.skin[0] - fit.skin[2])  # (the drawn skin)
+    drawn = warm & (dressed.coverage > 0.95)
+    head = ((dressed.alpha > 0.5) & (dressed.coverage < 0.5)).astype(np.uint8)
+    from_jaw = cv2.distanceTransform(1 - head, cv2.DIST_L2, 5)
+    from_background = cv2.distanceTransform((dressed.alpha >= 0.5).astype(np.uint8), cv2.DIST_L2, 5)
+    side = (x < fit.cx - 1.1 * fit.neck) & (rows > fit.chin_y - 0.2 * fit.face_width) & (rows < fit.collar_y)
+    side &= drawn & (from_jaw < 0.25 * fit.neck) & (from_background > 0.3 * fit.neck)
+    front = (np.abs(x - fit.cx) < 0.4 * fit.neck) & (rows > fit.chin_y + 0.2 * fit.neck) & (rows < fit.collar_y)
+    return side, front & drawn
+
+
+@needs_shared(PORTRAITS)
+def test_p12s_neck_side_under_the_jaw_lies_in_its_shadow():
+    """p12: the neck's side drawn under his right jaw (image left, where his jacket collar stood) was lit as
+    evenly as the front of his neck, out to its straight outer edge: a flat wedge of paint (next to the jaw
+    0.84-0.85 of the drawn front's luma). It lies in the jaw's shadow now, darkest next to the jaw (0.75), and
+    still reads as skin, not a hole."""
+    ctx = geometry_context(portrait("p12"), size="413x531")
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    for cid in ("man_2", "woman_5", "man_12"):
+        dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        side, front = drawn_neck_side_and_front(fit, dressed)
+        assert side.sum() > 15 and front.sum() > 200, (cid, int(side.sum()), int(front.sum()))
+        lum = cv2.GaussianBlur(luma(dressed.canvas).astype(np.float32), (0, 0), 1.5)
+        ratio = np.median(lum[side]) / np.median(lum[front])
+        assert 0.5 < ratio < 0.8, (cid, ratio)

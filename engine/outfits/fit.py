@@ -60,8 +60,14 @@ NECK_AMBIENT = 0.6  # of the lit front: how dark a drawn neck's side turned from
 NECK_SIDE = 0.5  # neck half-widths beyond its sides over which that shading fades out
 # ...on the chest; above the collar line (the neck's side under the jaw) flat to this share only
 NECK_SIDE_KEEP = 0.75
-NECK_SIDE_FLOOR = 0.9  # of the lit front: the neck's side drawn under the jaw (fit.neck_side) is no darker
 JAW_SHADE = 0.1  # drawn neck skin is darker by up to this just under the jaw
+# The neck's side drawn under the jaw lies in the jaw's shadow: darker by up to SIDE_JAW_DARK right under the
+# jaw line (fading over SIDE_JAW_DEPTH neck half-widths down), and by up to SIDE_EDGE_DARK along its outline
+# against the background (fading over SIDE_EDGE_SPAN inward: the neck turning away). Evenly lit, p12's read as
+# a flat wedge of paint.
+SIDE_LIGHT = 0.95  # of the lit front: the neck's side drawn under the jaw (fit.neck_side), out of the shadows
+SIDE_JAW_DARK, SIDE_JAW_DEPTH = 0.35, 0.4
+SIDE_EDGE_DARK, SIDE_EDGE_SPAN = 0.15, 0.25
 STAND_REACH = (1.45, 2.2)  # neck half-widths: the garment rises to their collar fully within the first
 LIGHT_COLLAR = 10.0  # Lab lightness by which a collar beside the neck is lighter than the skin
 TURNED_UP = 1.15  # neck half-widths above the collar line beside the neck: higher reads as turned up...
@@ -319,12 +325,44 @@ def measure(canvas, alpha, points):
     own_neck = (fit.neck_like & (rows > chin_y)).astype(np.float32)
     fit.neck_shade = _neck_shade((h, w), cx, neck, chin_y, collar_y, fit.look.light, own_neck)
     if fit.neck_side is not None:
-        # The neck's side under the jaw about as light as real necks' sides measure (p09: 0.77-0.79 of their
-        # middle; a little lighter, as the jaw's shadow is added), softly: the model's turned side
-        # (NECK_AMBIENT) made all of that skin read as a shadow.
-        soft = cv2.GaussianBlur(fit.neck_side.astype(np.float32), (0, 0), max(1.0, 0.2 * neck))
-        fit.neck_shade += soft * (np.maximum(fit.neck_shade, NECK_SIDE_FLOOR) - fit.neck_shade)
+        # Beside the neck under the jaw (where it is drawn: their collar stood there) the neck's side, as light
+        # as real necks' sides measure (p09: 0.77-0.79 of their middle), in the jaw's shadow; the model's
+        # turned side (NECK_AMBIENT) made all of that skin read as a shadow, a flat lift of it as paint.
+        kept = (alpha > PERSON) & (fit.clothes_above < 0.5) & (rows < garment_top[None, :]) & ~fit.neck_side
+        if fit.collar_cover is not None:  # (the head kept above the garment, not their collar painted over)
+            kept &= fit.collar_cover < 0.5
+        background = (alpha <= PERSON) | (fit.clothes_above >= 0.5)
+        background &= (rows < garment_top[None, :]) & ~fit.neck_side
+        weight, shade = _side_in_shadow(kept, background, cx, neck, chin_y, collar_y, fw)
+        fit.neck_shade += weight * (shade - fit.neck_shade)
     return fit
+
+
+def _side_in_shadow(kept, background, cx, neck, chin_y, collar_y, fw):
+    """How skin drawn beside the neck under the jaw is shaded: (weight, factor), HxW each. The factor is the
+    neck's side (SIDE_LIGHT of the lit front) in the jaw's shadow, darkest next to the jaw (the head kept
+    above the garment, `kept`) and fading away from it, and darker along its outline against the
+    `background` (what shows it after dressing: the neck turning away). The weight fades in across from the
+    neck's front (whose shade under the chin is the cylinder's and JAW_SHADE's) and out below the collar
+    line (the chest); both smooth."""
+    h, w = kept.shape
+    rows = np.arange(h, dtype=np.float32)[:, None]
+    dx = np.abs(np.arange(w) - cx)[None, :]
+    # (how far from the head: the jaw's outline runs down and out beside the neck, so by distance, not rows)
+    below = cv2.distanceTransform((~kept).astype(np.uint8), cv2.DIST_L2, 5)
+    inward = cv2.distanceTransform((~background).astype(np.uint8), cv2.DIST_L2, 5)
+    jaw = 1 - SIDE_JAW_DARK * np.exp(-below / (SIDE_JAW_DEPTH * neck))
+    edge = 1 - SIDE_EDGE_DARK * np.exp(-inward / (SIDE_EDGE_SPAN * neck))
+    soft = max(1.0, 0.15 * neck)
+    across = np.clip((dx - 0.95 * neck) / (0.3 * neck), 0, 1) * (dx < TURNED_REACH[1] * neck)
+    down = np.clip((collar_y + 0.5 * neck - rows) / (0.5 * neck), 0, 1) * (rows >= chin_y - JAW_RISE * fw)
+    weight = cv2.GaussianBlur((across * down * ~kept).astype(np.float32), (0, 0), soft)
+    # (the side as light on average as SIDE_LIGHT: the shadow shades it, it does not darken the neck)
+    zone = (weight > 0.5) & ~background & (rows < collar_y)
+    mean = float((jaw * edge)[zone].mean()) if zone.any() else 1.0
+    shade = np.minimum(SIDE_LIGHT * jaw * edge / mean, 1.0)  # (never lighter than the lit front)
+    shade = cv2.GaussianBlur(shade.astype(np.float32), (0, 0), soft)
+    return weight, shade
 
 
 def _fur_beside_face(fur, lab, points, alpha, face, cx, neck, garment_top, fw):
