@@ -66,7 +66,6 @@ class Context:
     face: Face | None = None
     faces_found: int = 0
     other_faces: list = field(default_factory=list)  # boxes of the faces that lost to `face` (source px)
-    source_hands: list = field(default_factory=list)  # hands the hand model found around the face (source px)
     level_matrix: np.ndarray | None = None  # 2x3 rotation that levelled the eyes (original -> levelled px), or None
     unlevelled: np.ndarray | None = None  # the decoded image before levelling (set only when it was rotated)
     # matte: at the matte's own resolution (<= 1024 px), matte px = matte_scale * source px (pixel centres)
@@ -86,6 +85,9 @@ class Context:
     # results
     measurements: dict = field(default_factory=dict)
     checks: list = field(default_factory=list)
+    # The hand model's look around the source face (compliance.covered.source_covering): run once, read by
+    # the check of the face's front and by the finished photo's hand check.
+    covering: object = None
     warnings: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
     encoded: bytes = b""

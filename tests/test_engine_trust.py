@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from engine import compliance, measure, params, pipeline, solver
+from engine.context import Context
 from engine.errors import ChecksFailed, ContentError, CrownCut
 from engine.mesh import NOSE_TIP
 from engine.scale import DEFAULT_REQUEST, run, summary
@@ -370,6 +371,26 @@ def test_it_refuses_a_photo_with_a_hand_in_it(path):
         pipeline.process(path.read_bytes(), params.parse(dict(DEFAULT_REQUEST)))
     failing = {c["id"]: c for c in caught.value.data["checks"]}
     assert "no_hands" in failing and "hands down" in failing["no_hands"]["fix"]
+
+
+@needs_shared(HANDS_IN_VIEW[2])
+def test_it_counts_the_hands_seen_in_the_source_whatever_ran_before_the_final_look(monkeypatch):
+    # Butch_Davis: the teammate's fingers are found only in the source. The finished photo's look asks for
+    # the source's hands itself, so it counts them without the front-of-face check having run first; and the
+    # hand model looks at the source crop once for both checks.
+    from engine.compliance import covered
+
+    ctx = Context(params=params.parse(dict(DEFAULT_REQUEST)), source_bytes=HANDS_IN_VIEW[2].read_bytes())
+    for module in pipeline.stages_through("layout"):
+        module.run(ctx)
+    looks = []
+    hand_points = covered.models.hand_points
+    monkeypatch.setattr(covered.models, "hand_points", lambda rgb: looks.append(rgb.shape) or hand_points(rgb))
+    final = {c.id: c for c in compliance.verify(ctx)}
+    assert final["no_hands"].status == "fail" and final["no_hands"].value >= 1
+    source_looks = len(looks)
+    assert covered.face_uncovered(ctx, None) is not None
+    assert len(looks) == source_looks  # the source crop was not looked at again
 
 
 def _each_shared(paths):

@@ -3,7 +3,7 @@
 import cv2
 import numpy as np
 
-from ..mesh import CHEEK_A, CHEEK_B, FACE_OVAL
+from ..mesh import FACE_OVAL, face_width
 
 EYE_A = (33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7)
 EYE_B = (263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249)
@@ -35,10 +35,6 @@ JAW_PULL = {
     377: 0.12,
 }
 JAW_WIDTH_PAIR = (172, 397)
-
-
-def face_width(points):
-    return float(np.linalg.norm(points[CHEEK_A] - points[CHEEK_B]))
 
 
 def hull_mask(shape, points, indices, grow=0):

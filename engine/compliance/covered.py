@@ -75,13 +75,21 @@ HANDS_FIX = (
 )
 
 
-def face_uncovered(ctx, spec):
+def source_covering(ctx):
+    """What the hand model finds around the source face (a Covering, None without a face), looked for once:
+    the source shows hands sharper and larger than the finished photo, so the final look (no_hands) counts
+    these hands too, where they land on the person, without running the model on the crop again."""
     if ctx.image is None or ctx.face is None:
         return None
-    found = covering(ctx.image, ctx.face.landmarks, ctx.face.box)
-    # The hand model sees the source sharper and larger than the finished photo: the final look counts these
-    # hands too, where they land on the person (no_hands), without running the model on the crop again.
-    ctx.source_hands = found.hands
+    if ctx.covering is None:
+        ctx.covering = covering(ctx.image, ctx.face.landmarks, ctx.face.box)
+    return ctx.covering
+
+
+def face_uncovered(ctx, spec):
+    found = source_covering(ctx)
+    if found is None:
+        return None
     return Check(
         "face_uncovered",
         "Nothing in front of the face",

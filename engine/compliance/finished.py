@@ -19,7 +19,7 @@ import numpy as np
 from ..mesh import FACE_OVAL, face_width
 from ..stages import detect, matte
 from .base import LIMITS, Check
-from .covered import HANDS_FIX, hands_in_photo
+from .covered import HANDS_FIX, hands_in_photo, source_covering
 from .framing import face_mask
 
 GREY = 128.0
@@ -125,7 +125,8 @@ def verify(ctx):
 
 
 def _no_hands(ctx, person):
-    seen_before = [ctx.transform.points(hand) for hand in ctx.source_hands] if ctx.transform else []
+    found = source_covering(ctx)
+    seen_before = [ctx.transform.points(hand) for hand in found.hands] if ctx.transform and found else []
     hands = hands_in_photo(person, ctx.canvas_alpha, ctx.canvas_landmarks, seen_before)
     return Check(
         "no_hands",
