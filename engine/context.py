@@ -88,6 +88,9 @@ class Context:
     # The hand model's look around the source face (compliance.covered.source_covering): run once, read by
     # the check of the face's front and by the finished photo's hand check.
     covering: object = None
+    # Other faces beside ours that the detection of the whole photo missed (compliance.finished), looked for
+    # once by whichever finished-photo check needs them first; None: not looked for.
+    hidden_faces: list | None = None
     warnings: list = field(default_factory=list)
     timings: dict = field(default_factory=dict)
     encoded: bytes = b""

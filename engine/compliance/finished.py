@@ -42,7 +42,18 @@ ABOVE_HEAD_GAP = 0.05
 # 0-0.027 for every other delivered photo; photos refused for another reason that show a bystander's face
 # or hand score 0.03-0.19.
 OTHER_SKIN = 0.06
-SKIN_FACE_PX = 80.0  # (the lfw_dev outputs' face width, where the figures above were measured)
+SKIN_FACE_PX = 80.0
+# A bystander standing beside the customer, whose face the matte removed or the output's edge cut off, often
+# leaves their shoulder, suit or hair joined to ours at the output's side. So when a face was found in the
+# source on one side of ours (one that lost to ours, or one the search beside our head found), the person may
+# reach that side of the output, above our chin, over at most BESIDE_ROWS face widths of rows: the customer's
+# own hair does so a little, and long hair more only where nobody stands beside it. The side is a band
+# BESIDE_BAND face widths wide (the matte fades over the last few px where the source photo ends). On the
+# 177x228 outputs of ../shared/lfw_dev, of the 45 delivered photos with such a face found beside, the
+# customer's own hair reaches at most 0.36 (Andrew_Gilligan; Gwen_Stefani's curls 0.33), and a bystander's
+# suit, shoulder or hair 0.62-0.75 (Boris_Berezovsky, Kenneth_Evans, Angelo_Reyes, Jeff_Bridges).
+BESIDE_ROWS = 0.45
+BESIDE_BAND = 0.08  # (the lfw_dev outputs' face width, where the figures above were measured)
 OTHER_FACE_SHARE = 0.5  # a second detection at least this wide (vs the face) is another person's face
 # A face that lost to the customer's in the source is still in the output when at least OTHER_FACE_SHOWN of
 # its box lands inside the output and the person's alpha over that part, outside the customer's face oval
@@ -241,8 +252,10 @@ def _one_piece(ctx):
     largest = max((int(stats[i, cv2.CC_STAT_AREA]) for i in others), default=0)
     above = _above_head(ctx, person)
     skin = _skin_at_edges(ctx)  # square face widths
-    share = max(largest, above, skin * face_width(ctx.canvas_landmarks) ** 2) / (h * w)
-    alone = not others and above < ABOVE_HEAD_PX and skin < OTHER_SKIN
+    beside = _beside_bystander(ctx)  # face widths
+    width = face_width(ctx.canvas_landmarks)
+    share = max(largest, above, skin * width**2, beside * width * BESIDE_BAND * width) / (h * w)
+    alone = not others and above < ABOVE_HEAD_PX and skin < OTHER_SKIN and beside < BESIDE_ROWS
     return Check(
         "one_person",
         "Nobody else in the photo",
@@ -299,6 +312,27 @@ def _skin_at_edges(ctx):
     return float(stats[theirs, cv2.CC_STAT_AREA].sum()) / width**2
 
 
+def _beside_bystander(ctx):
+    """Face widths of rows above our chin in which the person reaches the side of the output where another
+    face was found in the source (see BESIDE_ROWS)."""
+    if ctx.transform is None or ctx.image is None or ctx.face is None:
+        return 0.0
+    alpha, points = ctx.canvas_alpha, ctx.canvas_landmarks
+    width = face_width(points)
+    chin = int(np.clip(points[detect.CHIN][1], 0, alpha.shape[0]))
+    band = max(1, round(BESIDE_BAND * width))
+    reach = {"left": alpha[:chin, :band] > 0.5, "right": alpha[:chin, -band:] > 0.5}
+    if not any(side.any() for side in reach.values()):
+        return 0.0  # nothing reaches a side: the search for faces beside ours is not run
+    middle = points[list(FACE_OVAL)].mean(axis=0)[0]
+    rows = 0
+    for box in [*getattr(ctx, "other_faces", []), *_hidden_in_source(ctx)]:
+        x0, x1 = ctx.transform.point(box[0], box[1])[0], ctx.transform.point(box[2], box[3])[0]
+        side = reach["left" if (x0 + x1) / 2 < middle else "right"]
+        rows = max(rows, int(side.any(axis=1).sum()))
+    return rows / width
+
+
 def _ears(points, shape):
     """Boolean map of ellipses (HIDDEN_EAR half axes in face widths) about our cheek points: a piece of skin
     mostly inside them is our ear, cut off from the face by hair or a shadow."""
@@ -348,7 +382,7 @@ def hidden_faces_left(ctx):
     outside = ~_own_face(points, shape)
     palette = matte.hair_palette(ctx.canvas_alpha, ctx.canvas, points, face_width(points))
     left = 0
-    for box in hidden_faces(ctx.image, ctx.face):
+    for box in _hidden_in_source(ctx):
         corners = (*ctx.transform.point(box[0], box[1]), *ctx.transform.point(box[2], box[3]))
         middle = _middle(corners, shape) & outside
         if not middle.any() or float(ctx.canvas_alpha[middle].mean()) < OTHER_FACE_ALPHA:
@@ -357,6 +391,13 @@ def hidden_faces_left(ctx):
         if palette is None or not _mostly_our_hair(ctx.canvas, solid, palette):
             left += 1
     return left
+
+
+def _hidden_in_source(ctx):
+    """hidden_faces of the source, looked for once (two finished-photo checks use them)."""
+    if ctx.hidden_faces is None:
+        ctx.hidden_faces = hidden_faces(ctx.image, ctx.face)
+    return ctx.hidden_faces
 
 
 def _mostly_our_hair(colours, mask, palette):
