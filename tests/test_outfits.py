@@ -846,10 +846,16 @@ def test_p08s_neck_side_under_the_jaw_reads_as_his_neck_in_shadow(monkeypatch):
         lum = cv2.GaussianBlur(luma(dressed.canvas).astype(np.float32), (0, 0), 3)
         background = (~painted & (dressed.alpha <= 0.5)).astype(np.uint8)
         inward = cv2.distanceTransform(1 - background, cv2.DIST_L2, 5)
+        # (further in, away from the jaw too: next to it the neck lies in its shadow)
+        head = ((without.alpha > 0.5) & (dressed.coverage < 0.5)).astype(np.uint8)
+        lit = cv2.distanceTransform(1 - head, cv2.DIST_L2, 5) > 0.06 * fit.face_width
+        compared = 0
         for side in (rows * 0 + np.arange(fit.width) < fit.cx, rows * 0 + np.arange(fit.width) > fit.cx):
-            rim, deep = inside & side & (inward < 6), inside & side & (inward > 9)
+            rim, deep = inside & side & (inward < 6), inside & side & (inward > 9) & lit
             if deep.sum() > 50:
                 assert np.median(lum[rim]) < np.median(lum[deep]) - 2, cid
+                compared += 1
+        assert compared, cid
         edge = cv2.dilate(painted.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
         roughness = outline_roughness(dressed.alpha, edge)
         assert roughness < 0.26, (cid, roughness)  # 0.31-0.36 stepped, 0.18-0.21 now
@@ -1070,3 +1076,43 @@ def test_p12s_neck_side_under_the_jaw_lies_in_its_shadow():
         lum = cv2.GaussianBlur(luma(dressed.canvas).astype(np.float32), (0, 0), 1.5)
         ratio = np.median(lum[side]) / np.median(lum[front])
         assert 0.5 < ratio < 0.8, (cid, ratio)
+
+
+def seam_under_the_jaw(ctx, fit, dressed, without):
+    """Per side (image left, right): how much lighter (grey levels, medians) the line where p08's jaw meets
+    the neck painted under it is (2 px either side of the jaw's edge) than the jaw's edge just inside (3 px
+    to 0.05 face widths in); away from the outline against the background."""
+    painted = (dressed.alpha > 0.5) & (without.alpha < 0.5)
+    head = (without.alpha > 0.5) & (dressed.coverage < 0.5)
+    lum = luma(dressed.canvas)
+    from_head = cv2.distanceTransform((~head).astype(np.uint8), cv2.DIST_L2, 5)
+    from_painted = cv2.distanceTransform((~painted).astype(np.uint8), cv2.DIST_L2, 5)
+    from_background = cv2.distanceTransform((dressed.alpha > 0.5).astype(np.uint8), cv2.DIST_L2, 5)
+    rows, x = np.arange(fit.height)[:, None], np.arange(fit.width)[None, :]
+    zone = (rows > fit.chin_y - 0.2 * fit.face_width) & (from_background > 0.03 * fit.face_width)
+    line = zone & ((head & (from_painted > 0) & (from_painted <= 2)) | (painted & (from_head <= 2)))
+    jaw = zone & head & (from_painted > 3) & (from_painted <= 0.05 * fit.face_width)
+    return [
+        float(np.median(lum[line & side]) - np.median(lum[jaw & side]))
+        for side in (x < fit.cx, x > fit.cx)
+        if (line & side).sum() > 50 and (jaw & side).sum() > 50
+    ]
+
+
+@needs_shared(PORTRAITS)
+def test_no_light_seam_where_p08s_jaw_meets_the_neck_painted_under_it(monkeypatch):
+    """Where p08's jaw meets the neck painted under it, the painted neck next to the jaw was lit (the jaw's
+    shadow was counted in rows under its lowest point, and his jaw runs down beside the neck) and the jaw's
+    edge kept the light of the fur collar it was mixed with: a faint light line along his jaw, 8-18 grey
+    levels lighter than the jaw's edge just inside at 413x531. The neck next to the jaw is in its shadow now
+    and the jaw's edge no lighter than the neck painted there."""
+    ctx = geometry_context(portrait("p08"), size="413x531")
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    for cid in ("man_1", "man_12", "woman_5"):
+        dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        with monkeypatch.context() as patched:
+            patched.setattr(outfit, "_under_jaw", lambda canvas, original, alpha, coverage, fit: (canvas, original, alpha))
+            without = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        steps = seam_under_the_jaw(ctx, fit, dressed, without)
+        assert len(steps) == 2, (cid, steps)
+        assert max(steps) < 6, (cid, steps)  # 3.9-4.9 now

@@ -30,10 +30,13 @@ SHUT_IN_MIN = 0.04
 # shadow (painted this much darker than the nearest of the head).
 UNDER_JAW_GAP, UNDER_JAW_RISE, UNDER_JAW_SHADE = 0.5, 0.2, 0.9
 # Its shadow: darker by up to UNDER_JAW_FALL at its outline (fading over UNDER_JAW_SPAN face widths inward),
-# and by up to UNDER_JAW_DARKER just under the jaw (fading over UNDER_JAW_DEPTH face widths down).
+# and by up to UNDER_JAW_DARKER next to the jaw (fading over UNDER_JAW_DEPTH face widths away from it).
 UNDER_JAW_SPAN, UNDER_JAW_FALL = 0.06, 0.4
-UNDER_JAW_DARKER, UNDER_JAW_DEPTH = 0.1, 0.05
+UNDER_JAW_DARKER, UNDER_JAW_DEPTH = 0.35, 0.05
 UNDER_JAW_TONE = 0.15  # face widths: the head's colours it takes, blurred this much (one tone, shaded)
+# The head's edge along it no lighter than the neck painted there, fading over UNDER_JAW_SEAM face widths
+# into the head (a pixel SEAM_LEVELS grey levels lighter is pulled to it in full).
+UNDER_JAW_SEAM, SEAM_LEVELS = 0.015, 6.0
 # What is painted behind: its outline blurred this much (px) and thresholded over 1/OUTLINE_RAMP of a level
 # (about 1.5 px of soft edge).
 OUTLINE_SMOOTH, OUTLINE_RAMP = 2.5, 3.0
@@ -125,22 +128,22 @@ def _under_jaw(canvas, original, alpha, coverage, fit):
     if not gaps.any():
         return canvas, original, alpha
     grain = _under_jaw_grain(canvas, head, fit)
-    shadow = _jaw_shadow(gaps, alpha, fit)
-    return _painted_behind(canvas, original, alpha, gaps, head, shadow, grain, UNDER_JAW_TONE * fit.face_width)
+    shadow = _jaw_shadow(gaps, alpha, head, fit)
+    tone, seam = UNDER_JAW_TONE * fit.face_width, UNDER_JAW_SEAM * fit.face_width
+    return _painted_behind(canvas, original, alpha, gaps, head, shadow, grain, tone, seam)
 
 
-def _jaw_shadow(gaps, alpha, fit):
+def _jaw_shadow(gaps, alpha, head, fit):
     """How dark the neck's side under the jaw is (HxW, of the nearest head's colours): lightest inside,
     darker out towards its outline against the background (the neck turning away from the light) and
-    just under the jaw, which shades it; smooth, as a shadow is."""
-    h = gaps.shape[0]
+    next to the jaw (`head`), which shades it; smooth, as a shadow is. (By distance from the jaw, not
+    by rows under its lowest point: where the jaw's outline runs down beside the neck, the neck next to
+    it was left lit, a light line along the beard, p08.)"""
     background = (~gaps & (alpha <= 0.5)).astype(np.uint8)
     inward = cv2.distanceTransform(1 - background, cv2.DIST_L2, 5)
     out = np.exp(-inward / (UNDER_JAW_SPAN * fit.face_width))
-    # depth under the jaw: rows below the first painted row of each column
-    first = np.where(gaps.any(axis=0), gaps.argmax(axis=0), h).astype(np.float32)
-    depth = np.clip(np.arange(h, dtype=np.float32)[:, None] - first[None, :], 0, None)
-    under = np.exp(-depth / (UNDER_JAW_DEPTH * fit.face_width))
+    from_jaw = cv2.distanceTransform((~head).astype(np.uint8), cv2.DIST_L2, 5)
+    under = np.exp(-from_jaw / (UNDER_JAW_DEPTH * fit.face_width))
     shade = (UNDER_JAW_SHADE - UNDER_JAW_FALL * out) * (1 - UNDER_JAW_DARKER * under)
     return cv2.GaussianBlur(shade.astype(np.float32), (0, 0), 0.02 * fit.face_width)
 
@@ -159,12 +162,14 @@ def _under_jaw_grain(canvas, head, fit):
     return skin_texture(detail, (h, w), seed=0x7A3)
 
 
-def _painted_behind(canvas, original, alpha, gaps, source, shade, grain=None, tone_blur=1.5):
+def _painted_behind(canvas, original, alpha, gaps, source, shade, grain=None, tone_blur=1.5, seam=0.0):
     """The background in `gaps` painted in the colours of the nearest `source` pixels times `shade` (a
     number or HxW; the colours blurred by `tone_blur` px), plus `grain` (HxW luma levels, scaled by the shade,
     or None), laid behind what is there
     (soft edges along it keep their own colour over it), and made solid. Its outer outline is smooth and
-    anti-aliased (_smooth_outline), not the pixel staircase of the gaps."""
+    anti-aliased (_smooth_outline), not the pixel staircase of the gaps. With `seam` (px), the person's
+    pixels along the gaps lighter than what is painted there take its colour, fading over that distance
+    (_no_light_rim)."""
     if not gaps.any() or source.sum() < 30:
         return canvas, original, alpha
     h, w = alpha.shape
@@ -182,10 +187,25 @@ def _painted_behind(canvas, original, alpha, gaps, source, shade, grain=None, to
 
     def painted(image):
         out = image.astype(np.float32) * (1 - weight) + colours * weight
+        if seam:
+            out = _no_light_rim(out, colours, gaps, alpha, seam)
         return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
     original = painted(original) if original is not None else None
     return painted(canvas), original, np.clip(alpha + cover, 0, 1).astype(np.float32)
+
+
+def _no_light_rim(image, colours, gaps, alpha, seam):
+    """`image` (float32) with the person's pixels along `gaps` that are lighter than the `colours` painted
+    there pulled to them, fully at the gaps and fading over `seam` px into the person: the head's edge,
+    mixed in the photo with what stood beside it (p08's beard with his light fur collar), ran as a thin
+    light line between the jaw and the neck painted under it. Darker pixels (a beard's strands) keep
+    theirs, so the jaw's own shadow runs on into the painted neck."""
+    away = cv2.distanceTransform((~gaps).astype(np.uint8), cv2.DIST_L2, 5)
+    near = np.exp(-away / seam) * (alpha > 0.02)  # (and the rim inside them: painted only behind it)
+    lighter = np.clip((luma(image) - luma(colours)) / SEAM_LEVELS, 0, 1)
+    pull = (near * lighter)[..., None]
+    return image * (1 - pull) + colours * pull
 
 
 def _smooth_outline(gaps, alpha):
