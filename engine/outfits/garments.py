@@ -50,6 +50,10 @@ NECKLINES = {
 # The edge of a collar or lapel facing the light: a highlight this wide (neck half-widths), lightening by up
 # to this share.
 RIM_WIDTH, RIM_LIGHT = 0.06, 0.35
+# A shirt's or blouse's collar leaves (thin cloth): the shadow under them (drop, blur in neck half-widths,
+# strength), their lift over the shirt (height, rounded over, neck half-widths), and no highlight on the roll
+# of cloth lighter than LEAF_RIM_FROM (mean RGB; full RIM_LIGHT on black).
+LEAF_SHADOW, LEAF_LIFT, LEAF_RIM_FROM = (0.05, 0.08, 0.35), (0.08, 0.05), 160.0
 # Grain of each kind of cloth, relative to the photo's (see finish.py).
 WOOL, COTTON, KNIT, SILK = 1.0, 0.8, 1.25, 0.5
 
@@ -384,11 +388,18 @@ def _shirt_collar(d, outfit):
         point = d.pt(*tip, s)
         outer = bezier(d.pt(1.75 if open_ else 1.6, 0.3, s), d.pt(1.3, -0.3 * d.stand - up, s), top_out)
         leaves.append(inner + [point] + outer)
-    mask = d.p.mask(leaves)
-    d.cast(mask, 0.08, 0.15, 0.4)
-    d.p.paint(mask, d.fabric(outfit.top_color, 1.03))
-    d.lift(mask, 0.2, 0.12)
-    d.rim(mask)
+    _collar_leaves(d, d.p.mask(leaves), outfit.top_color, 1.03)
+
+
+def _collar_leaves(d, mask, colour, gloss, grain=COTTON):
+    """A shirt's, polo's or blouse's collar leaves: thin cloth folded over, lying on the shirt. Only a narrow,
+    soft shadow under their edge and a low rounded edge show it; light cloth catches no highlight on its
+    roll (on white, the round-3 lift, rim light and wide shadow read as a padded, puffy edge)."""
+    d.cast(mask, *LEAF_SHADOW)
+    d.p.paint(mask, d.fabric(colour, gloss, grain=grain))
+    d.lift(mask, *LEAF_LIFT)
+    light = float(np.clip((np.mean(colour) - LEAF_RIM_FROM) / (255.0 - LEAF_RIM_FROM), 0, 1))
+    d.rim(mask, amount=RIM_LIGHT * (1 - light))
 
 
 def _collar_rise(d, side):
@@ -408,20 +419,13 @@ def _polo_collar(d, outfit):
         inner = bezier(d.pt(0.92, -0.45 * d.stand - up, s), d.pt(0.9, 0.3, s), d.pt(0.22, 0.95, s))
         outer = bezier(d.pt(1.7, 0.35, s), d.pt(1.3, -0.3 * d.stand - up, s), d.pt(1.12, -0.4 * d.stand - up, s))
         leaves.append(inner + [d.pt(0.95, 1.25, s)] + outer)
-    mask = d.p.mask(leaves)
-    d.cast(mask, 0.1, 0.2, 0.4)
-    d.p.paint(mask, d.fabric(outfit.top_color, 1.02, grain=KNIT))
-    d.lift(mask, 0.2, 0.12)
-    d.rim(mask)
+    _collar_leaves(d, d.p.mask(leaves), outfit.top_color, 1.02, KNIT)
 
 
 def _peter_pan(d, outfit):
     leaves = [ellipse(*d.pt(0.72, 0.32, s), 0.78 * d.n, 0.48 * d.n) for s in (-1, 1)]
     mask = d.p.mask(leaves, holes=[ellipse(d.c, d.y0 - 0.1 * d.n, 0.95 * d.n, 0.7 * d.n)])
-    d.cast(mask, 0.08, 0.18, 0.35)
-    d.p.paint(mask, d.fabric(outfit.top_color, 1.03))
-    d.lift(mask, 0.15, 0.12)
-    d.rim(mask)
+    _collar_leaves(d, mask, outfit.top_color, 1.03)
 
 
 def _bow(d, outfit):
