@@ -222,7 +222,7 @@ def test_it_delivers_no_photo_that_fails_a_fresh_look_on_a_scale_subset(tmp_path
     counts = summary(outcomes)
     assert counts["photos"] == 40
     assert counts["delivered_but_failing"] == 0, counts["failing"]
-    # Refusals stay the exception: 28 of these 40 are produced (234 of all 300); each refusal shows a hand, a
+    # Refusals stay the exception: 28 of these 40 are produced (233 of all 300); each refusal shows a hand, a
     # bystander or a cut crown on the contact sheets (docs/engine.md, Scale run).
     assert counts["produced"] >= 27, counts["refused_by_reason"]
 
@@ -585,12 +585,35 @@ def test_it_refuses_what_a_bystander_leaves_at_the_side_of_the_photo(name, their
     from engine.compliance import finished
 
     ctx = _until_checks((LFW / f"{name}_0001.jpg").read_bytes(), **DEFAULT_REQUEST)
-    beside = finished._beside_bystander(ctx)
+    beside = finished._beside_bystander(ctx, finished._faces_beside(ctx))
     one_person = next(c for c in finished.verify(ctx) if c.id == "one_person")
     if theirs:
         assert beside >= finished.BESIDE_ROWS and one_person.status == "fail"
     else:
         assert 0.1 < beside < finished.BESIDE_ROWS and one_person.status == "pass"
+
+
+THEIR_FACE = {
+    "Dot_Helms": True,  # a bystander's nose and glasses against her temple, his face found beside hers
+    "Andrew_Gilligan": False,  # a colleague's face found beside his own hair and ear
+    "Diana_Taurasi": False,  # a face found beside her own skin-lit hair
+}
+
+
+@needs_shared(LFW)
+@pytest.mark.parametrize("name, theirs", THEIR_FACE.items())
+def test_it_refuses_skin_left_where_a_bystanders_face_was_found(name, theirs):
+    from engine.compliance import finished
+
+    ctx = _until_checks((LFW / f"{name}_0001.jpg").read_bytes(), **DEFAULT_REQUEST)
+    faces = finished._faces_beside(ctx)
+    assert faces  # the search beside the head found the other face
+    _edges, in_their_face = finished._skin_not_ours(ctx, faces)
+    one_person = next(c for c in finished.verify(ctx) if c.id == "one_person")
+    if theirs:
+        assert in_their_face >= finished.SKIN_IN_THEIR_FACE and one_person.status == "fail"
+    else:
+        assert in_their_face < finished.SKIN_IN_THEIR_FACE and one_person.status == "pass"
 
 
 HIDDEN = {
