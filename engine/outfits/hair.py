@@ -38,6 +38,9 @@ SMOOTH_CLOTH = 0.27  # of the hair's typical texture: smoother than this is clot
 STRAND = 0.12  # face widths: narrower dark bands below the chin are not locks of hair
 STRAP = 0.2  # face widths: a narrower band that runs on unchanged to the photo's edge is a strap, not hair
 TIP = 0.04  # face widths over which a lock fades out at its lower end
+# Face widths up from a lock's lower end within which what is smoother than TIP_SMOOTH of the hair's typical
+# texture is cloth (the hair's edge against it blurs the cloth's texture up: the lenient SMOOTH_CLOTH misses it).
+UNDER_TIPS, TIP_SMOOTH = 0.12, 0.5
 FEATHER = 1.0  # px (working scale) of the mask's soft edge
 STRANDS = 0.6  # median coherence of the detail beside the cheeks above which it hangs in strands (hair)
 
@@ -258,6 +261,7 @@ def _hair_mask(canvas, alpha, points, cx, neck, collar_y):
     over_chest = (rows > collar_y) & (dx > OVER_CHEST * neck) & _within_outer_edge(beside, cx, start, h, fw)
     keep = _along_strands(keep > 0, strands & (allowed | over_chest), cx, fw)
     keep = cv2.medianBlur(keep, 5)
+    keep = _without_cloth_under_tips(keep, features[..., 3] / TEXTURE_WEIGHT, beside, UNDER_TIPS * fw)
     # A smooth outline (the classification's staircase blurred away), then a soft edge.
     smooth = cv2.GaussianBlur(keep.astype(np.float32), (0, 0), 2 * FEATHER) > 0.5
     soft = cv2.GaussianBlur(smooth.astype(np.float32) * _tips(smooth, TIP * fw), (0, 0), FEATHER)
@@ -287,6 +291,29 @@ def _along_strands(locks, strands, cx, fw):
             break
         grown = more
     return _fill_across(grown > 0, cx)  # (a hole between strand groups is cloth showing through: hair there)
+
+
+def _without_cloth_under_tips(locks, texture, hair, reach):
+    """uint8: `locks` less, in each column, the smooth run at their lower end (up to `reach` px): cloth as dark
+    as the hair under its tips, taken in with them by the closings and the strands' colour (p16's black
+    jacket under her hair tip was kept in front of the garment as a dark smudge; strands are textured, the
+    cloth is not: smoother than TIP_SMOOTH of the texture of the hair beside the cheeks). A lock that runs
+    off the photo's bottom edge has no tip there."""
+    typical = float(np.median(texture[hair]))
+    if typical < 1.0:  # (the hair itself is flat: nothing tells the two apart)
+        return locks
+    smooth = texture < TIP_SMOOTH * typical
+    h = locks.shape[0]
+    out = locks.copy()
+    for x in np.flatnonzero(locks.any(axis=0)):
+        y = int(np.flatnonzero(locks[:, x])[-1])
+        if y >= h - 2:
+            continue
+        top = max(0, y - int(reach))
+        while y >= top and locks[y, x] and smooth[y, x]:
+            out[y, x] = 0
+            y -= 1
+    return out
 
 
 def _core(locks, cx, k):
