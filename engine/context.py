@@ -72,6 +72,7 @@ class Context:
     alpha: np.ndarray | None = None  # hxw float32 in [0, 1]
     valid: np.ndarray | None = None  # hxw uint8, 255 where the levelled photo has pixels; None: everywhere
     matte_scale: float = 1.0
+    cut_at_ears: float = 0.0  # square face widths of solid matte the removals of other people took by our ears
     # geometry
     crown_y: float | None = None
     crown_cut: bool = False

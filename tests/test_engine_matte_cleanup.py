@@ -299,3 +299,27 @@ def test_it_leaves_no_pieces_of_a_removed_bystander(name, monkeypatch):
     assert _apart_from_us(before.alpha, found.face, before) > 40
     assert _apart_from_us(after.alpha, found.face, after) < 10
     assert np.abs(after.alpha - before.alpha)[_ours(found.face, before)].max() < 0.02
+
+
+def test_it_measures_what_the_removals_took_by_our_ears():
+    # A drawn face: cheeks at x 100 and 200 (face width 100) at y 150; the ear ellipses are 30 x 45 px.
+    points = np.zeros((478, 2), np.float32)
+    points[:] = (150, 150)
+    points[matte.CHEEK_A], points[matte.CHEEK_B] = (100, 150), (200, 150)
+    face = detect.face_from_points(points, (90, 80, 210, 230))
+    frame = matte.Matte(alpha=np.zeros((300, 300), np.float32), foreground=None, valid=None, scale=1.0)
+    before = np.zeros((300, 300), np.float32)
+    before[60:260, 60:240] = 1.0  # head and ears solid
+    before[0:40, 250:300] = 1.0  # someone else's piece far from the ears
+
+    after = before.copy()
+    after[0:40, 250:300] = 0.0  # removed away from our ears: nothing taken there
+    assert matte.cut_at_ears(before, after, face, frame) == 0.0
+
+    after[130:170, 75:100] = 0.0  # 25 x 40 px cut out beside the left cheek, all inside its ellipse
+    taken = matte.cut_at_ears(before, after, face, frame)
+    assert taken == pytest.approx(25 * 40 / 100**2, rel=0.05)
+
+    faint = before.copy()
+    faint[130:170, 75:100] = 0.4  # what was only faint (not solid) there does not count
+    assert matte.cut_at_ears(faint, np.minimum(faint, after), face, frame) == 0.0

@@ -222,7 +222,7 @@ def test_it_delivers_no_photo_that_fails_a_fresh_look_on_a_scale_subset(tmp_path
     counts = summary(outcomes)
     assert counts["photos"] == 40
     assert counts["delivered_but_failing"] == 0, counts["failing"]
-    # Refusals stay the exception: 28 of these 40 are produced (233 of all 300); each refusal shows a hand, a
+    # Refusals stay the exception: 28 of these 40 are produced (222 of all 300); each refusal shows a hand, a
     # bystander or a cut crown on the contact sheets (docs/engine.md, Scale run).
     assert counts["produced"] >= 27, counts["refused_by_reason"]
 
@@ -591,6 +591,22 @@ def test_it_refuses_what_a_bystander_leaves_at_the_side_of_the_photo(name, their
         assert beside >= finished.BESIDE_ROWS and one_person.status == "fail"
     else:
         assert 0.1 < beside < finished.BESIDE_ROWS and one_person.status == "pass"
+
+
+@needs_shared(LFW)
+def test_it_refuses_a_photo_whose_bystander_could_not_be_cut_from_our_head():
+    # David_Oh: his own raised hand and a teammate's head pressed against his; cutting them away takes his
+    # right ear with them. Refused as someone pressed against the head, with its own fix.
+    from engine.compliance import finished
+
+    with pytest.raises(ChecksFailed) as caught:
+        _process((LFW / "David_Oh_0001.jpg").read_bytes(), **DEFAULT_REQUEST)
+    failing = {c["id"]: c for c in caught.value.data["checks"]}
+    assert set(failing) == {"one_person"}, failing
+    assert failing["one_person"]["fix"] == finished.PRESSED_FIX
+    # A photo whose bystander stands apart is cut without touching the ears (Jason_Campbell, faces beside).
+    ctx = _until_checks((LFW / "Jason_Campbell_0001.jpg").read_bytes(), **DEFAULT_REQUEST)
+    assert ctx.cut_at_ears < finished.CUT_AT_EARS / 3
 
 
 THEIR_FACE = {

@@ -39,6 +39,7 @@ class Matte:
     foreground: np.ndarray  # uint8 hxwx3, RVM's decontaminated colours
     valid: np.ndarray | None  # uint8 hxw, 255 where the (levelled) photo has pixels; None: everywhere
     scale: float
+    cut_at_ears: float = 0.0  # square face widths of solid matte the removals of other people took by our ears
 
     @property
     def offset(self):
@@ -54,6 +55,7 @@ def run(ctx):
     source = ctx.image if ctx.level_matrix is None else ctx.unlevelled
     result = small_matte(source, ctx.face, ctx.level_matrix, ctx.other_faces)
     ctx.alpha, ctx.valid, ctx.matte_scale = result.alpha, result.valid, result.scale
+    ctx.cut_at_ears = result.cut_at_ears
 
 
 def small_matte(image, face=None, rotation=None, others=()):
@@ -77,9 +79,11 @@ def small_matte(image, face=None, rotation=None, others=()):
         result.alpha = keep_largest_region(result.alpha)
     else:
         result.alpha = keep_face_region(result.alpha, face, result)
+        whole = result.alpha
         result.alpha = drop_neighbours(result.alpha, *face_in_matte(face, result), valid=result.valid)
         result.alpha = drop_bystanders(result.alpha, result.foreground, face, result, result.valid)
         result.alpha = drop_other_faces(result.alpha, result.foreground, face, others, result)
+        result.cut_at_ears = cut_at_ears(whole, result.alpha, face, result)
         result.alpha = fill_ears(result.alpha, result.foreground, face, result)
         result.alpha = drop_faint_blobs(result.alpha, *face_in_matte(face, result))
     return result
@@ -349,6 +353,20 @@ EAR_CLOSE = 0.05  # gaps inside the ear's outline up to this (face widths) are f
 EAR_SKIN = 16.0  # largest distance (YCrCb chroma, 0..255 units) from the face's median skin colour
 CHEEKS = (CHEEK_A, CHEEK_B)
 NOSE_BOTTOM = 2
+
+
+def cut_at_ears(before, after, face, matte):
+    """Square face widths of solid matte (`before` > 0.5) that the removals of other people took away in
+    ellipses of SEED_EAR_HALF face widths about our cheek points (see CUT_AT_EARS in
+    engine/compliance/finished.py: someone pressed against our head is not cut away cleanly)."""
+    points = face.landmarks * matte.scale + matte.offset
+    width = face.width * matte.scale
+    ears = np.zeros(before.shape, dtype=np.uint8)
+    axes = (int(SEED_EAR_HALF[0] * width), int(SEED_EAR_HALF[1] * width))
+    for index in CHEEKS:
+        cv2.ellipse(ears, (int(points[index][0]), int(points[index][1])), axes, 0, 0, 360, 1, -1)
+    taken = np.clip(before - after, 0.0, 1.0)[(ears > 0) & (before > 0.5)]
+    return float(taken.sum()) / max(1.0, width) ** 2
 
 
 def fill_ears(alpha, colours, face, matte):
