@@ -251,7 +251,7 @@ def test_it_cuts_away_the_other_faces_the_detector_found(name):
     face, others, before, after = _other_faces_mattes(name)
     oval = matte._face_oval(before.alpha.shape, face.landmarks * before.scale + before.offset)
     for box in others:
-        middle = matte._rect_mask(before.alpha.shape, matte._grown(before.to_matte(np.array(box)), 0.5, 0.5, 0.0))
+        middle = matte.rect_mask(before.alpha.shape, matte._grown(before.to_matte(np.array(box)), 0.5, 0.5, 0.0))
         middle &= ~oval
         assert before.alpha[middle].mean() > 0.3, box  # RVM kept their face, joined to ours
         assert after[middle].mean() < 0.05, (box, after[middle].mean())

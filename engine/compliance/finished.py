@@ -42,7 +42,7 @@ ABOVE_HEAD_GAP = 0.05
 # 0-0.027 for every other delivered photo; photos refused for another reason that show a bystander's face
 # or hand score 0.03-0.19.
 OTHER_SKIN = 0.06
-SKIN_FACE_PX = 80.0
+SKIN_FACE_PX = 80.0  # (the lfw_dev outputs' face width, where the figures above were measured)
 # A bystander standing beside the customer, whose face the matte removed or the output's edge cut off, often
 # leaves their shoulder, suit or hair joined to ours at the output's side. So when a face was found in the
 # source on one side of ours (one that lost to ours, or one the search beside our head found), the person may
@@ -73,7 +73,7 @@ CUT_AT_EARS = 0.03
 PRESSED_FIX = (
     "Someone or something is pressed against your head and cannot be cut away cleanly. Use a photo in which "
     "you are alone, with nothing touching your head, and try again."
-)  # (the lfw_dev outputs' face width, where the figures above were measured)
+)
 OTHER_FACE_SHARE = 0.5  # a second detection at least this wide (vs the face) is another person's face
 # A face that lost to the customer's in the source is still in the output when at least OTHER_FACE_SHOWN of
 # its box lands inside the output and the person's alpha over that part, outside the customer's face oval
@@ -333,7 +333,7 @@ def _skin_not_ours(ctx, faces_beside):
     own_face, ears = _own_face(points, alpha.shape)[:chin], _ears(points, skin.shape)
     in_their_face = 0.0
     for box in faces_beside:
-        theirs = _box_mask(np.asarray(box) * scale, skin.shape) & (skin > 0) & ~own_face & ~ears
+        theirs = matte.rect_mask(skin.shape, np.asarray(box) * scale) & (skin > 0) & ~own_face & ~ears
         in_their_face = max(in_their_face, float(theirs.sum()) / width**2)
     count, labels, stats, _ = cv2.connectedComponentsWithStats(skin, connectivity=8)
     if count < 2:
@@ -345,15 +345,6 @@ def _skin_not_ours(ctx, faces_beside):
     ours = np.isin(np.arange(count), touching_face) | (on_ears > stats[:, cv2.CC_STAT_AREA] / 2)
     theirs = [i for i in range(1, count) if at_edge[i] and not ours[i]]
     return float(stats[theirs, cv2.CC_STAT_AREA].sum()) / width**2, in_their_face
-
-
-def _box_mask(box, shape):
-    """Boolean map of the (x0, y0, x1, y1) box, clipped to `shape`."""
-    h, w = shape
-    x0, y0, x1, y1 = (int(np.clip(round(v), 0, limit)) for v, limit in zip(box, (w, h, w, h)))
-    mask = np.zeros(shape, dtype=bool)
-    mask[y0:y1, x0:x1] = True
-    return mask
 
 
 def _faces_beside(ctx):

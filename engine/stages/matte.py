@@ -782,7 +782,7 @@ def other_heads(alpha, colours, points, face_width, boxes):
     markers = np.where(alpha < EDGE_EMPTY, 3, 0).astype(np.int32)
     cores = []
     for index, box in enumerate(boxes):
-        core = _rect_mask((h, w), _grown(box, OTHER_CORE, OTHER_CORE, 0.0)) & (alpha > 0.5) & ~oval
+        core = rect_mask((h, w), _grown(box, OTHER_CORE, OTHER_CORE, 0.0)) & (alpha > 0.5) & ~oval
         markers[core] = 4 + index
         cores.append(core)
     ours = _our_seeds(alpha, points, face_width)
@@ -797,7 +797,7 @@ def other_heads(alpha, colours, points, face_width, boxes):
             continue
         if (skin_below & (labels[below] == 4 + index)).sum() > SKIN_BELOW_AREA * face_width**2:
             continue  # their face or neck goes on below our chin, where the removal fades out
-        head = _rect_mask((h, w), _grown(box, OTHER_HEAD_WIDE, 1.0 + OTHER_HEAD_UP, OTHER_HEAD_DOWN))
+        head = rect_mask((h, w), _grown(box, OTHER_HEAD_WIDE, 1.0 + OTHER_HEAD_UP, OTHER_HEAD_DOWN))
         theirs |= head & (labels != 1) & ~ours
     return theirs if theirs.any() else None
 
@@ -813,7 +813,7 @@ def _grown(box, wide, up, down):
     return cx - wide * width / 2, y1 - up * height, cx + wide * width / 2, y1 + down * height
 
 
-def _rect_mask(shape, rect):
+def rect_mask(shape, rect):
     """Boolean map of the (x0, y0, x1, y1) rectangle `rect`, clipped to `shape`."""
     h, w = shape
     x0, x1 = (int(np.clip(round(v), 0, w)) for v in rect[0::2])
