@@ -84,9 +84,15 @@ FIXES = {
         "photo with nothing in front of the face (hands, a microphone) and a background that differs from your "
         "skin and hair."
     ),
-    "one_person": gettext_lazy(
-        "Part of another person is left beside you. Use a photo in which you are alone, upright, fully visible "
-        "and clearly lit, and try again."
+    "one_person": (
+        gettext_lazy(
+            "Part of another person is left beside you. Use a photo in which you are alone, upright, fully visible "
+            "and clearly lit, and try again."
+        ),
+        gettext_lazy(
+            "Someone or something is pressed against your head and cannot be cut away cleanly. Use a photo in "
+            "which you are alone, with nothing touching your head, and try again."
+        ),
     ),
     "no_hands": gettext_lazy(
         "A hand shows in the photo (yours or someone else's). Take the photo with your hands down and nobody "
@@ -225,6 +231,8 @@ def _fix(check):
         return str(found)
     if check_id == "exposure":
         return str(found[1] if "overexposed" in (check.get("fix") or "") else found[0])
+    if check_id == "one_person":  # the engine's own fix says which rule failed
+        return str(found[1] if "pressed against your head" in (check.get("fix") or "") else found[0])
     low = threshold[0] if isinstance(threshold, (list, tuple)) and threshold else None
     below = low is not None and isinstance(value, (int, float)) and value < low
     if check_id == "eye_line" and check.get("unit") == "px":

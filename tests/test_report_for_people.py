@@ -1,6 +1,8 @@
 """The compliance report as people read it (photos/report.py): verdicts in words, "at most" / "at least",
 no internal units, "1 face", the right fix for the side a band was missed on."""
 
+from django.utils import translation
+
 from photos import report
 
 from .a11y_support import CHECKS
@@ -48,3 +50,16 @@ def test_it_sums_the_report_up_in_words():
     assert report.summary([c for c in CHECKS if c["status"] != "fail"]) == "No check failed; 1 is borderline."
     assert report.summary([CHECKS[0]]) == "All checks passed."
 
+
+
+def test_it_tells_someone_left_beside_from_someone_pressed_against_the_head():
+    from engine.compliance.finished import PRESSED_FIX, TRY_AGAIN
+
+    left = {"id": "one_person", "status": "fail", "value": 0.02, "threshold": 0.01, "unit": "share of the photo",
+            "fix": f"Part of another person is left beside you. {TRY_AGAIN}"}
+    pressed = {**left, "fix": PRESSED_FIX}
+    assert report.for_people(left)["fix"].startswith("Part of another person is left beside you")
+    assert report.for_people(pressed)["fix"] == PRESSED_FIX  # the engine's words are the catalogue's msgid
+    with translation.override("es"):
+        assert report.for_people(pressed)["fix"].startswith("Alguien o algo está pegado a su cabeza")
+        assert report.for_people(left)["fix"].startswith("Queda parte de otra persona")
