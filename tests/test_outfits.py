@@ -1187,3 +1187,30 @@ def test_garments_are_as_uneven_over_a_few_pixels_as_their_clothes():
         assert theirs and ours, prefix
         shares.append((ours[1] / ours[0]) / (theirs[1] / theirs[0]))
     assert 0.7 < np.median(shares) < 1.4, shares
+
+
+def spectral_peaks(texture):
+    """How peaked a texture's power spectrum is over the grain's frequencies (0.08-0.3 cycles per px): its
+    99th percentile over its median, the periodogram's own scatter averaged over 5x5 bins (noise filtered by
+    a smooth spectrum measures about 2)."""
+    power = np.abs(np.fft.fftshift(np.fft.fft2(texture - texture.mean()))) ** 2
+    power = cv2.blur(power.astype(np.float32), (5, 5))
+    h, w = power.shape
+    radius = np.hypot((np.arange(h) - h // 2)[:, None] / h, (np.arange(w) - w // 2)[None, :] / w)
+    ring = (radius > 0.08) & (radius < 0.3)
+    return float(np.percentile(power[ring], 99) / np.median(power[ring]))
+
+
+@needs_shared(PORTRAITS)
+@pytest.mark.parametrize("prefix, size", [("p12", "600x800"), ("p12", "413x531"), ("p04", "413x531")])
+def test_drawn_skin_has_the_grain_of_the_skin_without_a_pattern(prefix, size):
+    """Skin drawn over a neck their collar hid takes the grain of a small patch of their skin (the chin's on
+    p12 and p04). Noise filtered by that one patch's spectrum took on its few peaks: a regular pebbled
+    pattern on p12's drawn neck at 600x800 (spectral peaks 5.6-14.8). The patch's spectrum is mostly averaged
+    over rings of equal frequency now: its grain at each scale, without a pattern (2.0-3.3)."""
+    from engine.outfits.finish import skin_texture
+
+    ctx = geometry_context(portrait(prefix), size=size)
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    assert fit.neck_detail is not None
+    assert spectral_peaks(skin_texture(fit.neck_detail, (256, 256))) < 4

@@ -37,6 +37,9 @@ BLUR_RANGE = (0.45, 2.2)  # px: the photo's measured blur is kept within this
 DRAWN_BLUR = 0.45  # px: the painter's own softness (4x supersampled, box filtered)
 GRAIN_RANGE = (0.8, 4.0)  # target median absolute Laplacian of the garment's luma
 SKIN_DETAIL = 1.5  # px: the neck's texture is what its luma has finer than this blur
+# Of a skin patch's spectral power, the share averaged over rings of equal frequency (see _radial): the rest
+# keeps a little of its own directions. (All of it averaged made p09's drawn neck a little more detailed.)
+RADIAL_SHARE = 0.75
 GRAIN_SHARE = 0.85  # of that target given to the texture (the rest comes from the drawing itself)
 MOTTLE, MOTTLE_SIZE = 0.45, 0.04  # the cloth's unevenness: strength (of the fine noise's), size (neck half-widths)
 # Folds in neck half-widths from the neck centre and the collar line (outward x, down y): (start, end,
@@ -155,12 +158,14 @@ def neck_texture(canvas, skin_like, cx, neck, collar_y, chin_y=None):
 
 def skin_texture(patch, shape, seed=0x5C1):
     """A texture of `shape` with the same spectrum and strength as `patch` but no repeat: white noise
-    filtered by the patch's own (zero-phase) spectrum. A patch repeated, even mirrored, shows as a pattern
-    over a wide neckline; this has the neck's grain without one."""
+    filtered by the patch's (zero-phase) spectrum, mostly averaged over rings of equal frequency (RADIAL_SHARE).
+    A patch repeated, even mirrored, shows as a pattern over a wide neckline; this has the neck's grain
+    without one."""
     ph, pw = patch.shape
     centred = patch - patch.mean()
     window = np.outer(np.hanning(ph + 2)[1:-1], np.hanning(pw + 2)[1:-1]).astype(np.float32)
-    spectrum = np.abs(np.fft.fft2(centred * window))
+    own = np.abs(np.fft.fft2(centred * window))
+    spectrum = np.sqrt((1 - RADIAL_SHARE) * own**2 + RADIAL_SHARE * _radial(own) ** 2)
     kernel = np.fft.fftshift(np.real(np.fft.ifft2(spectrum))).astype(np.float32)
     noise = np.random.default_rng(seed).normal(0, 1, shape).astype(np.float32)
     texture = cv2.filter2D(noise, -1, kernel, borderType=cv2.BORDER_REFLECT)
@@ -169,6 +174,22 @@ def skin_texture(patch, shape, seed=0x5C1):
     spread = 1.4826 * float(np.median(np.abs(centred - np.median(centred))))
     texture *= spread / max(float(texture.std()), 1e-6)
     return np.clip(texture, -8, 8)
+
+
+def _radial(amplitude, bands=8):
+    """An amplitude spectrum (of a patch, FFT layout) averaged in power over rings of equal frequency: the
+    patch's grain at each scale, the same in every direction. One small patch's own spectrum is all peaks
+    (its few creases and pores), and noise filtered by it showed a regular pebbled or hatched pattern on a
+    wide drawn neck (p12 at 600x800)."""
+    fy = np.fft.fftfreq(amplitude.shape[0])[:, None]
+    fx = np.fft.fftfreq(amplitude.shape[1])[None, :]
+    radius = np.hypot(fy, fx) / 0.5  # 0 .. ~1.41 (the corners)
+    ring = np.minimum((radius * bands).astype(int), int(np.ceil(1.42 * bands)))
+    counts = np.bincount(ring.ravel())
+    power = np.bincount(ring.ravel(), (amplitude**2).ravel()) / np.maximum(counts, 1)
+    centres = (np.arange(power.size) + 0.5) / bands
+    filled = counts > 0
+    return np.sqrt(np.interp(radius, centres[filled], power[filled])).astype(np.float32)
 
 
 def _ridge(shape, top, a, b, height, width):
