@@ -706,7 +706,9 @@ def test_the_garment_stands_up_to_the_jaw_where_their_collar_did():
     """p09's shirt collar stood up to his jaw; it leaves the matte, and the garment began lower, so the
     background showed under his jaw beside a narrow neck (his head looked pasted onto the suit: at this size
     917-933 px of background under the face between the cheeks). The garment now stands as high as his
-    collar did and meets the jaw (60-85 px left, at the cheeks' ends)."""
+    collar did and meets the jaw (60-85 px left, at the cheeks' ends). Since the neck drawn under the jaw is no
+    wider than a neck, the background shows beside his jaw above the garment's shoulders as on any photo
+    (about 710 px, all above the chin); under the chin, beside his neck, it does not (3-5 px)."""
     from engine.outfits.report import gap_under_face
 
     ctx = geometry_context(portrait("p09"))
@@ -714,8 +716,8 @@ def test_the_garment_stands_up_to_the_jaw_where_their_collar_did():
     h, w = fit.height, fit.width
     for cid in ("man_5", "man_12", "woman_5", "woman_15", "child_3"):
         dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
-        gap = gap_under_face(dressed.alpha, ctx.canvas_landmarks)
-        assert gap.sum() < 150, (cid, int(gap.sum()))
+        gap = gap_under_face(dressed.alpha, ctx.canvas_landmarks)[int(np.ceil(fit.chin_y)) :]
+        assert gap.sum() < 100, (cid, int(gap.sum()))
         # and it does not rise into the face: inside the face oval (bar its outline) is the photo's own
         face = regions.polygon_mask((h, w), ctx.canvas_landmarks, regions.FACE_OVAL)
         inside = cv2.erode(face, np.ones((5, 5), np.uint8)) > 0
@@ -892,7 +894,7 @@ def test_skin_drawn_over_p12s_collar_has_the_grain_of_his_skin():
     for cid in ("man_2", "woman_5"):
         dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
         drawn = side & (dressed.coverage > 0.95)
-        assert drawn.sum() > 500, cid
+        assert drawn.sum() > 100, cid  # (the neck's side only, no wider than a neck)
         ratio = texture(dressed.canvas, drawn) / texture(ctx.canvas, chin)
         assert 0.5 < ratio < 1.6, (cid, ratio)  # 0.13-0.15 flat
 
@@ -902,17 +904,49 @@ def test_no_collar_rim_shows_through_the_skin_drawn_under_p12s_chin():
     """p12's light-blue shirt collar stays in the matte above the garment's top line beside his neck, and the
     skin drawn there only half covered it: its rim along the chin showed as a grey-blue line and the edge of
     the shadow beside it as grey smudges (306-313 px-weights of their non-skin pixels showing under the chin
-    within 1.3 neck half-widths). Their collar kept above the line is covered as below it now."""
+    within 1.3 neck half-widths). Their collar kept above the line is covered as below it now. (Counted within
+    the neck's width, 0.31 face widths, which the drawn neck keeps to; and only what is not of the skin's
+    warm hue, like their light-blue collar: the jaw's shadow beside the neck stays. 8-12 px show.)"""
     ctx = geometry_context(portrait("p12"), size="413x531")
     fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
     rows, dx = np.arange(fit.height)[:, None], np.abs(np.arange(fit.width) - fit.cx)[None, :]
     face = regions.polygon_mask((fit.height, fit.width), ctx.canvas_landmarks, regions.FACE_OVAL) > 0
     zone = (rows > fit.chin_y - 0.5 * fit.neck) & (rows < fit.garment_top[None, :] + 0.5 * fit.neck)
-    zone &= (dx < 1.3 * fit.neck) & ~face
+    zone &= (dx < np.minimum(1.3 * fit.neck, 0.31 * fit.face_width)) & ~face
+    photo = ctx.canvas.astype(np.float32)
+    zone &= photo[..., 0] < photo[..., 2] + 8
     for cid in ("man_2", "woman_5"):
         dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
         own = np.clip(dressed.alpha - dressed.coverage, 0, 1) * (fit.skin_like < 0.5)
-        assert own[zone].sum() < 265, (cid, float(own[zone].sum()))  # 222-229 now (his neck's own shadow)
+        assert own[zone].sum() < 20, (cid, float(own[zone].sum()))
+
+
+@needs_shared(PORTRAITS)
+@pytest.mark.parametrize("size", ["295x413", "413x531"])
+def test_the_neck_drawn_under_p12s_jaw_is_no_wider_than_a_neck(size):
+    """p12: where his jacket collar stood up to the jaw, the skin drawn in its place reached out to where it
+    had stood, 0.42-0.49 face widths from the neck's centre (a neck 0.9 face widths wide): two flat wedges
+    running out under the jaw at print size. A neck is 0.55-0.65 face widths wide, its sides straight down
+    under the jaw: the drawn skin stays within 0.31 face widths of its centre now. And the jaw's shadow
+    beside his neck stays: painted over as his collar's cloth (dark, like his navy jacket), what was left of
+    it was a dark spot in the drawn skin."""
+    from engine.outfits.report import shown_skin
+
+    ctx = geometry_context(portrait("p12"), size=size)
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    rows, dx = np.arange(fit.height)[:, None], np.abs(np.arange(fit.width) - fit.cx)[None, :]
+    photo = ctx.canvas.astype(np.float32)
+    shadow = (photo.mean(axis=2) < 0.5 * np.mean(fit.skin)) & (photo[..., 0] > photo[..., 2] + 8)  # (warm)
+    under_jaw = (rows > fit.chin_y - 0.2 * fit.face_width) & (rows < fit.collar_y) & (dx > 0.5 * fit.neck)
+    for cid in ("man_1", "woman_9", "child_3"):
+        dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        skin = shown_skin(cid, fit, dressed, ctx) & (rows < fit.collar_y)
+        assert skin.sum() > 300, cid
+        widest = float(dx[0, np.flatnonzero(skin.any(axis=0))].max() / fit.face_width)
+        assert widest < 0.32, (cid, widest)
+        # the jaw's shadow kept, not skin drawn over it (painted: 40-48% of it before, 26-36% now)
+        painted = (dressed.coverage > 0.5) & shadow & under_jaw
+        assert painted.sum() < 0.38 * (shadow & under_jaw).sum(), (cid, int(painted.sum()))
 
 
 def lightened_beside_neck(ctx, fit, dressed):
@@ -960,12 +994,13 @@ def test_collars_stand_no_higher_than_a_collar_and_the_neck_fills_the_rest(prefi
     """p09 and p12: where their collar stood up to the jaw, the garment rose as high, up to 1.1-1.3 neck
     half-widths above the collar line beside the neck: it read as a turned-up collar, and a shirt's body
     stood above its own collar leaves. It stands no higher than a collar now (half a neck half-width), and
-    the neck's side fills the rest under the jaw, so the head is still not pasted on (gap under the face)."""
+    the neck's side fills the rest under the jaw, so the head is still not pasted on (gap under the face,
+    below the chin: beside the jaw above it the background shows, the neck being narrower than the jaw)."""
     from engine.outfits.report import gap_under_face
 
     ctx = geometry_context(portrait(prefix))
     fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
-    assert fit.neck_side is not None and fit.neck_side.sum() > 300  # their collar stood above that
+    assert fit.neck_side is not None and fit.neck_side.sum() > 100  # their collar stood above that
     h, w = fit.height, fit.width
     rows, dx = np.arange(h)[:, None], np.abs(np.arange(w) - fit.cx)[None, :]
     # beside the neck, from the jaw down to 0.6 neck half-widths above the collar line
@@ -975,9 +1010,9 @@ def test_collars_stand_no_higher_than_a_collar_and_the_neck_fills_the_rest(prefi
         dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
         out = dressed.canvas.astype(np.float32)
         skin = out[..., 0] - out[..., 2] > 0.5 * (fit.skin[0] - fit.skin[2])  # (warm: the drawn neck)
-        cloth = (dressed.coverage > 0.5) & ~skin
+        cloth = (dressed.coverage > 0.9) & ~skin  # (the drawn neck's soft side edge mixes with the photo)
         assert cloth[high].sum() <= 0.03 * high.sum(), (cid, int(cloth[high].sum()), int(high.sum()))
-        assert gap_under_face(dressed.alpha, ctx.canvas_landmarks).sum() < 150, cid
+        assert gap_under_face(dressed.alpha, ctx.canvas_landmarks)[int(np.ceil(fit.chin_y)) :].sum() < 100, cid
 
 
 @needs_shared(PORTRAITS)
@@ -1055,7 +1090,7 @@ def test_no_dark_patch_over_the_soft_outer_strands():
 
 def drawn_neck_side_and_front(fit, dressed):
     """(neck side, neck front) of the skin an outfit draws: the side beside the neck on the image's left (beyond
-    1.1 neck half-widths, from 0.2 face widths above the chin to the collar line) within a quarter of a neck
+    0.8 neck half-widths, from 0.2 face widths above the chin to the collar line) within a quarter of a neck
     half-width of the head kept above the garment (the jaw), away from its outline against the background;
     the front under the chin (within 0.4 neck half-widths of the centre)."""
     h, w = dressed.alpha.shape
@@ -1066,8 +1101,8 @@ def drawn_neck_side_and_front(fit, dressed):
     head = ((dressed.alpha > 0.5) & (dressed.coverage < 0.5)).astype(np.uint8)
     from_jaw = cv2.distanceTransform(1 - head, cv2.DIST_L2, 5)
     from_background = cv2.distanceTransform((dressed.alpha >= 0.5).astype(np.uint8), cv2.DIST_L2, 5)
-    side = (x < fit.cx - 1.1 * fit.neck) & (rows > fit.chin_y - 0.2 * fit.face_width) & (rows < fit.collar_y)
-    side &= drawn & (from_jaw < 0.25 * fit.neck) & (from_background > 0.3 * fit.neck)
+    side = (x < fit.cx - 0.8 * fit.neck) & (rows > fit.chin_y - 0.2 * fit.face_width) & (rows < fit.collar_y)
+    side &= drawn & (from_jaw < 0.25 * fit.neck) & (from_background > 0.1 * fit.neck)
     front = (np.abs(x - fit.cx) < 0.4 * fit.neck) & (rows > fit.chin_y + 0.2 * fit.neck) & (rows < fit.collar_y)
     return side, front & drawn
 

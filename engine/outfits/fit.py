@@ -56,6 +56,8 @@ REAL_SKIN = 0.6  # of SKIN_DISTANCE: closer than this to the face's skin, the ph
 # Degrees off the lower face's hue: drawn skin keeps its own hue up to the first, takes the face's from the
 # second (a coloured shirt casts its colour on the neck above it, not on the face).
 CAST_HUE = (6.0, 16.0)
+# The jaw's shadow keeps the skin's hue within this many degrees, with at least this chroma (Lab).
+SHADOW_HUE, SHADOW_CHROMA = 35.0, 5.0
 NECK_AMBIENT = 0.6  # of the lit front: how dark a drawn neck's side turned from the light is (unmeasured)
 NECK_SIDE = 0.5  # neck half-widths beyond its sides over which that shading fades out
 # ...on the chest; above the collar line (the neck's side under the jaw) flat to this share only
@@ -73,6 +75,7 @@ LIGHT_COLLAR = 10.0  # Lab lightness by which a collar beside the neck is lighte
 TURNED_UP = 1.15  # neck half-widths above the collar line beside the neck: higher reads as turned up...
 TURNED_REACH = (1.3, 1.9)  # ...and then it rises to their collar only this close to the neck (see STAND_REACH)
 STAND_CAP = 0.5  # neck half-widths above the collar line: the garment stands no higher beside the neck
+NECK_HALF = 0.31  # face widths: a neck drawn under the jaw is this wide each side of its centre
 STAND_SNAP = 0.06  # face widths: a collar that stood this close under the jaw reached it
 
 
@@ -256,6 +259,7 @@ def measure(canvas, alpha, points):
     # stood up to the jaw on the side the head is turned to only (p08's coat was lopsided).
     stood = no_mask if long_hair_beside.any() else (drop & ~fur_drop) | light_collar
     natural_top = garment_top
+    whole_side = None  # (where the garment stood higher than a collar, before it is kept to a neck's width)
     garment_top, meets = _stand_to_collar(stood, alpha, face, cx, neck, chin_y, natural_top, fw)
     if _turned_up(garment_top, cx, neck, collar_y):
         # (raised closer to the neck only: the neck's side drawn out to STAND_REACH's wider fade flared
@@ -264,16 +268,27 @@ def measure(canvas, alpha, points):
         garment_top, meets, fit.neck_side = _collar_height(
             garment_top, natural_top, meets, face, cx, neck, collar_y, fw
         )
+        if fit.neck_side is not None:
+            # No wider than a neck, its sides straight down under the jaw (drawn out to where their collar
+            # stood, p12's read as two wedges running out under the jaw); beyond, their collar leaves the
+            # matte (its rim stayed as grey-blue lines by p12's jaw).
+            column = (np.abs(np.arange(w) - cx) < NECK_HALF * fw)[None, :]
+            beyond = fit.neck_side & ~column
+            # (from a pixel inside: the neck's edge stands on the background, not on their collar's rim)
+            drop |= cv2.dilate(beyond.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & ~face
+            whole_side, fit.neck_side = fit.neck_side, fit.neck_side & column
     fit.garment_top = garment_top
     fit.coat_removed = bool(fur_drop.any())
     fit.clothes_above = cv2.GaussianBlur(drop.astype(np.float32), (0, 0), 0.8)
     fit.skin_like = cv2.GaussianBlur(skin_like.astype(np.float32), (0, 0), 1.0)
-    their_cloth = (near_jaw & not_hair) | light_collar
+    # (the jaw's own shadow is no collar: painted over, what was left of it stood as a dark spot, p12)
+    their_cloth = (near_jaw & not_hair & ~_skin_in_shadow(lab, skin_ref)) | light_collar
     fit.neck_behind = _neck_behind(
         alpha, fit.clothes_above, their_cloth, face, cx, neck, chin_y, garment_top, meets, fw
     )
     if fit.neck_side is not None:  # (drawn as the neck's skin, shaded as its side turned from the light)
-        side = cv2.GaussianBlur(fit.neck_side.astype(np.float32), (0, 0), 0.7) * fit.neck_side
+        # (soft against the jaw; solid out to its sides, whose collar beyond left the matte)
+        side = cv2.GaussianBlur(whole_side.astype(np.float32), (0, 0), 0.7) * fit.neck_side
         fit.neck_behind = side if fit.neck_behind is None else np.maximum(fit.neck_behind, side)
     fit.neck_like = _like_the_neck(lab, skin_like, cx, neck, chin_y, collar_y)
     fit.skin_depth = _skin_depth(fit.neck_like, cx, neck, collar_y)
@@ -495,6 +510,15 @@ def _neck_filled(canvas, neck_like, skin_like, face, cx, neck, chin_y, collar_y,
     near = np.zeros((h, w), np.float32)
     near[y0:y1, x0:x1] = np.where(unknown > 0, np.clip(1 - inside / (FILL_REACH * neck), 0, 1), 1)
     return out, cv2.GaussianBlur(where, (0, 0), 0.7) * (where > 0), near
+
+
+def _skin_in_shadow(lab, skin_ref):
+    """Pixels (HxW bool) darker than the skin with its hue: within SHADOW_HUE degrees of it and of some
+    chroma (a navy or black collar has little, and a cool hue)."""
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
+    hue = np.degrees(np.arctan2(lab[..., 2], lab[..., 1]))
+    off = np.abs((hue - np.degrees(np.arctan2(skin_ref[2], skin_ref[1])) + 180) % 360 - 180)
+    return (lab[..., 0] < skin_ref[0]) & (off < SHADOW_HUE) & (chroma > SHADOW_CHROMA)
 
 
 def _face_hue(colours, face_ab):

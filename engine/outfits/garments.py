@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from .finish import Look, finish, folds
+from .fit import NECK_HALF
 from .paint import Field, Painter, bezier, ellipse
 
 EDGE = 0.55  # seam and edge lines darken the fabric to this fraction...
@@ -226,7 +227,9 @@ def _skin(d, outfit):
     # neck's side between it and the garment is skin, not a sliver of background.
     beside_neck = fit.garment_top[int(np.clip(d.c - 1.3 * d.n, 0, fit.width - 1)) : int(d.c + 1.3 * d.n) + 1]
     up = min(-0.3, (float(beside_neck.min()) - d.y0) / d.n) if beside_neck.size else -0.3
-    neck = [d.pt(1.2, up, -1), d.pt(1.2, up, 1), d.pt(1.2, 60, 1), d.pt(1.2, 60, -1)]
+    # (no wider than a neck: above the garment's top, skin beyond it stood out as a ledge beside the jaw)
+    half = min(1.2, NECK_HALF * fit.face_width / d.n)
+    neck = [d.pt(half, up, -1), d.pt(half, up, 1), d.pt(half, 60, 1), d.pt(half, 60, -1)]
     region = np.maximum(d.body(), d.p.mask([neck]))  # reaches above the garment's top to blend into the neck
     mask = region * cv2.dilate(d.p.mask([d.neckline(outfit.top)]), np.ones((3, 3), np.uint8))
     top = d.p.top
