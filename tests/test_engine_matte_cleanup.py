@@ -323,3 +323,121 @@ def test_it_measures_what_the_removals_took_by_our_ears():
     faint = before.copy()
     faint[130:170, 75:100] = 0.4  # what was only faint (not solid) there does not count
     assert matte.cut_at_ears(faint, np.minimum(faint, after), face, frame) == 0.0
+
+
+# What the removals leave of another person below our chin (their fade stops in a straight edge) goes too
+# where a colour edge or a gap of background tells them from us; someone dressed like us who touches us
+# stays as the fade left them.
+SKIN, RED, GREY, WALL = (200, 150, 120), (180, 30, 30), (130, 130, 130), (40, 90, 60)
+
+
+def _drawn_face(chin=(150, 175), width=100):
+    """A face whose oval is an ellipse above `chin`, cheeks `width` apart (all other mesh points at its middle)."""
+    cx, cy = chin
+    points = np.zeros((478, 2), np.float32)
+    points[:] = (cx, cy - 65)
+    for i, index in enumerate(FACE_OVAL):
+        angle = 2 * np.pi * i / len(FACE_OVAL) - np.pi / 2
+        points[index] = (cx + 0.5 * width * np.cos(angle), cy - 65 - 65 * np.sin(angle))
+    points[matte.CHIN] = chin
+    points[matte.CHEEK_A], points[matte.CHEEK_B] = (cx - width / 2, cy - 65), (cx + width / 2, cy - 65)
+    return detect.face_from_points(points, (cx - 50, cy - 130, cx + 50, cy))
+
+
+def _bystander_scene(their_colour=GREY, gap_to=None, shoulders=200):
+    """(face, frame, whole, after, colours, theirs): our head, neck and red shoulders (from row `shoulders`),
+    and a neighbour at the left edge whose head and body were removed above our chin (row 175), fading out
+    below it as `_remove` does; their body touches our shoulder (from `gap_to` when given: background between
+    until then)."""
+    h, w = 300, 300
+    whole = np.zeros((h, w), np.float32)
+    colours = np.zeros((h, w, 3), np.uint8)
+    colours[:] = WALL
+    ours = np.zeros((h, w), np.uint8)
+    cv2.ellipse(ours, (150, 110), (50, 65), 0, 0, 360, 1, -1)
+    ours[170:200, 125:176] = 1
+    colours[ours > 0] = SKIN
+    ours[shoulders:, 60:241] = 1
+    colours[shoulders:, 60:241] = RED
+    theirs = np.zeros((h, w), np.uint8)
+    cv2.circle(theirs, (20, 100), 45, 1, -1)
+    colours[theirs > 0] = SKIN
+    theirs[140:, 0:60] = 1
+    colours[140:, 0:60] = their_colour
+    if gap_to is not None:
+        theirs[140:gap_to, 50:60] = 0  # a strip of background between them and our shoulder
+        colours[140:gap_to, 50:60] = WALL
+    whole[(ours > 0) | (theirs > 0)] = 1.0
+    removal = theirs.astype(np.float32)
+    matte._fade_below_chin(removal, 175.0, 100.0)
+    after = whole * (1.0 - removal)
+    frame = matte.Matte(alpha=whole, foreground=colours, valid=None, scale=1.0)
+    return _drawn_face(), frame, whole, after, colours, (theirs > 0) & (ours == 0)
+
+
+def test_it_drops_what_a_removal_left_below_the_chin_across_a_colour_edge():
+    face, frame, whole, after, colours, theirs = _bystander_scene()
+    fade_end = 175 + round(matte.TAPER * 100)
+    assert after[fade_end:][theirs[fade_end:]].min() == 1.0  # the fade's straight edge, their body below it
+    out = matte.drop_remnants(whole, after, colours, face, frame)
+    assert out[fade_end:, :57].max() < 0.05  # their body (x < 60), up to the soft edge along ours
+    assert np.array_equal(out[:, 65:], after[:, 65:])  # ours untouched beyond the cut's soft edge
+    assert out[fade_end:, 62:65].min() > 0.9
+
+
+def test_it_leaves_someone_dressed_like_us_who_touches_us_to_the_fade():
+    face, frame, whole, after, colours, _theirs = _bystander_scene(their_colour=RED, shoulders=176)
+    assert np.array_equal(matte.drop_remnants(whole, after, colours, face, frame), after)
+
+
+def test_it_drops_the_part_apart_from_us_down_to_where_we_touch():
+    # Dressed like us, but background between us down to row 250: that far it goes, then it fades out.
+    face, frame, whole, after, colours, _theirs = _bystander_scene(their_colour=RED, gap_to=250)
+    out = matte.drop_remnants(whole, after, colours, face, frame)
+    assert out[205:240, :47].max() < 0.05
+    fade_end = 250 + round(matte.TAPER * 100)
+    assert np.array_equal(out[fade_end + 2 :], after[fade_end + 2 :])
+    assert np.array_equal(out[:, 65:], after[:, 65:])  # our shoulder untouched
+
+
+def _remnant_mattes(name, monkeypatch):
+    """(face, matte without `drop_remnants`, alpha with it) of an lfw_dev photo, in matte px."""
+    path = LFW / f"{name}_0001.jpg"
+    if not path.exists():
+        pytest.skip(f"{path.name} is absent from ../shared/lfw_dev")
+    found = detect.find_face(np.asarray(Image.open(path).convert("RGB")), allow_several=True)
+    after = matte.small_matte(found.source, found.face, found.rotation, found.others)
+    with monkeypatch.context() as patch:
+        patch.setattr(matte, "drop_remnants", lambda whole, alpha, *args, **kwargs: alpha)
+        before = matte.small_matte(found.source, found.face, found.rotation, found.others)
+    return found.face, before, after.alpha
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Leticia_Dolera",  # her neighbour's grey shawl, across a colour edge from her red top and dark hair
+        "Billy_Crystal",  # a neighbour's black suit, with background between it and his own down to the bottom
+    ],
+)
+def test_it_drops_a_neighbours_body_below_the_chin(name, monkeypatch):
+    face, before, after = _remnant_mattes(name, monkeypatch)
+    points = face.landmarks * before.scale + before.offset
+    width = face.width * before.scale
+    chin = points[152]
+    rows = slice(int(chin[1] + matte.TAPER * width) + 1, int(chin[1] + 0.6 * width))  # below the old fade
+    side = slice(0, int(chin[0] - 0.45 * width))
+    held, kept = (before.alpha[rows, side] > 0.5).mean(), (after[rows, side] > 0.5).mean()
+    assert held > 0.8 and kept < held - 0.3, (held, kept)  # 0.94 -> 0.43, 0.84 -> 0.49
+    column = slice(int(chin[0] - 0.35 * width), int(chin[0] + 0.35 * width))
+    assert np.abs(after - before.alpha)[int(chin[1]) :, column].max() < 0.02  # our neck and chest
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_it_leaves_a_dark_suit_beside_ours_to_the_fade(monkeypatch):
+    # Marion_Barry: the man beside him wears a dark suit like his, and they touch right under the chin.
+    _face, before, after = _remnant_mattes("Marion_Barry", monkeypatch)
+    assert np.array_equal(after, before.alpha)

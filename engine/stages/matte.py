@@ -83,6 +83,7 @@ def small_matte(image, face=None, rotation=None, others=()):
         result.alpha = drop_neighbours(result.alpha, *face_in_matte(face, result), valid=result.valid)
         result.alpha = drop_bystanders(result.alpha, result.foreground, face, result, result.valid)
         result.alpha = drop_other_faces(result.alpha, result.foreground, face, others, result)
+        result.alpha = drop_remnants(whole, result.alpha, result.foreground, face, result, result.valid)
         result.cut_at_ears = cut_at_ears(whole, result.alpha, face, result)
         result.alpha = fill_ears(result.alpha, result.foreground, face, result)
         result.alpha = drop_faint_blobs(result.alpha, *face_in_matte(face, result))
@@ -575,6 +576,147 @@ def _fade_below_chin(removal, chin_y, face_width):
     start = int(np.clip(round(chin_y), 0, end))
     removal[start:end] *= np.linspace(1.0, 0.0, end - start + 2, dtype=np.float32)[1:-1, None]
     removal[end:] = 0.0
+
+
+# The removals above fade out below the chin, which leaves the rest of the other person with a straight edge
+# there (lfw_dev: a neighbour's shawl below Leticia_Dolera's chin, the suit of the man beside Billy_Crystal).
+# Where they can still be told from us, that rest goes too (`drop_remnants`, after the removals). The removed
+# part just above the chin seeds "theirs", our face and a column REMNANT_BODY face widths either side of our
+# chin "ours" (nothing in that column is ever removed), the clear background a third region, and a watershed
+# on the photo's colours grows them. A piece "theirs" wins below the chin, joined to the removed part, goes
+# whole when it meets "ours" only along a strong colour edge and is not dressed like us (mostly outside the
+# colours of our neck and clothes under the chin: two dark suits, or our own white collar, look alike).
+# Otherwise what is joined to the removed part going down, with background between it and us, goes as far
+# as it stays apart (at least REMNANT_APART face widths), and fades out over TAPER face widths below.
+REMNANT_BODY = 0.4  # face widths either side of our chin: our neck and chest, never removed
+REMNANT_EDGE = 8.0  # median colour gradient (RGB units per px) along which "theirs" still meets "ours"
+REMNANT_DEPTH = 0.5  # face widths below the chin from which our clothes' colours are taken
+REMNANT_LIKE = 0.5  # most share of the piece within HAIR_CLOSE of our clothes' colours
+REMNANT_APART = 0.1  # face widths below the chin a piece must stay apart from us to count as theirs
+REMNANT_WEAK = 0.25  # most share of that border along which the edge is less than half as strong
+SEAM_ROWS = 3  # rows above the chin (working size) over which the removals' fades may begin
+
+
+def drop_remnants(whole, alpha, colours, face, matte, valid=None):
+    """`alpha` without what the removals of other people left of them below our chin apart from us (`whole`
+    is the matte before those removals)."""
+    chin = int(np.clip(round(matte.to_matte(face.chin[1])), 1, alpha.shape[0]))
+    near = slice(max(0, chin - 2 * SEAM_ROWS), chin)
+    if not (alpha[near] < 0.5 * whole[near]).any():
+        return alpha  # nothing was removed at the chin (the common case: nobody else)
+    work = _working_copy(whole, colours, face, matte, valid)
+    after = _working_copy(alpha, colours, face, matte, valid).alpha
+    rest = remnant(work.alpha, after, work.colours, work.points, work.face_width)
+    if rest is None:
+        return alpha
+    if rest.shape != alpha.shape:
+        rest = cv2.resize(rest, (alpha.shape[1], alpha.shape[0]), interpolation=cv2.INTER_LINEAR)
+    return alpha * (1.0 - np.clip(rest, 0.0, 1.0))
+
+
+def remnant(whole, after, colours, points, face_width):
+    """0..1 map (at the working size) of what the removals left of other people below our chin that can be
+    told from us (`whole`: the matte before the removals, `after`: after them), or None."""
+    h, w = whole.shape
+    chin = points[CHIN]
+    start = int(np.clip(round(chin[1]), 1, h))
+    removed = (whole > BRIDGE_ALPHA) & (after < 0.5 * whole)
+    removed[start:] = False
+    if start >= h or not removed[start - 1].any():
+        return None  # nothing was removed at the chin: nothing fades out below it
+    below = np.maximum(np.arange(h, dtype=np.float32)[:, None] - chin[1], 0.0)
+    across = np.abs(np.arange(w, dtype=np.float32)[None, :] - chin[0])
+    column = (across <= REMNANT_BODY * face_width) & (below > 0)
+    palette = _body_palette(whole, colours, column, start, face_width)
+    if palette is None:
+        return None
+    markers = np.where(whole < EDGE_EMPTY, 3, 0).astype(np.int32)
+    markers[removed] = 2
+    markers[(_face_oval((h, w), points) | column) & (whole > BRIDGE_ALPHA)] = 1
+    labels = cv2.watershed(np.ascontiguousarray(colours[..., ::-1]), markers)
+    theirs = (labels == 2) & (whole > BRIDGE_ALPHA) & ~column
+    theirs[: start - 1] = False
+    _, pieces = cv2.connectedComponents(theirs.astype(np.uint8), connectivity=8)
+    joined = np.unique(pieces[start - 1][removed[start - 1]])
+    strength = _edge_strength(colours)
+    ours = cv2.dilate((labels == 1).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    whole_pieces = np.zeros((h, w), dtype=bool)
+    for label in joined[joined > 0]:
+        piece = pieces == label
+        piece[:start] = False
+        if not piece.any():
+            continue
+        border = ours & (cv2.dilate(piece.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0) & ~piece
+        border[:start] = False
+        seen = strength[border]
+        if seen.size and (np.median(seen) < REMNANT_EDGE or (seen < REMNANT_EDGE / 2).mean() > REMNANT_WEAK):
+            continue  # somewhere it meets us along a weak edge: whose is whose is not clear
+        if palette_matches(colours, piece, palette, HAIR_CLOSE)[piece].mean() > REMNANT_LIKE:
+            continue  # dressed like us (two dark suits, a white collar beside ours): it may be our own
+        whole_pieces |= piece
+    free = (labels != 1) & (whole > BRIDGE_ALPHA) & ~column
+    rest = np.maximum(whole_pieces.astype(np.float32), _apart_below(removed[start - 1], free, ours, start, face_width))
+    if rest.max() < 0.5:
+        return None
+    # Their soft edge (alpha below BRIDGE_ALPHA) goes with them. Just above the chin, where the removal's own
+    # fade may begin a row or two early, the rest goes on up over what was removed already: no faint seam.
+    rest = np.maximum(rest, cv2.dilate(rest, np.ones((3, 3), np.uint8)) * (labels != 1))
+    above = slice(max(0, start - SEAM_ROWS), start)
+    rest[above] = rest[start] * removed[above]
+    rest = cv2.GaussianBlur(rest, (0, 0), 1.0)
+    rest[: above.start] = 0.0
+    rest[above] *= removed[above]
+    rest[column] = 0.0
+    return rest
+
+
+def _apart_below(seed, free, ours, start, face_width):
+    """0..1 map of what of `free` is joined to `seed` (the row above `start`) going down without touching
+    `ours`, and below the first row where it does, fading out over TAPER face widths in the columns it
+    held there."""
+    h, w = free.shape
+    out = np.zeros((h, w), dtype=np.float32)
+    previous = seed
+    y = start
+    while y < h:
+        row = _runs_touching(free[y], cv2.dilate(previous.astype(np.uint8)[None, :], np.ones((1, 3), np.uint8))[0] > 0)
+        if not row.any():
+            return out
+        if (row & ours[y]).any():
+            break
+        out[y] = row
+        previous = row
+        y += 1
+    if y - start < REMNANT_APART * face_width:
+        return np.zeros((h, w), dtype=np.float32)  # it meets us right under the chin: nothing to tell
+    end = min(h, y + round(TAPER * face_width))
+    weights = np.linspace(1.0, 0.0, end - y + 2, dtype=np.float32)[1:-1]
+    for k, row in enumerate(range(y, end)):
+        out[row] = (previous & free[row] & ~ours[row]) * weights[k]
+    return out
+
+
+def _runs_touching(row, touched):
+    """The runs of True in the boolean `row` that hold a True of `touched`."""
+    starts = np.diff(np.concatenate(([0], row.astype(np.int8)))) == 1
+    run = np.cumsum(starts) * row
+    keep = np.unique(run[touched & row])
+    return np.isin(run, keep[keep > 0])
+
+
+def _body_palette(whole, colours, column, start, face_width, most=128):
+    """Up to `most` colours of our neck and clothes (the column under our chin), or None."""
+    rows = slice(start, start + max(2, round(REMNANT_DEPTH * face_width)))
+    found = colours[rows][column[rows] & (whole[rows] > 0.9)].astype(np.float32)
+    return found[:: max(1, len(found) // most)] if len(found) >= 4 else None
+
+
+def _edge_strength(colours):
+    """Colour gradient magnitude (RGB units per px) of `colours`, slightly smoothed."""
+    smooth = cv2.GaussianBlur(colours.astype(np.float32), (0, 0), 1.0)
+    gx = cv2.Sobel(smooth, cv2.CV_32F, 1, 0, ksize=3) / 8.0
+    gy = cv2.Sobel(smooth, cv2.CV_32F, 0, 1, ksize=3) / 8.0
+    return np.sqrt((gx * gx + gy * gy).sum(axis=2))
 
 
 def their_region(alpha, colours, points, face_width, valid=None):
