@@ -90,6 +90,42 @@ def test_collar_and_lapel_edges_are_light_and_shadow_not_drawn_lines(cid):
     assert thin_dark_lines(lum, near) < 40  # drawn outlines: 62 (woman_9), 66 (man_7)
 
 
+def lapel_ramps(cid, light):
+    """Pixels in from each lapel's outer edge (rows 1.5-3 neck half-widths below the collar line, on a typical
+    person at ID size) until the lapel's luma is within 8 grey levels of its own plateau (0.3-0.8 neck
+    half-widths in): how wide the shading that rounds its edge is."""
+    from engine.outfits.garments import Drawing, _lapel
+
+    fit = synthetic(531, 413)
+    fit.look = Look(light=light)
+    rgb, _ = render(OUTFITS[cid], fit)
+    lum = luma(np.clip(rgb, 0, 255).astype(np.uint8)).astype(np.float32)
+    d = Drawing(fit)
+    ramps = []
+    for side in (-1, 1):
+        lapel = d.p.mask([_lapel(d, OUTFITS[cid].jacket, side)])
+        for y in range(int(d.y0 + 1.5 * d.n), int(d.y0 + 3 * d.n), 2):
+            xs = np.flatnonzero(lapel[y - d.p.top] > 0.5)
+            edge = xs.min() if side < 0 else xs.max()
+            inward = lum[y, edge::-side][: xs.size]
+            plateau = np.median(inward[int(0.3 * d.n) : int(0.8 * d.n)])
+            ramps.append(int(np.argmax(np.abs(inward - plateau) < 8)))
+    return np.asarray(ramps), d.n
+
+
+@pytest.mark.parametrize("light", [(-0.5, -0.45, 1.0), (0.5, -0.45, 1.0)])
+def test_a_white_blazers_lapels_are_pressed_flat(light):
+    """woman_5's white lapels looked padded: their edge rounded over a broad ramp of shading (median 0.18 neck
+    half-widths in from the edge before the lapel reached its own light, up to 15 px at ID size), from their
+    lift and the folds along them. Light cloth's lapels are pressed flat now: a low edge, a narrow shadow, no
+    roll highlight, their surface evened out inside a crisp edge (0.04-0.06, at most 4-5 px); a navy suit's
+    (man_1) keep their roll."""
+    ramps, n = lapel_ramps("woman_5", light)
+    assert np.median(ramps) < 0.1 * n and ramps.max() <= 7, (np.median(ramps) / n, ramps.max())
+    navy, _ = lapel_ramps("man_1", light)
+    assert navy.max() >= 8  # (its roll: 10 px)
+
+
 def collar_edge_profile(lum, fit, side):
     """Luma down a column through a collar leaf's lower edge (a blouse's or shirt's), from the edge (the
     darkest point) down 0.9 neck half-widths."""

@@ -55,6 +55,8 @@ RIM_WIDTH, RIM_LIGHT = 0.06, 0.35
 # strength), their lift over the shirt (height, rounded over, neck half-widths), and no highlight on the roll
 # of cloth lighter than LEAF_RIM_FROM (mean RGB; full RIM_LIGHT on black).
 LEAF_SHADOW, LEAF_LIFT, LEAF_RIM_FROM = (0.05, 0.08, 0.35), (0.08, 0.05), 160.0
+# A jacket's lapels of dark cloth: shadow (offset, blur, strength) and lift (height, rounding), neck half-widths.
+LAPEL_SHADOW, LAPEL_LIFT = (0.1, 0.22, 0.5), (0.22, 0.3)
 # Grain of each kind of cloth, relative to the photo's (see finish.py).
 WOOL, COTTON, KNIT, SILK = 1.0, 0.8, 1.25, 0.5
 
@@ -401,8 +403,12 @@ def _collar_leaves(d, mask, colour, gloss, grain=COTTON):
     d.cast(mask, *LEAF_SHADOW)
     d.p.paint(mask, d.fabric(colour, gloss, grain=grain))
     d.lift(mask, *LEAF_LIFT)
-    light = float(np.clip((np.mean(colour) - LEAF_RIM_FROM) / (255.0 - LEAF_RIM_FROM), 0, 1))
-    d.rim(mask, amount=RIM_LIGHT * (1 - light))
+    d.rim(mask, amount=RIM_LIGHT * (1 - _light_share(colour)))
+
+
+def _light_share(colour):
+    """0 for cloth of mean RGB up to LEAF_RIM_FROM, 1 for white: how far it is treated as light cloth."""
+    return float(np.clip((np.mean(colour) - LEAF_RIM_FROM) / (255.0 - LEAF_RIM_FROM), 0, 1))
 
 
 def _collar_rise(d, side):
@@ -506,11 +512,18 @@ def _jacket(d, outfit):
     d.lift(body, 0.3, 0.12)
     lapels = [_lapel(d, outfit.jacket, s) for s in (-1, 1)]
     mask = d.p.mask(lapels)
+    # Light cloth is pressed flat like a collar's leaf: a narrow shadow under its fold and a low edge, no
+    # highlight on a broad roll (a white blazer's lapels, lifted 0.22 neck half-widths and rounded over 0.3,
+    # read as padded); dark cloth shows its lapels by the roll's highlight.
+    t = _light_share(colour)
+    shadow = np.add(np.multiply(LAPEL_SHADOW, 1 - t), np.multiply(LEAF_SHADOW, t))
     # (lapels lie on the chest, in front of the neck and well below it: their shadow falls on the shirt)
-    d.cast(mask, 0.1, 0.22, 0.5, on_skin=False)
+    d.cast(mask, *shadow, on_skin=False)
     d.p.paint(mask, d.fabric(colour, 1.03 if outfit.jacket != "shawl" else 1.08, 3, grain=WOOL))
-    d.lift(mask, 0.22, 0.3)
-    d.rim(mask)
+    d.lift(mask, *np.add(np.multiply(LAPEL_LIFT, 1 - t), np.multiply(LEAF_LIFT, t)))
+    d.rim(mask, amount=RIM_LIGHT * (1 - t))
+    if t > 0:
+        d.p.pressed = mask * t
     # Breast pocket on the wearer's left (image right) and the top button.
     welt = [d.pt(2.3, 3.25), d.pt(3.7, 3.05), d.pt(3.72, 3.3), d.pt(2.32, 3.5)]
     if outfit.pocket_square:

@@ -59,6 +59,7 @@ class Painter:
         self.height = np.zeros(self.cov.shape, np.float32)
         self.grain = np.zeros(self.cov.shape, np.float32)
         self.skin = np.zeros(self.cov.shape, np.float32)
+        self.pressed = None  # where cloth is pressed flat (0..1): the finish evens its surface out
 
     def mask(self, polygons=(), holes=(), lines=(), dots=()):
         """Coverage (window-sized float32 0..1) of polygons minus holes, plus strokes (points, width) and dots
