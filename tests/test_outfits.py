@@ -985,6 +985,28 @@ def test_the_neck_drawn_under_p12s_jaw_is_no_wider_than_a_neck(size):
         assert painted.sum() < 0.38 * (shadow & under_jaw).sum(), (cid, int(painted.sum()))
 
 
+@needs_shared(PORTRAITS)
+@pytest.mark.parametrize("size", ["295x413", "413x531"])
+def test_no_sliver_of_her_cream_collar_kept_with_the_hair_tips(size):
+    """p15: her cream collar between the lower ends of her strands and the garment's top was taken in with the
+    hair kept in front: a light patch with their collar's rim by her left jaw (or, where the tips gave part of
+    it up, a notch of the garment). Light cloth in the hair at the garment's top is not kept now (a light strand
+    reaching down from higher up is). Light pixels (luma over 90) kept in front within 0.3 neck half-widths
+    above to 0.5 below the garment's top beside the neck: 262-614 before, 30-101 now."""
+    ctx = geometry_context(portrait("p15"), size=size)
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    h, w = fit.height, fit.width
+    rows, dx = np.arange(h)[:, None], np.abs(np.arange(w) - fit.cx)[None, :]
+    face = regions.polygon_mask((h, w), ctx.canvas_landmarks, regions.FACE_OVAL) > 0
+    top = fit.garment_top[None, :]
+    zone = (rows > top - 0.3 * fit.neck) & (rows < top + 0.5 * fit.neck) & (dx > fit.neck) & ~face
+    assert fit.hair is not None and (fit.hair > 0.5).sum() > 3000  # (her hair is still kept in front)
+    for cid in ("child_3", "woman_5", "man_1"):
+        dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        light = zone & (dressed.alpha > 0.5) & (dressed.hair > 0.5) & (luma(dressed.canvas) > 90)
+        assert light.sum() < 150, (cid, int(light.sum()))
+
+
 def lightened_beside_neck(ctx, fit, dressed):
     """Pixels beside the neck (0.9-1.3 neck half-widths out, from the chin to half a neck half-width below
     the collar line) that were a strand's dark shadow in the photo and came out in skin's colour and light."""

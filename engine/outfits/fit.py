@@ -76,6 +76,7 @@ TURNED_UP = 1.15  # neck half-widths above the collar line beside the neck: high
 TURNED_REACH = (1.3, 1.9)  # ...and then it rises to their collar only this close to the neck (see STAND_REACH)
 STAND_CAP = 0.5  # neck half-widths above the collar line: the garment stands no higher beside the neck
 NECK_HALF = 0.31  # face widths: a neck drawn under the jaw is this wide each side of its centre
+LIGHT_REACH = 0.3  # neck half-widths above the garment's top within which light cloth under hair lies
 STAND_SNAP = 0.06  # face widths: a collar that stood this close under the jaw reached it
 
 
@@ -296,6 +297,10 @@ def measure(canvas, alpha, points):
     fit.skin_slope = _skin_slope(canvas, fit.neck_like, cx, neck, chin_y, collar_y + fit.skin_depth)
     hair = hair_in_front(canvas, alpha, points, cx, neck, collar_y)
     hair *= 1 - fit.clothes_above  # their collar that leaves the matte is not kept in front as hair either
+    if hair.max() > 0.5:
+        # (nor light cloth taken in with the strands' lower ends at the garment's top: p15's cream collar
+        # stood between them and the garment as a light patch with their collar's rim)
+        hair *= 1 - _light_under_hair(lab, hair, cx, neck, chin_y - JAW_RISE * fw, garment_top)
     fit.hair = hair if hair.max() > 0.5 else None
     clothes = body & ~skin_like & (rows > collar_y + 0.1 * fw)
     if fit.hair is not None:
@@ -510,6 +515,27 @@ def _neck_filled(canvas, neck_like, skin_like, face, cx, neck, chin_y, collar_y,
     near = np.zeros((h, w), np.float32)
     near[y0:y1, x0:x1] = np.where(unknown > 0, np.clip(1 - inside / (FILL_REACH * neck), 0, 1), 1)
     return out, cv2.GaussianBlur(where, (0, 0), 0.7) * (where > 0), near
+
+
+def _light_under_hair(lab, hair, cx, neck, top, garment_top):
+    """Light cloth in the hair kept in front (`hair`) at the garment's top (HxW float32, soft): beside the
+    neck (beyond a neck half-width), from `top` (a row) to half a neck half-width below the garment's top
+    line, 1.5 LIGHT_GAP lighter than the hair's median, in pieces that begin no higher than LIGHT_REACH above
+    the garment's top (a light strand reaching down from higher up is hair)."""
+    h, w = hair.shape
+    if not (hair > 0.8).any():
+        return np.zeros((h, w), np.float32)
+    rows, dx = np.arange(h)[:, None], np.abs(np.arange(w) - cx)[None, :]
+    hair_l = float(np.median(lab[..., 0][hair > 0.8]))
+    zone = (rows > top) & (rows < garment_top[None, :] + 0.5 * neck) & (dx > neck)
+    light = zone & (hair > 0.3) & (lab[..., 0] > hair_l + 1.5 * LIGHT_GAP)
+    _count, labels, stats, _ = cv2.connectedComponentsWithStats(light.astype(np.uint8), connectivity=8)
+    left, width = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_WIDTH]
+    highest = np.array([garment_top[x : x + n].min() if n else h for x, n in zip(left, width)])
+    keep = np.flatnonzero(stats[:, cv2.CC_STAT_TOP] >= highest - LIGHT_REACH * neck)
+    light = np.isin(labels, keep[keep > 0])
+    light = cv2.dilate(light.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & zone
+    return cv2.GaussianBlur(light.astype(np.float32), (0, 0), 0.8)
 
 
 def _skin_in_shadow(lab, skin_ref):
