@@ -287,14 +287,8 @@ def _apart_from_us(alpha, face, result):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["Gavyn_Arthur", "Laurie_Chan", "Jim_Wall"])
 def test_it_leaves_no_pieces_of_a_removed_bystander(name, monkeypatch):
-    path = LFW / f"{name}_0001.jpg"
-    if not path.exists():
-        pytest.skip(f"{path.name} is absent from ../shared/lfw_dev")
-    found = detect.find_face(np.asarray(Image.open(path).convert("RGB")), allow_several=True)
-    after = matte.small_matte(found.source, found.face, found.rotation, found.others)
-    with monkeypatch.context() as patch:
-        patch.setattr(matte, "_cut_loose", lambda left, removal, work: np.zeros(left.shape, np.float32))
-        before = matte.small_matte(found.source, found.face, found.rotation, found.others)
+    nothing_cut = lambda left, removal, work: np.zeros(left.shape, np.float32)
+    found, before, after = _mattes_without(name, "_cut_loose", nothing_cut, monkeypatch)
     # The removal alone leaves pieces (61-339 px); with them cut loose, none.
     assert _apart_from_us(before.alpha, found.face, before) > 40
     assert _apart_from_us(after.alpha, found.face, after) < 10
@@ -402,15 +396,22 @@ def test_it_drops_the_part_apart_from_us_down_to_where_we_touch():
 
 def _remnant_mattes(name, monkeypatch):
     """(face, matte without `drop_remnants`, alpha with it) of an lfw_dev photo, in matte px."""
+    found, before, after = _mattes_without(name, "drop_remnants", lambda whole, alpha, *a, **k: alpha, monkeypatch)
+    return found.face, before, after.alpha
+
+
+def _mattes_without(name, step, stand_in, monkeypatch):
+    """(found face, matte with `step` of engine/stages/matte.py replaced by `stand_in`, matte as it is) of an
+    lfw_dev photo; skips when the photo is absent."""
     path = LFW / f"{name}_0001.jpg"
     if not path.exists():
         pytest.skip(f"{path.name} is absent from ../shared/lfw_dev")
     found = detect.find_face(np.asarray(Image.open(path).convert("RGB")), allow_several=True)
     after = matte.small_matte(found.source, found.face, found.rotation, found.others)
     with monkeypatch.context() as patch:
-        patch.setattr(matte, "drop_remnants", lambda whole, alpha, *args, **kwargs: alpha)
+        patch.setattr(matte, step, stand_in)
         before = matte.small_matte(found.source, found.face, found.rotation, found.others)
-    return found.face, before, after.alpha
+    return found, before, after
 
 
 @pytest.mark.shared
