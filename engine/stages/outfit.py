@@ -41,6 +41,7 @@ UNDER_JAW_SEAM, SEAM_LEVELS = 0.015, 6.0
 # (about 1.5 px of soft edge).
 OUTLINE_SMOOTH, OUTLINE_RAMP = 2.5, 3.0
 SLIVER = 0.02  # face widths: background narrower than this between the head and the garment is closed
+FILL_FROM = 15  # px around a sliver within which only the head fills it in (not the background, the garment)
 
 
 def run(ctx):
@@ -81,9 +82,9 @@ def dress(fit, outfit_id, canvas, original, alpha):
     sliver = cv2.dilate(sliver.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & (alpha < 0.98)
     sliver &= hair < 0.99
     if sliver.any():
-        canvas = _filled(canvas, sliver)
+        canvas = _filled(canvas, sliver, alpha, coverage)
         if original is not None:
-            original = _filled(original, sliver)
+            original = _filled(original, sliver, alpha, coverage)
         alpha = np.maximum(alpha, sliver.astype(np.float32))  # (enclosed: solid, no soft edge)
     if fit.hair is not None:
         canvas, original, alpha = _back_hair(canvas, original, alpha, fit)
@@ -272,9 +273,13 @@ def _holes(solid):
     return outside[1:-1, 1:-1] == 0
 
 
-def _filled(image, sliver):
-    """`image` with the pixels of `sliver` filled in from around them."""
+def _filled(image, sliver, alpha, coverage):
+    """`image` with the pixels of `sliver` filled in from the head around them: outside the matte the
+    canvas still holds what left it (taken in, p09's white collar stood as specks at his jaw's corners),
+    and the garment's colour taken up stood as a dark notch above its top."""
     mask = cv2.dilate(sliver.astype(np.uint8), np.ones((3, 3), np.uint8))  # (not from its soft rim)
+    near = cv2.dilate(mask, np.ones((FILL_FROM, FILL_FROM), np.uint8)).astype(bool)
+    mask[near & ((alpha < 0.5) | (coverage > 0.5))] = 1
     return np.where(sliver[..., None], cv2.inpaint(image, mask, 3, cv2.INPAINT_TELEA), image)
 
 
