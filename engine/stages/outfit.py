@@ -70,10 +70,12 @@ def dress(fit, outfit_id, canvas, original, alpha):
     """The canvases and matte with the outfit put on the person measured by `fit`."""
     rgb, coverage = render(OUTFITS[outfit_id], fit)
     hair = fit.hair if fit.hair is not None else np.zeros_like(coverage)
-    canvas = _over(rgb, coverage, canvas, hair)
+    own = _own_alpha(alpha, hair, fit)
+    canvas = _over(rgb, coverage, canvas, hair, own)
     if original is not None:
-        original = _over(rgb, coverage, original, hair)
-    alpha = _person_alpha(alpha, coverage, hair, fit)
+        # (the photo as it is, with no new background: all of it stays behind the garment's soft edge)
+        original = _over(rgb, coverage, original, hair, np.ones_like(own))
+    alpha = np.clip(coverage + own * (1 - coverage), 0, 1).astype(np.float32)
     # (Not beside long hair kept in front: between it and the jaw, filled in from around, her collar's
     # place was a smudge of hair and skin colours, p15.)
     sliver = _slivers(alpha, fit) if fit.hair is None else np.zeros(alpha.shape, bool)
@@ -283,19 +285,23 @@ def _filled(image, sliver, alpha, coverage):
     return np.where(sliver[..., None], cv2.inpaint(image, mask, 3, cv2.INPAINT_TELEA), image)
 
 
-def _over(rgb, coverage, image, hair):
+def _over(rgb, coverage, image, hair, own):
+    """The garment over `image` where it stays in the matte (`own`, _own_alpha): under the garment's soft
+    edge, what left the matte is not mixed in (p15's cream collar showed as a faint line along its top)."""
     cov = coverage[..., None]
-    out = rgb * cov + image.astype(np.float32) * (1 - cov)
+    behind = own[..., None] * (1 - cov)
+    total = cov + behind
+    out = np.where(total > 1e-3, (rgb * cov + image * behind) / np.maximum(total, 1e-3), image)
     front = hair[..., None]
     out = image.astype(np.float32) * front + out * (1 - front)
     return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
-def _person_alpha(alpha, coverage, hair, fit):
-    """The person's own matte stays above the garment's top line (head, neck, hair) and for hair in front."""
+def _own_alpha(alpha, hair, fit):
+    """The person's own matte that stays: above the garment's top line (head, neck, hair) and for hair in
+    front."""
     rows = np.arange(alpha.shape[0], dtype=np.float32)[:, None]
     above = np.clip((fit.garment_top[None, :] + 0.5 * fit.neck - rows) / 2.0, 0, 1)
     if fit.clothes_above is not None:
         above = above * (1 - fit.clothes_above)
-    own = alpha * np.maximum(above, np.clip(hair / np.maximum(alpha, 1e-3), 0, 1))
-    return np.clip(coverage + own * (1 - coverage), 0, 1).astype(np.float32)
+    return alpha * np.maximum(above, np.clip(hair / np.maximum(alpha, 1e-3), 0, 1))
