@@ -585,7 +585,8 @@ def test_it_refuses_what_a_bystander_leaves_at_the_side_of_the_photo(name, their
     from engine.compliance import finished
 
     ctx = _until_checks((LFW / f"{name}_0001.jpg").read_bytes(), **DEFAULT_REQUEST)
-    beside = finished._beside_bystander(ctx, finished._faces_beside(ctx))
+    reached = finished._sides_reached(ctx)
+    beside = finished._beside_bystander(ctx, finished._faces_beside(ctx, reached), reached)
     one_person = next(c for c in finished.verify(ctx) if c.id == "one_person")
     if theirs:
         assert beside >= finished.BESIDE_ROWS and one_person.status == "fail"
@@ -622,7 +623,7 @@ def test_it_refuses_skin_left_where_a_bystanders_face_was_found(name, theirs):
     from engine.compliance import finished
 
     ctx = _until_checks((LFW / f"{name}_0001.jpg").read_bytes(), **DEFAULT_REQUEST)
-    faces = finished._faces_beside(ctx)
+    faces = finished._faces_beside(ctx, finished._sides_reached(ctx))
     assert faces  # the search beside the head found the other face
     _edges, in_their_face = finished._skin_not_ours(ctx, faces)
     one_person = next(c for c in finished.verify(ctx) if c.id == "one_person")

@@ -271,9 +271,10 @@ def _one_piece(ctx):
     others = [i for i in range(1, count) if i != own and stats[i, cv2.CC_STAT_AREA] >= limit]
     largest = max((int(stats[i, cv2.CC_STAT_AREA]) for i in others), default=0)
     above = _above_head(ctx, person)
-    faces_beside = _faces_beside(ctx)
+    reached = _sides_reached(ctx)
+    faces_beside = _faces_beside(ctx, reached)
     skin, in_their_face = _skin_not_ours(ctx, faces_beside)  # square face widths
-    beside = _beside_bystander(ctx, faces_beside)  # face widths
+    beside = _beside_bystander(ctx, faces_beside, reached)  # face widths
     width = face_width(ctx.canvas_landmarks)
     side_piece = beside * BESIDE_BAND * width**2  # px: the rows reached times the band's width
     share = max(largest, above, max(skin, in_their_face) * width**2, side_piece) / (h * w)
@@ -330,7 +331,7 @@ def _skin_not_ours(ctx, faces_beside):
     if palette is not None and skin.any():
         skin &= ~matte.palette_matches(colours[:chin], skin, palette, OWN_HAIR_CLOSE)
     skin = cv2.morphologyEx(skin.astype(np.uint8), cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))
-    own_face, ears = _own_face(points, alpha.shape)[:chin], _ears(points, skin.shape)
+    own_face, ears = _own_face(points, alpha.shape)[:chin], matte.ear_zones(points, skin.shape, width)
     in_their_face = 0.0
     for box in faces_beside:
         theirs = matte.rect_mask(skin.shape, np.asarray(box) * scale) & (skin > 0) & ~own_face & ~ears
@@ -347,14 +348,14 @@ def _skin_not_ours(ctx, faces_beside):
     return float(stats[theirs, cv2.CC_STAT_AREA].sum()) / width**2, in_their_face
 
 
-def _faces_beside(ctx):
+def _faces_beside(ctx, reached):
     """Boxes (output px) of the faces found in the source beside ours: those that lost to ours, and, when
-    the person reaches a side of the output above the chin (where a bystander joins us), those the search
-    beside our head finds."""
+    the person reaches a side of the output above the chin (`reached`, see _sides_reached: where a bystander
+    joins us), those the search beside our head finds."""
     if ctx.transform is None or ctx.image is None or ctx.face is None:
         return []
     boxes = list(getattr(ctx, "other_faces", []))
-    if any(side.any() for side in _sides_reached(ctx).values()):
+    if any(side.any() for side in reached.values()):
         boxes += _hidden_in_source(ctx)
     return [(*ctx.transform.point(b[0], b[1]), *ctx.transform.point(b[2], b[3])) for b in boxes]
 
@@ -368,27 +369,14 @@ def _sides_reached(ctx):
     return {"left": (alpha[:chin, :band] > 0.5).any(axis=1), "right": (alpha[:chin, -band:] > 0.5).any(axis=1)}
 
 
-def _beside_bystander(ctx, faces_beside):
-    """Face widths of rows above our chin in which the person reaches the side of the output where another
-    face was found in the source (`faces_beside`, output px; see BESIDE_ROWS)."""
-    reached = _sides_reached(ctx)
+def _beside_bystander(ctx, faces_beside, reached):
+    """Face widths of rows above our chin in which the person reaches (`reached`) the side of the output where
+    another face was found in the source (`faces_beside`, output px; see BESIDE_ROWS)."""
     middle = ctx.canvas_landmarks[list(FACE_OVAL)].mean(axis=0)[0]
     rows = 0
     for x0, _y0, x1, _y1 in faces_beside:
         rows = max(rows, int(reached["left" if (x0 + x1) / 2 < middle else "right"].sum()))
     return rows / face_width(ctx.canvas_landmarks)
-
-
-def _ears(points, shape):
-    """Boolean map of ellipses (HIDDEN_EAR half axes in face widths) about our cheek points: a piece of skin
-    mostly inside them is our ear, cut off from the face by hair or a shadow."""
-    ears = np.zeros(shape, dtype=np.uint8)
-    width = face_width(points)
-    axes = (int(HIDDEN_EAR[0] * width), int(HIDDEN_EAR[1] * width))
-    for index in (detect.CHEEK_A, detect.CHEEK_B):
-        centre = (int(points[index][0]), int(points[index][1]))
-        cv2.ellipse(ears, centre, axes, 0, 0, 360, 1, -1)
-    return ears > 0
 
 
 def other_faces_left(ctx):

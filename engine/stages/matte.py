@@ -357,17 +357,23 @@ NOSE_BOTTOM = 2
 
 
 def cut_at_ears(before, after, face, matte):
-    """Square face widths of solid matte (`before` > 0.5) that the removals of other people took away in
-    ellipses of SEED_EAR_HALF face widths about our cheek points (see CUT_AT_EARS in
-    engine/compliance/finished.py: someone pressed against our head is not cut away cleanly)."""
+    """Square face widths of solid matte (`before` > 0.5) that the removals of other people took away in our
+    ear zones (see CUT_AT_EARS in engine/compliance/finished.py: someone pressed against our head is not cut
+    away cleanly)."""
     points = face.landmarks * matte.scale + matte.offset
     width = face.width * matte.scale
-    ears = np.zeros(before.shape, dtype=np.uint8)
-    axes = (int(SEED_EAR_HALF[0] * width), int(SEED_EAR_HALF[1] * width))
+    taken = np.clip(before - after, 0.0, 1.0)[ear_zones(points, before.shape, width) & (before > 0.5)]
+    return float(taken.sum()) / max(1.0, width) ** 2
+
+
+def ear_zones(points, shape, face_width):
+    """Boolean map of ellipses of SEED_EAR_HALF face widths about our cheek points (mesh `points` in the
+    map's px): where our ears are."""
+    ears = np.zeros(shape, dtype=np.uint8)
+    axes = (int(SEED_EAR_HALF[0] * face_width), int(SEED_EAR_HALF[1] * face_width))
     for index in CHEEKS:
         cv2.ellipse(ears, (int(points[index][0]), int(points[index][1])), axes, 0, 0, 360, 1, -1)
-    taken = np.clip(before - after, 0.0, 1.0)[(ears > 0) & (before > 0.5)]
-    return float(taken.sum()) / max(1.0, width) ** 2
+    return ears > 0
 
 
 def fill_ears(alpha, colours, face, matte):
