@@ -24,6 +24,7 @@ _call_locks = {
     "person": threading.Lock(),
     "hands": threading.Lock(),
     "near": threading.Lock(),
+    "body": threading.Lock(),
 }
 
 RVM_WEIGHTS = "rvm_mobilenetv3_fp32.onnx"
@@ -73,6 +74,16 @@ def _new_hands():
     # model_complexity=0: the lite palm and hand models; on face crops they found the hand holding
     # ../shared/portraits/p10's microphone, which the full ones missed, at less cost.
     return hands.Hands(static_image_mode=True, max_num_hands=2, model_complexity=0, min_detection_confidence=0.5)
+
+
+def _new_body():
+    from mediapipe.python.solutions import pose
+
+    # model_complexity=1: the full pose model, the one the package ships (the heavy one would be downloaded).
+    # Its segmentation mask follows the one person it tracks, not everyone in view as the selfie segmenter's.
+    return pose.Pose(
+        static_image_mode=True, model_complexity=1, enable_segmentation=True, min_detection_confidence=0.3
+    )
 
 
 def rvm_weights_path():
@@ -155,6 +166,19 @@ def hand_points(rgb):
     ]
 
 
+def body_mask(rgb):
+    """(mask, nose) for the most prominent person in `rgb` (RGB uint8): a coarse float32 0..1 mask of that one
+    person's body the size of `rgb`, and their nose (x, y) in its pixels; None when no body is found."""
+    finder = _once("body", _new_body)
+    with _call_locks["body"]:
+        result = finder.process(np.ascontiguousarray(rgb))
+    if result.segmentation_mask is None or result.pose_landmarks is None:
+        return None
+    h, w = rgb.shape[:2]
+    nose = result.pose_landmarks.landmark[0]
+    return np.asarray(result.segmentation_mask, dtype=np.float32), (nose.x * w, nose.y * h)
+
+
 def rvm_session():
     return _once("rvm", _new_rvm)
 
@@ -166,4 +190,5 @@ def warm_up():
     detect_near_faces(blank)
     face_mesh_points(blank)
     hand_points(blank)
+    body_mask(blank)
     rvm_session()

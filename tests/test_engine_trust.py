@@ -541,7 +541,9 @@ def test_it_refuses_an_output_with_someone_behind_the_head(path):
 
 
 @needs_shared(P11)
-def test_it_refuses_someone_elses_skin_coming_in_from_the_side_edge():
+def test_it_refuses_someone_elses_skin_coming_in_from_the_side_edge(monkeypatch):
+    from engine.compliance import finished
+
     ctx = _until_checks(P11.read_bytes(), **SIZE_413)
     points, w = ctx.canvas_landmarks, ctx.canvas_alpha.shape[1]
     eyes_y, nose_x = int(points[detect.IRIS_A][1]), int(points[NOSE_TIP][0])
@@ -550,6 +552,10 @@ def test_it_refuses_someone_elses_skin_coming_in_from_the_side_edge():
     band = slice(eyes_y - 200, eyes_y - 100)
     ctx.canvas[band, int(points[detect.CHEEK_B][0]) :] = 110
     ctx.canvas_alpha[band, int(points[detect.CHEEK_B][0]) :] = 1.0
+    # The body model gives that sleeve to nobody: refused as another person's piece whatever its colour ...
+    assert {c.id: c.status for c in compliance.verify(ctx)}["one_person"] == "fail"
+    # ... and without that rule, a sleeve alone is not skin: what follows is the skin rule's part.
+    monkeypatch.setattr(finished, "foreign_beside", lambda ctx, reached: 0.0)
     assert {c.id: c.status for c in compliance.verify(ctx)}["one_person"] == "pass"
     # Skin of the face's colour on it, apart from the face, inside the photo: not this rule's (a whole face
     # there is the detector's to find, a hand the hand model's).
@@ -648,3 +654,46 @@ def test_it_finds_a_face_the_source_detection_missed_only_where_it_shows(name, c
 
     ctx = _until_checks((LFW / f"{name}_0001.jpg").read_bytes(), **DEFAULT_REQUEST)
     assert hidden_faces_left(ctx) == count
+
+
+NOT_THEIR_BODY = {
+    "Kim_Chinn": True,  # a colleague's shoulder in the same uniform at the left edge, from eye level down
+    "Jean-David_Levitte": True,  # suits of the men behind him at both sides of his neck
+    "Dave_McNealey": True,  # the back of a hugging man's head at the left edge
+    "Jennifer_Lopez": False,  # her own wide hat brim at the right edge, outside the body model's mask
+    "Irwan_Fadzi_Idris": False,  # his own outstretched arm at the right edge, below the rule's rows
+}
+
+
+@needs_shared(LFW)
+@pytest.mark.parametrize("name, theirs", NOT_THEIR_BODY.items())
+def test_it_refuses_a_piece_at_the_side_that_the_body_model_gives_to_nobody(name, theirs):
+    from engine.compliance import finished, silhouette
+
+    ctx = _until_checks((LFW / f"{name}_0001.jpg").read_bytes(), **DEFAULT_REQUEST)
+    foreign = silhouette.foreign_beside(ctx, finished._sides_reached(ctx))
+    one_person = next(c for c in finished.verify(ctx) if c.id == "one_person")
+    if theirs:
+        assert foreign >= silhouette.FOREIGN_AREA and one_person.status == "fail"
+    else:
+        assert foreign < silhouette.FOREIGN_AREA and one_person.status == "pass"
+
+
+@needs_shared(P11)
+def test_it_looks_for_another_persons_piece_only_on_the_tracked_customer(monkeypatch):
+    # A body found elsewhere (its nose outside our face's box) says nothing about our outline: no piece is
+    # counted even where the whole person lies outside its mask.
+    from engine import models
+    from engine.compliance import silhouette
+
+    ctx = _until_checks(P11.read_bytes(), size="295x413")
+    h, w = ctx.image.shape[:2]
+    reached = {"left": np.ones(3, bool), "right": np.zeros(3, bool)}
+    monkeypatch.setattr(models, "body_mask", lambda rgb: (np.zeros(rgb.shape[:2], np.float32), (1.0, 1.0)))
+    assert silhouette.foreign_beside(ctx, reached) == 0.0
+    x0, y0, x1, y1 = ctx.face.box
+    factor = min(1.0, silhouette.BODY_SIDE / max(h, w))
+    nose = ((x0 + x1) / 2 * factor, (y0 + y1) / 2 * factor)
+    monkeypatch.setattr(models, "body_mask", lambda rgb: (np.zeros(rgb.shape[:2], np.float32), nose))
+    ctx.canvas_alpha = np.ones_like(ctx.canvas_alpha)  # the person everywhere, touching both sides
+    assert silhouette.foreign_beside(ctx, reached) > silhouette.FOREIGN_AREA

@@ -83,4 +83,4 @@ def test_it_loads_all_models_in_workers_and_no_matting_model_for_the_upload_chec
     # the web process: the face models and the small person segmenter, no matting model
     assert loaded("upload-check", str(portrait)) == '["detector", "mesh", "person"]'
     # a worker is ready before its first job: every model a job runs (hands and the near-face detector too)
-    assert loaded("worker-start") == '["detector", "hands", "mesh", "near", "rvm"]'
+    assert loaded("worker-start") == '["body", "detector", "hands", "mesh", "near", "rvm"]'

@@ -6,7 +6,9 @@ label nor a preview watermark plays a part) goes through the face detector and m
 - exactly one face, upright (roll within the document limit) and where the plan put it (eyes within a few
   px): catches a photo turned the wrong way, a face that is not there, a bystander's face left in;
 - the face oval opaque (mean alpha >= FACE_OPAQUE): catches a face made see-through by the matte;
-- no second piece of person apart from the customer: catches another person's skin or shoulder left over;
+- no second piece of person apart from the customer: catches another person's skin or shoulder left over,
+  also joined to the customer at a side edge where a body model that follows only the customer sees nobody
+  (engine/compliance/silhouette.py);
 - no other person's face beside the customer's, even cut in half by the output's edge or joined to the
   customer by the matte (`bystander_faces`);
 - no hand in the photo, the customer's or anyone else's, but for a phone held at the ear (`no_hands`).
@@ -21,6 +23,7 @@ from ..stages import detect, matte
 from .base import LIMITS, Check
 from .covered import HANDS_FIX, hands_in_photo, source_covering
 from .framing import face_mask
+from .silhouette import FOREIGN_AREA, foreign_beside
 
 GREY = 128.0
 FACE_OPAQUE = 0.98
@@ -275,15 +278,17 @@ def _one_piece(ctx):
     faces_beside = _faces_beside(ctx, reached)
     skin, in_their_face = _skin_not_ours(ctx, faces_beside)  # square face widths
     beside = _beside_bystander(ctx, faces_beside, reached)  # face widths
+    not_their_body = foreign_beside(ctx, reached)  # square face widths
     width = face_width(ctx.canvas_landmarks)
     side_piece = beside * BESIDE_BAND * width**2  # px: the rows reached times the band's width
-    share = max(largest, above, max(skin, in_their_face) * width**2, side_piece) / (h * w)
+    share = max(largest, above, max(skin, in_their_face, not_their_body) * width**2, side_piece) / (h * w)
     left_beside = (
         others
         or above >= ABOVE_HEAD_PX
         or skin >= OTHER_SKIN
         or in_their_face >= SKIN_IN_THEIR_FACE
         or beside >= BESIDE_ROWS
+        or not_their_body >= FOREIGN_AREA
     )
     pressed = ctx.cut_at_ears >= CUT_AT_EARS
     return Check(
