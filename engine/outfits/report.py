@@ -23,7 +23,13 @@ framed at the default size and every outfit is put on. Per portrait and outfit i
   where a neck or a collar stands on a photo, so background there makes the head look pasted on;
 - cut: straight horizontal cuts in the dressed matte (px): pixels where it falls from person to background
   within two rows (by more than CUT_DROP), in runs of at least CUT_RUN face widths along one row (a cut
-  through hair or fur; a natural outline falling that sharply is curved and runs a few pixels per row).
+  through hair or fur; a natural outline falling that sharply is curved and runs a few pixels per row);
+- jaw: abrupt pixels at the jaw's corners (px), where the jaw and the neck meet the garment's collar and
+  shoulder on either side (`jaw_zones`): pixels of the photo on blue, red or white that stand out from
+  the median of their 3x3 neighbours by more than JAW_STEP levels in a channel (a speck of their collar, a
+  notch or a spike of the garment, a ragged pixel), plus pixels where the matte steps from background
+  straight to solid next to them (a hard, stair-stepped outline: a ledge's edge). An anti-aliased outline
+  running smoothly from the jaw into the collar scores a few; a natural outline has none of either.
 
 It writes OUTDIR/report.md (the table) and OUTDIR/report.json, and per portrait a print-size sheet of all
 outfits on blue (`print_<p>.png`, tiles at half size, about as a 35x45 mm print looks on screen), and a
@@ -57,6 +63,10 @@ FULL_SHEET_IDS = ("man_1", "man_5", "man_20", "woman_2", "woman_5", "woman_15", 
 UP_TO_GEOMETRY = stages_through("geometry")
 SKIN_SHARE = 0.75  # a pixel counts as painted skin when at least this much of it is
 CUT_DROP, CUT_RUN = 0.6, 0.08  # a straight cut: the matte falls by this much, along this many face widths
+# The jaw's corners: from JAW_ZONE[0] to JAW_ZONE[1] neck half-widths out from the neck's centre, from
+# JAW_ZONE[2] neck half-widths above the garment's top line down to JAW_ZONE[3] below it.
+JAW_ZONE = (0.5, 2.2, 1.2, 0.4)
+JAW_STEP = 60.0  # levels (0-255, any channel) by which an abrupt pixel stands out from its 3x3 median
 
 
 FRAMED_FIELDS = ("canvas", "canvas_alpha", "canvas_original", "canvas_landmarks", "canvas_coverage")
@@ -204,6 +214,39 @@ def straight_cuts(alpha, face_width):
     return cv2.dilate(cv2.erode(falls.astype(np.uint8), line), line) > 0
 
 
+def jaw_zones(fit):
+    """Where the jaw and the neck meet the garment's collar and shoulder, on both sides (bool HxW): a band
+    along the garment's top line beside the neck (JAW_ZONE)."""
+    h, w = fit.height, fit.width
+    rows = np.arange(h)[:, None]
+    dx = np.abs(np.arange(w) - fit.cx)[None, :]
+    top = fit.garment_top[None, :]
+    near, far, above, below = JAW_ZONE
+    return (dx >= near * fit.neck) & (dx <= far * fit.neck) & (rows >= top - above * fit.neck) & (
+        rows <= top + below * fit.neck
+    )
+
+
+def jaw_corners(dressed, zones):
+    """Abrupt pixels in the jaw's corners (int, px; see the module's doc): on each of the three backgrounds,
+    pixels standing out from their 3x3 median by more than JAW_STEP, plus (once) pixels beside which the
+    matte steps from background (under 0.05) straight to solid (over 0.95)."""
+    count = 0
+    for colour in BACKGROUNDS.values():
+        shown = on(colour, dressed.canvas, dressed.alpha)
+        median = cv2.medianBlur(shown, 3).astype(np.int16)
+        count += int((zones & (np.abs(shown.astype(np.int16) - median).max(axis=2) > JAW_STEP)).sum())
+    a = dressed.alpha
+    hard = np.zeros(a.shape, bool)
+    for axis in (0, 1):
+        lo = np.minimum(a, np.roll(a, 1, axis=axis))
+        hi = np.maximum(a, np.roll(a, 1, axis=axis))
+        step = (lo < 0.05) & (hi > 0.95)
+        hard |= step & (a > 0.95)
+        hard |= np.roll(step & (np.roll(a, 1, axis=axis) > 0.95), -1, axis=axis)
+    return count + int((zones & hard).sum())
+
+
 def on(background, canvas, alpha):
     a = alpha[..., None]
     return np.clip(canvas * a + np.array(background, np.float32) * (1 - a) + 0.5, 0, 255).astype(np.uint8)
@@ -218,6 +261,7 @@ def measure_portrait(path, ids, cache=None):
     fit_ms = (time.perf_counter() - started) * 1000
     own = own_clothes(ctx, fit)
     own_grain = grain(ctx.canvas, own)
+    zones = jaw_zones(fit)
     rows, dressed_all, dress_ms = {}, {}, []
     for cid in ids:
         started = time.perf_counter()
@@ -236,6 +280,7 @@ def measure_portrait(path, ids, cache=None):
             "grain_px": None if ours is None else round(ours, 2),
             "gap": int(gap_under_face(dressed.alpha, ctx.canvas_landmarks).sum()),
             "cut": int(straight_cuts(dressed.alpha, fit.face_width).sum()),
+            "jaw": jaw_corners(dressed, zones),
         }
         dressed_all[cid] = dressed
     summary = {
@@ -288,9 +333,9 @@ def _fmt(values, digits=2, worst=max):
 def table(results):
     head = (
         "| portrait | own clothes px visible: median (max) | jaggedness px | neck dE | invented skin px "
-        "| grain ratio (median (min)) | gap px | cut px | own grain | fit ms | dress ms |"
+        "| grain ratio (median (min)) | gap px | cut px | jaw corners px | own grain | fit ms | dress ms |"
     )
-    lines = [head, "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [head, "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for name, (rows, summary) in results.items():
         vals = list(rows.values())
         lines.append(
@@ -298,6 +343,7 @@ def table(results):
             f"| {_fmt([r['dE'] for r in vals], 1)} | {_fmt([r.get('skin') for r in vals], 0)} "
             f"| {_fmt([r['grain'] for r in vals], 2, min)} "
             f"| {_fmt([r.get('gap') for r in vals], 0)} | {_fmt([r.get('cut') for r in vals], 0)} "
+            f"| {_fmt([r.get('jaw') for r in vals], 0)} "
             f"| {summary['own_grain']} | {summary['fit_ms']} | {summary['dress_ms']} |"
         )
     lines.append(overall(results))
@@ -313,7 +359,8 @@ def overall(results):
     return (
         f"| all | {share} | {_fmt([r['jag'] for r, _ in rows])} | {_fmt([r['dE'] for r, _ in rows], 1)} "
         f"| {_fmt([r.get('skin') for r, _ in rows], 0)} | {_fmt([r['grain'] for r, _ in rows], 2, min)} "
-        f"| {_fmt([r.get('gap') for r, _ in rows], 0)} | {_fmt([r.get('cut') for r, _ in rows], 0)} | | | |"
+        f"| {_fmt([r.get('gap') for r, _ in rows], 0)} | {_fmt([r.get('cut') for r, _ in rows], 0)} "
+        f"| {_fmt([r.get('jaw') for r, _ in rows], 0)} | | | |"
     )
 
 
