@@ -42,6 +42,9 @@ UNDER_JAW_SEAM, SEAM_LEVELS = 0.015, 6.0
 OUTLINE_SMOOTH, OUTLINE_RAMP = 2.5, 3.0
 SLIVER = 0.02  # face widths: background narrower than this between the head and the garment is closed
 FILL_FROM = 15  # px around a sliver within which only the head fills it in (not the background, the garment)
+# Beside a sliver, their clothes' pixels standing solid are filled in with it: not skin-coloured and under
+# STRAY_DARK of the skin's luma or STRAY_LIGHT levels over it.
+STRAY_DARK, STRAY_LIGHT = 0.25, 60.0
 
 
 def run(ctx):
@@ -71,23 +74,40 @@ def dress(fit, outfit_id, canvas, original, alpha):
     rgb, coverage = render(OUTFITS[outfit_id], fit)
     hair = fit.hair if fit.hair is not None else np.zeros_like(coverage)
     own = _own_alpha(alpha, hair, fit)
-    canvas = _over(rgb, coverage, canvas, hair, own)
-    if original is not None:
-        # (the photo as it is, with no new background: all of it stays behind the garment's soft edge)
-        original = _over(rgb, coverage, original, hair, np.ones_like(own))
     alpha = np.clip(coverage + own * (1 - coverage), 0, 1).astype(np.float32)
     # (Not beside long hair kept in front: between it and the jaw, filled in from around, her collar's
     # place was a smudge of hair and skin colours, p15.)
     sliver = _slivers(alpha, fit) if fit.hair is None else np.zeros(alpha.shape, bool)
     # with its soft rim (left half-transparent, it showed as an outline in the background's colour), but
     # not over hair kept in front, which keeps the photo's pixels
-    sliver = cv2.dilate(sliver.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & (alpha < 0.98)
+    ring = cv2.dilate(sliver.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    # (and their clothes' edge standing solid beside it: p11's black jacket edge was a ragged black line
+    # between the jaw and the new collar)
+    stray = _stray(canvas, coverage, fit) if sliver.any() else np.zeros(alpha.shape, bool)
+    sliver = ring & ((alpha < 0.98) | stray)
     sliver &= hair < 0.99
     if sliver.any():
-        canvas = _filled(canvas, sliver, alpha, coverage)
+        # Filled in behind the garment, which lies over it with its soft edge (filled over it, the garment's
+        # top edge there was a hard pixel staircase: p04's and p12's jaw corners), and with a smooth outline
+        # toward the background (solid to its edge, the closing's corners stood out as a ledge).
+        # (With their coat gone, _under_jaw paints the neck's side around it with a smooth outline of its own.)
+        smooth = _smooth_outline(sliver, alpha) * (alpha < 0.98) if not fit.coat_removed else 0.0
+        behind = np.maximum(sliver, smooth)
+        fill = behind > 0
+        # (from the head and the neck's skin drawn beside it, not from the garment's cloth, nor its soft
+        # edge over what left the matte: taken up, it stood as a dark speck above its top, p12)
+        source = ((own * (1 - coverage) >= 0.5) & ~stray) | (_skin_drawn(fit) & (coverage > 0.5))
+        first = _over(rgb, coverage, canvas, hair, own)
+        canvas = np.where(fill[..., None], _filled(first, fill, alpha, source), canvas)
         if original is not None:
-            original = _filled(original, sliver, alpha, coverage)
-        alpha = np.maximum(alpha, sliver.astype(np.float32))  # (enclosed: solid, no soft edge)
+            first = _over(rgb, coverage, original, hair, np.ones_like(own))
+            original = np.where(fill[..., None], _filled(first, fill, alpha, source), original)
+        own = np.maximum(own, behind)
+    canvas = _over(rgb, coverage, canvas, hair, own)
+    if original is not None:
+        # (the photo as it is, with no new background: all of it stays behind the garment's soft edge)
+        original = _over(rgb, coverage, original, hair, np.ones_like(own))
+    alpha = np.clip(coverage + own * (1 - coverage), 0, 1).astype(np.float32)
     if fit.hair is not None:
         canvas, original, alpha = _back_hair(canvas, original, alpha, fit)
     elif fit.coat_removed:
@@ -275,14 +295,38 @@ def _holes(solid):
     return outside[1:-1, 1:-1] == 0
 
 
-def _filled(image, sliver, alpha, coverage):
-    """`image` with the pixels of `sliver` filled in from the head around them: outside the matte the
-    canvas still holds what left it (taken in, p09's white collar stood as specks at his jaw's corners),
-    and the garment's colour taken up stood as a dark notch above its top."""
+def _filled(image, sliver, alpha, source):
+    """`image` with the pixels of `sliver` filled in from the `source` pixels around them that stay in the
+    matte (the head, and the neck's skin drawn beside it): outside the matte the canvas still holds what
+    left it (taken in, p09's white collar stood as specks at his jaw's corners, p12's light-blue one as a
+    speck by the neck drawn under his jaw), and the garment's colour taken up stood as a dark notch above
+    its top."""
     mask = cv2.dilate(sliver.astype(np.uint8), np.ones((3, 3), np.uint8))  # (not from its soft rim)
     near = cv2.dilate(mask, np.ones((FILL_FROM, FILL_FROM), np.uint8)).astype(bool)
-    mask[near & ((alpha < 0.5) | (coverage > 0.5))] = 1
+    mask[near & ((alpha < 0.5) | ~source)] = 1
     return np.where(sliver[..., None], cv2.inpaint(image, mask, 3, cv2.INPAINT_TELEA), image)
+
+
+def _stray(canvas, coverage, fit):
+    """Their clothes' pixels that cannot be the head's (HxW bool): not skin-coloured and far darker than
+    the skin (under STRAY_DARK of its luma: black cloth, not a beard) or far lighter (STRAY_LIGHT levels: a
+    white collar), where the garment does not cover."""
+    if fit.skin_like is None:
+        return np.zeros(coverage.shape, bool)
+    lum, skin = luma(canvas), float(luma(np.asarray(fit.skin, np.float32)[None, None])[0, 0])
+    odd = (lum < STRAY_DARK * skin) | (lum > skin + STRAY_LIGHT)
+    return odd & (fit.skin_like < 0.5) & (coverage < 0.5)
+
+
+def _skin_drawn(fit):
+    """Where the outfit draws the neck's side under the jaw (HxW bool; fit.neck_side, with the rest of
+    fit.neck_behind): beside it a sliver between the jaw and the garment takes its colours (p12: from the
+    head and what was left of his collar, it stood as a dark wedge where the neck meets the garment). Not
+    elsewhere: their collar painted over in lit skin, taken into a sliver beside a beard's shadow, stood as
+    a light line along p08's jaw."""
+    if fit.neck_side is None or fit.neck_behind is None:
+        return np.zeros((fit.height, fit.width), bool)
+    return fit.neck_behind > 0.5
 
 
 def _over(rgb, coverage, image, hair, own):
