@@ -1339,3 +1339,76 @@ def test_drawn_skin_has_the_grain_of_the_skin_without_a_pattern(prefix, size):
     fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
     assert fit.neck_detail is not None
     assert spectral_peaks(skin_texture(fit.neck_detail, (256, 256))) < 4
+
+
+def test_the_garment_keeps_its_soft_top_edge_over_a_sliver_filled_from_the_head():
+    """Background narrower than a sliver between the head and the garment's top is closed and filled in from
+    the head. It was filled over the garment, whose soft top edge there became the head's colour: a hard
+    pixel staircase along the collar at the jaw's corners (p04, p12, p03). It is filled behind the garment
+    now, which lies over it with its soft edge."""
+    fit = synthetic(600, 480)
+    skin, navy = np.array([200, 160, 140], np.uint8), np.array([30, 35, 60], np.float32)
+    h, w = fit.height, fit.width
+    rows = np.arange(h)[:, None]
+    # the head stops 3 px above the garment's top beside the neck: a sliver of background between them
+    alpha = (rows < fit.garment_top[None, :] - 3).astype(np.float32)
+    canvas = np.broadcast_to(skin, (h, w, 3)).copy()
+    dressed = outfit.dress(fit, "man_1", canvas, None, alpha)
+    dx = np.abs(np.arange(w) - fit.cx)[None, :]
+    top = fit.garment_top[None, :]
+    band = (dx > 1.2 * fit.neck) & (dx < 2.2 * fit.neck) & (rows > top - 10) & (rows < top + 3)
+    assert dressed.alpha[band].min() > 0.98  # the sliver is closed
+    edge = band & (dressed.coverage > 0.2) & (dressed.coverage < 0.8)
+    assert edge.sum() > 20
+    lum = luma(dressed.canvas)[edge]
+    skin_lum, navy_lum = float(luma(skin[None, None])[0, 0]), float(luma(navy[None, None])[0, 0])
+    # (filled over it: the skin's own luma; behind it: between the skin's and the cloth's)
+    assert np.median(lum) < skin_lum - 0.2 * (skin_lum - navy_lum)
+
+
+def test_a_narrow_spike_of_the_garment_beside_the_neck_is_taken_down_where_the_head_closes_it_in():
+    """Where their collar stood up to the jaw over a few columns only, the garment's top rose there alone: a
+    dark spike beside p04's neck, under the jaw. It stays down now where what it leaves is closed in by the
+    head (the outfit stage fills it from the head), and stays at the head's outline, where taking it down
+    left a notch of background beside the jaw (p03); a rise wider than SPIKE stays."""
+    from engine.outfits.fit import _without_spikes
+
+    h, w, fw = 120, 200, 150.0
+    rows = np.arange(h)[:, None]
+    natural = np.full(w, 80.0, np.float32)
+    top = natural.copy()
+    top[100:105] = 62.0  # a spike 5 columns wide
+    top[20:60] = 65.0  # a rise 40 columns wide
+    meets = np.where(top < natural, top, -1.0).astype(np.float32)
+    cols = np.arange(w)[None, :]
+    # the head down to 4 px above the garment, but for their collar under the jaw (left the matte) above
+    # the spike: what the spike leaves is shut in
+    head = (rows < 76) & ~((cols >= 100) & (cols < 105) & (rows >= 60))
+    lower, still = _without_spikes(top, natural, meets, head, fw)
+    assert lower[100:105].min() > 75 and (still[100:105] < 0).all()  # taken down
+    assert np.array_equal(lower[20:60], top[20:60]) and (still[20:60] >= 0).all()  # the wide rise stays
+    # at the head's outline (background beside it, down to the garment) the spike stays
+    lower, _ = _without_spikes(top, natural, meets, (rows < 76) & (cols >= 105), fw)
+    assert np.array_equal(lower[100:105], top[100:105])
+
+
+JAW_CORNERS_BEFORE_AFTER = {"p03": 20, "p04": 12, "p11": 45, "p12": 28}
+
+
+@needs_shared(PORTRAITS)
+@pytest.mark.parametrize("prefix", sorted(JAW_CORNERS_BEFORE_AFTER))
+def test_the_jaw_runs_into_the_collar_without_a_notch_a_ledge_or_a_speck(prefix):
+    """Where the jaw and the neck meet the garment's collar and shoulder, abrupt pixels on blue, red or white
+    (the report's jaw corners: a speck of their collar, a notch or spike of the garment, a ragged pixel, a
+    hard stair-stepped outline) under man_1 and woman_5 at 295x413 were p03 31-33, p04 26-27, p11 69-76,
+    p12 34-40: p04's pale ledge beside the jaw with a hard edge along the garment's shoulder and a dark
+    spike under his other jaw, p12's light-blue speck of his collar, p11's black jacket edge along the jaw.
+    Now p03 8-10, p04 1, p11 23-25, p12 14-22."""
+    from engine.outfits.report import jaw_corners, jaw_zones
+
+    ctx = geometry_context(portrait(prefix))
+    fit = measure(ctx.canvas, ctx.canvas_alpha, ctx.canvas_landmarks)
+    zones = jaw_zones(fit)
+    for cid in ("man_1", "woman_5"):
+        dressed = outfit.dress(fit, cid, ctx.canvas, None, ctx.canvas_alpha)
+        assert jaw_corners(dressed, zones) <= JAW_CORNERS_BEFORE_AFTER[prefix], cid

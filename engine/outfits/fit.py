@@ -78,6 +78,16 @@ STAND_CAP = 0.5  # neck half-widths above the collar line: the garment stands no
 NECK_HALF = 0.31  # face widths: a neck drawn under the jaw is this wide each side of its centre
 LIGHT_REACH = 0.3  # neck half-widths above the garment's top within which light cloth under hair lies
 STAND_SNAP = 0.06  # face widths: a collar that stood this close under the jaw reached it
+# Where the neck's side is drawn under the jaw, skin drawn next to the jaw's shadow that stays (darker than
+# PENUMBRA_DARK of the skin's luma) takes it on: at most PENUMBRA_DEPTH darker, fading over PENUMBRA_SPAN
+# neck half-widths; under the jaw's corners only, from PENUMBRA_FROM neck half-widths out from the neck's
+# centre to its side.
+PENUMBRA_DARK, PENUMBRA_DEPTH, PENUMBRA_SPAN = 0.7, 0.3, 0.15
+PENUMBRA_FROM = 0.45
+SPIKE = 0.05  # face widths: where the garment rose to their collar over fewer columns, it stays down...
+# ...when what it leaves is background this narrow (face widths) between the head and the garment, which the
+# outfit stage closes and fills from the head (2 x its SLIVER)
+SLIVER_ACROSS = 0.04
 
 
 @dataclass
@@ -278,6 +288,7 @@ def measure(canvas, alpha, points):
             # (from a pixel inside: the neck's edge stands on the background, not on their collar's rim)
             drop |= cv2.dilate(beyond.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool) & ~face
             whole_side, fit.neck_side = fit.neck_side, fit.neck_side & column
+    garment_top, meets = _without_spikes(garment_top, natural_top, meets, person & ~drop, fw)
     fit.garment_top = garment_top
     fit.coat_removed = bool(fur_drop.any())
     fit.clothes_above = cv2.GaussianBlur(drop.astype(np.float32), (0, 0), 0.8)
@@ -355,7 +366,34 @@ def measure(canvas, alpha, points):
         background &= (rows < garment_top[None, :]) & ~fit.neck_side
         weight, shade = _side_in_shadow(kept, background, cx, neck, chin_y, collar_y, fw)
         fit.neck_shade += weight * (shade - fit.neck_shade)
+        # The jaw's shadow that stays runs on into the skin drawn next to it, fading (its edge against the
+        # drawn skin was their collar's edge: a short dark stroke across p12's neck under his jaw).
+        if fit.beard is not None:
+            kept &= fit.beard < 0.5
+        shadow = kept & _skin_in_shadow(lab, skin_ref)
+        fit.neck_shade *= _penumbra(canvas, shadow, fit.skin, cx, neck, chin_y, fw)
     return fit
+
+
+def _penumbra(canvas, shadow, skin, cx, neck, chin_y, fw):
+    """Factor (HxW) darkening skin drawn next to the jaw's shadow that stays (`shadow`: the photo's warm
+    shade under the jaw, HxW bool), as that shadow falls on a neck: as dark as its median next to it
+    (at most PENUMBRA_DEPTH darker than the skin), fading over PENUMBRA_SPAN neck half-widths. Only under
+    the jaw's corners, on the neck's front out from PENUMBRA_FROM neck half-widths (beside it,
+    fit._side_in_shadow shades the neck's side; in its middle the drawn neck continues the photo's own: a
+    crease under p09's chin darkened it around as a blotch)."""
+    h, w = shadow.shape
+    rows = np.arange(h)[:, None]
+    dx = np.abs(np.arange(w) - cx)[None, :]
+    lum = canvas.astype(np.float32) @ np.float32([0.299, 0.587, 0.114])
+    skin_lum = float(np.dot(np.asarray(skin, np.float32), [0.299, 0.587, 0.114]))
+    shadow = shadow & (lum < PENUMBRA_DARK * skin_lum) & (dx < NECK_HALF * fw) & (rows > chin_y - JAW_RISE * fw)
+    if shadow.sum() < 4:
+        return np.ones((h, w), np.float32)
+    depth = float(np.clip(1 - np.median(lum[shadow]) / max(skin_lum, 1.0), 0, PENUMBRA_DEPTH))
+    away = cv2.distanceTransform((~shadow).astype(np.uint8), cv2.DIST_L2, 5)
+    corners = np.clip((dx / neck - PENUMBRA_FROM) / 0.15, 0, 1) * np.clip((1 - dx / neck) / 0.15, 0, 1)
+    return (1 - depth * np.exp(-away / (PENUMBRA_SPAN * neck)) * corners).astype(np.float32)
 
 
 def _side_in_shadow(kept, background, cx, neck, chin_y, collar_y, fw):
@@ -853,6 +891,37 @@ def _stand_to_collar(collar, alpha, face, cx, neck, chin_y, garment_top, fw, rea
     against = (meets >= 0) & (fade >= 1)
     top = np.where(against, meets, np.maximum(top, meets))
     return top.astype(np.float32), np.where(against, meets, -1.0)
+
+
+def _without_spikes(top, natural, meets, kept, fw):
+    """The garment's top line (per column) without the narrow spikes where it rose to their collar over
+    fewer than SPIKE face widths (a grey closing, no lower than its natural line), and the columns where it
+    still meets the jaw (-1 elsewhere): where their collar stood up to the jaw over a few columns only, the
+    garment rose there alone, a dark spike beside the neck (p04's jaw corner on the image left). Only where
+    what it leaves is closed in between the head (`kept`: the person's pixels that stay) and the garment,
+    so the outfit stage fills it from the head: at the head's outline a spike meets the jaw's side, and
+    taken down it left a notch of background (p03)."""
+    k = max(3, int(SPIKE * fw) | 1)
+    padded = np.pad(top.astype(np.float32), k // 2, mode="edge")
+    widest = np.lib.stride_tricks.sliding_window_view(padded, k).max(axis=1)
+    closed = np.lib.stride_tricks.sliding_window_view(np.pad(widest, k // 2, mode="edge"), k).min(axis=1)
+    lower = np.minimum(np.maximum(closed, top), np.maximum(natural, top))
+    lowered = lower > top + 0.5
+    if lowered.any():
+        rows = np.arange(kept.shape[0])[:, None]
+        matte = (kept & (rows < lower[None, :])) | (rows >= lower[None, :])
+        size = 2 * max(1, round(SLIVER_ACROSS * fw / 2)) + 1
+        disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (size, size))
+        shut = cv2.morphologyEx(matte.astype(np.uint8), cv2.MORPH_CLOSE, disc) > 0
+        shut |= _holes_filled(matte.astype(np.uint8)) > 0
+        left = (rows >= top[None, :]) & (rows < lower[None, :]) & ~matte
+        edges = np.flatnonzero(np.diff(np.concatenate([[0], lowered.astype(np.int8), [0]])))
+        for start, stop in zip(edges[::2], edges[1::2]):
+            gone = left[:, start:stop]
+            if gone.any() and shut[:, start:stop][gone].mean() < 0.9:
+                lower[start:stop] = top[start:stop]  # (it stays: background would show there)
+        lowered = lower > top + 0.5
+    return lower.astype(np.float32), np.where(lowered, -1.0, meets).astype(np.float32)
 
 
 def _turned_up(top, cx, neck, collar_y):
