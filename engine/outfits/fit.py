@@ -33,6 +33,11 @@ HAIR_DISTANCE = 22.0
 MAX_RAISE = 0.15  # face widths the garment's top may rise above a typical shoulder line to cover clothes
 SHOULDER_RAISE = 0.45  # the same out at the shoulders, where what rises is their shoulder, not a collar
 DROP_BAND = 0.3  # face widths above the garment's top where the person's own clothes are dropped
+# Their collar at the jaw's corner: pieces neither skin nor hair beside the neck (over a neck half-width
+# out), off the face's outline by JAW_COLLAR_OFF face widths, touching the garment's top and at least
+# JAW_COLLAR_AREA and at most JAW_COLLAR_MAX face widths across (squared), with at most JAW_COLLAR_HAIR of
+# them hair-coloured.
+JAW_COLLAR_OFF, JAW_COLLAR_AREA, JAW_COLLAR_MAX, JAW_COLLAR_HAIR = 0.02, 0.04, 0.1, 0.5
 HAIR_SPAN = 0.8  # face widths from the centre line within which hair hangs beside the face
 CLOTHES_DISTANCE = 18.0  # Lab distance to one of the clothes' colours
 CLOTHES_FRACTION = 0.2  # of the neck's width: the person's own collar starts here
@@ -207,6 +212,7 @@ def measure(canvas, alpha, points):
     palette = _clothes_palette(lab, body & ~skin_like, collar_y, fw)
     rows = np.arange(h)[:, None]
     near_top = (rows >= chin_y) & (rows >= garment_top[None, :] - DROP_BAND * fw)
+    face = regions.polygon_mask((h, w), points, regions.FACE_OVAL) > 0
     # Skin-coloured cloth (a cream collar) out beside the neck counts as clothes unless it is clearly skin.
     clearly = skin_like & (_distance(lab, skin_ref) < REAL_SKIN * SKIN_DISTANCE)
     not_skin = np.where(beyond_neck, ~clearly, ~skin_like)
@@ -229,7 +235,8 @@ def measure(canvas, alpha, points):
         & (alpha > 0.02)
         & ~skin_like
     )
-    face = regions.polygon_mask((h, w), points, regions.FACE_OVAL) > 0
+    if not long_hair:  # (smaller than a collar's piece below the chin: only a corner of it shows there)
+        drop |= _collar_at_jaw(lab, person & ~skin_like, hair_ref, palette, face, cx, neck, chin_y, garment_top, fw)
     cloth_like = ~skin_like | (~clearly & (rows > chin_y))  # below the chin a cream collar is cloth
     k = 2 * max(1, int(0.03 * fw)) + 1
     near_face = cv2.dilate(face.astype(np.uint8), np.ones((k, k), np.uint8)).astype(bool)
@@ -809,6 +816,42 @@ def _garment_top(body, points, cx, neck, collar_y, fw):
         candidate & (rows < top[None, :] + 1) & (rows >= y_start)
     )  # solid or not: a photo may end below it
     return top, above
+
+
+def _collar_at_jaw(lab, not_skin, hair_ref, palette, face, cx, neck, chin_y, garment_top, fw):
+    """Their collar standing up to the jaw's corner beside the neck (HxW bool), above the chin's height too
+    where the chin is low (p11's light-grey shirt collar was a wedge between the jaw and the new collar, with
+    the dark lines of its folds): pieces of the person that are not skin, out beside the neck and off the
+    face, within DROP_BAND above the garment's top and touching it, mostly not hair-coloured (a beard's
+    edge or a sideburn stays)."""
+    h, w = not_skin.shape
+    rows = np.arange(h)[:, None]
+    k = 2 * max(1, int(JAW_COLLAR_OFF * fw)) + 1
+    off_face = cv2.dilate(face.astype(np.uint8), np.ones((k, k), np.uint8)) == 0
+    dx = np.abs(np.arange(w) - cx)[None, :]
+    top = garment_top[None, :]
+    zone = (dx > neck) & (dx < COLLAR_REACH * neck) & (rows >= top - DROP_BAND * fw) & (rows < top)
+    pieces = not_skin & off_face & zone
+    hair_d = None if hair_ref is None else _distance(lab, hair_ref, 0.7, 1.0)
+    if hair_d is not None and palette is not None:
+        # (not their dark jacket out at the shoulder, which the garment covers: it joined the collar)
+        pieces &= ~(_clothes_coloured(lab, palette) & (hair_d < 2 * HAIR_DISTANCE))
+    count, labels, stats, centres = cv2.connectedComponentsWithStats(pieces.astype(np.uint8), connectivity=8)
+    keep = np.zeros(count, bool)
+    keep[np.unique(labels[pieces & (rows >= top - 2)])] = True
+    area = stats[:, cv2.CC_STAT_AREA]
+    # (a corner of a collar, not their jacket beside the neck: taken, p12's at 413x531, the garment stood up
+    # over the jaw's shadow beside his neck)
+    keep &= (area >= (JAW_COLLAR_AREA * fw) ** 2) & (area <= (JAW_COLLAR_MAX * fw) ** 2)
+    keep &= centres[:, 1] < chin_y  # (lying mostly above the chin's height, where nothing else drops them)
+    keep[0] = False
+    if hair_d is not None:
+        hairy = np.bincount(labels.ravel(), (hair_d < HAIR_DISTANCE).ravel(), count)
+        keep &= hairy <= JAW_COLLAR_HAIR * stats[:, cv2.CC_STAT_AREA]
+    # (with its rim that is not skin-coloured: with the rest of their collar's mixed pixels, the garment
+    # stood up to it and the neck's side was drawn as a flat wedge)
+    rim = cv2.dilate(keep[labels].astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    return rim & not_skin
 
 
 def _collar_beside_neck(person, cloth_like, near_jaw, hair, face, centres, neck, chin_y, fw, garment_top):
