@@ -41,6 +41,7 @@ UNDER_JAW_SEAM, SEAM_LEVELS = 0.015, 6.0
 # (about 1.5 px of soft edge).
 OUTLINE_SMOOTH, OUTLINE_RAMP = 2.5, 3.0
 SLIVER = 0.02  # face widths: background narrower than this between the head and the garment is closed
+SLIVER_TOUCH = 5  # px (a square's side): a sliver lies within this of the head
 FILL_FROM = 15  # px around a sliver within which only the head fills it in (not the background, the garment)
 # Beside a sliver, their clothes' pixels standing solid are filled in with it: not skin-coloured and under
 # STRAY_DARK of the skin's luma or STRAY_LIGHT levels over it.
@@ -77,7 +78,7 @@ def dress(fit, outfit_id, canvas, original, alpha):
     alpha = np.clip(coverage + own * (1 - coverage), 0, 1).astype(np.float32)
     # (Not beside long hair kept in front: between it and the jaw, filled in from around, her collar's
     # place was a smudge of hair and skin colours, p15.)
-    sliver = _slivers(alpha, fit) if fit.hair is None else np.zeros(alpha.shape, bool)
+    sliver = _slivers(alpha, fit, own > 0.5) if fit.hair is None else np.zeros(alpha.shape, bool)
     # with its soft rim (left half-transparent, it showed as an outline in the background's colour), but
     # not over hair kept in front, which keeps the photo's pixels
     ring = cv2.dilate(sliver.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
@@ -270,13 +271,24 @@ def _around_neck(shape, fit, wide=False):
     return band if wide else band & (dx < 2.2 * fit.neck)
 
 
-def _slivers(alpha, fit):
+def _slivers(alpha, fit, head=None):
     """Thin slivers of background enclosed between the head and the garment around the neck, and holes
     (HxW bool): where their collar or fur left the matte next to a beard's or a jaw's edge, a line of
     background a few pixels wide stood between it and the new collar (on red, a red line); a piece of
     their collar inside the jaw's outline left a hole with its rim (p04). (At matte 0.95 too: a
-    half-transparent line lets the background through as well.)"""
-    return _enclosed(alpha, 2 * SLIVER * fit.face_width, (0.5, 0.95)) & _around_neck(alpha.shape, fit)
+    half-transparent line lets the background through as well.) With `head` (HxW bool, what stays of the
+    person above the garment), only pieces that touch it: a dent in the garment's own soft outline out
+    at the shoulder, filled in, took their jacket's colour left in the canvas there (a dark speck on p12's
+    shoulder under woman_5)."""
+    sliver = _enclosed(alpha, 2 * SLIVER * fit.face_width, (0.5, 0.95)) & _around_neck(alpha.shape, fit)
+    if head is None or not sliver.any():
+        return sliver
+    near_head = cv2.dilate(head.astype(np.uint8), np.ones((SLIVER_TOUCH, SLIVER_TOUCH), np.uint8)) > 0
+    count, labels = cv2.connectedComponents(sliver.astype(np.uint8), connectivity=8)
+    touching = np.zeros(count, bool)
+    touching[np.unique(labels[sliver & near_head])] = True
+    touching[0] = False
+    return touching[labels]
 
 
 def _at_least(mask, area):
