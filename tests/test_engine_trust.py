@@ -681,19 +681,28 @@ def test_it_refuses_a_piece_at_the_side_that_the_body_model_gives_to_nobody(name
 
 @needs_shared(P11)
 def test_it_looks_for_another_persons_piece_only_on_the_tracked_customer(monkeypatch):
-    # A body found elsewhere (its nose outside our face's box) says nothing about our outline: no piece is
-    # counted even where the whole person lies outside its mask.
+    # A body found elsewhere (its nose outside our face's box), or a mask that does not even hold our face,
+    # says nothing about our outline: no piece is counted even where the whole person lies outside the mask.
     from engine import models
     from engine.compliance import silhouette
 
     ctx = _until_checks(P11.read_bytes(), size="295x413")
+    ctx.canvas_alpha = np.ones_like(ctx.canvas_alpha)  # the person everywhere, touching both sides
     h, w = ctx.image.shape[:2]
     reached = {"left": np.ones(3, bool), "right": np.zeros(3, bool)}
-    monkeypatch.setattr(models, "body_mask", lambda rgb: (np.zeros(rgb.shape[:2], np.float32), (1.0, 1.0)))
-    assert silhouette.foreign_beside(ctx, reached) == 0.0
-    x0, y0, x1, y1 = ctx.face.box
     factor = min(1.0, silhouette.BODY_SIDE / max(h, w))
-    nose = ((x0 + x1) / 2 * factor, (y0 + y1) / 2 * factor)
+    x0, y0, x1, y1 = (v * factor for v in ctx.face.box)
+    nose = ((x0 + x1) / 2, (y0 + y1) / 2)
+
+    def around_our_face(rgb):  # the tracked body: our face and a margin around it, nothing else
+        mask = np.zeros(rgb.shape[:2], np.float32)
+        pad = 0.3 * (x1 - x0)
+        mask[int(max(0, y0 - pad)) : int(y1 + pad), int(max(0, x0 - pad)) : int(x1 + pad)] = 1.0
+        return mask
+
+    monkeypatch.setattr(models, "body_mask", lambda rgb: (around_our_face(rgb), (1.0, 1.0)))
+    assert silhouette.foreign_beside(ctx, reached) == 0.0
     monkeypatch.setattr(models, "body_mask", lambda rgb: (np.zeros(rgb.shape[:2], np.float32), nose))
-    ctx.canvas_alpha = np.ones_like(ctx.canvas_alpha)  # the person everywhere, touching both sides
+    assert silhouette.foreign_beside(ctx, reached) == 0.0
+    monkeypatch.setattr(models, "body_mask", lambda rgb: (around_our_face(rgb), nose))
     assert silhouette.foreign_beside(ctx, reached) > silhouette.FOREIGN_AREA
